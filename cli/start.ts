@@ -1,0 +1,51 @@
+// npm start: the five sample providers, composed live, behind the gateway. Ctrl-C stops all.
+
+import { startSamplePlatform } from '../server/sample-platform.ts';
+import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
+
+const EXAMPLE = `{
+  enterprises(first: 2) {
+    name status taxCreditRating insuredEmployees
+    legalRepresentative { name maritalStatus }
+  }
+}`;
+
+async function main(): Promise<void> {
+  const settings = loadSettings(process.env);
+  const started = Date.now();
+  const platform = await startSamplePlatform({
+    host: settings.subgraphHost,
+    subgraphBasePort: settings.subgraphBasePort,
+    dataDir: settings.dataDir,
+    city: settings.city,
+    gateway: {
+      defaultTimeoutMs: settings.subgraphTimeoutMs,
+      healthTimeoutMs: settings.healthTimeoutMs,
+      bodyLimitBytes: settings.bodyLimitBytes,
+    },
+  });
+  const address = await platform.gateway.listen({ host: settings.host, port: settings.port });
+  for (const p of platform.providers) console.log(`provider  ${p.name.padEnd(17)} ${p.url}`);
+  console.log(`\nJointGraph gateway ready in ${Date.now() - started} ms (${settings.city.persons} persons, ${settings.city.enterprises} enterprises)`);
+  console.log(`  GraphQL   ${address}/graphql`);
+  console.log(`  GraphiQL  ${address}/graphiql`);
+  console.log(`  health    ${address}/health`);
+  console.log(`\nTry:\n  curl -s ${address}/graphql -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE.replace(/\s+/g, ' ') })}'\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the gateway and the providers…`);
+    await platform.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`[${error.code}] ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+import DataLoader from 'dataloader';
+import { manyByKey, oneByKey, type Db, type ResolverMap } from '../kit/index.ts';
+import { pageArgs } from '../kit/page-args.ts';
+import { ENTERPRISE_COLUMNS } from './store.ts';
+
+type EnterpriseRow = Record<string, unknown> & { creditCode: string; legalRepresentativeId: string };
+
+export interface EnterpriseContext {
+  db: Db;
+  enterprises: DataLoader<string, EnterpriseRow | null>;
+  representedBy: DataLoader<string, EnterpriseRow[]>;
+}
+
+export function createEnterpriseContext(db: Db): EnterpriseContext {
+  const where = 'IN (SELECT value FROM json_each(?))';
+  return {
+    db,
+    enterprises: new DataLoader(oneByKey<EnterpriseRow>(db, `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE credit_code ${where}`, 'creditCode')),
+    representedBy: new DataLoader(
+      manyByKey<EnterpriseRow>(db, `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise WHERE legal_representative_id ${where} ORDER BY seq`, 'legalRepresentativeId'),
+    ),
+  };
+}
+
+interface EnterprisesArgs {
+  district?: string | null;
+  status?: string | null;
+  first?: number;
+  offset?: number;
+}
+
+export const enterpriseResolvers: ResolverMap = {
+  Query: {
+    enterprise: (_: unknown, { creditCode }: { creditCode: string }, ctx: EnterpriseContext) => ctx.enterprises.load(creditCode),
+    enterprises(_: unknown, args: EnterprisesArgs, ctx: EnterpriseContext) {
+      const { first, offset } = pageArgs(args);
+      return ctx.db
+        .prepare(
+          `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise
+           WHERE (@district IS NULL OR district = @district) AND (@status IS NULL OR status = @status)
+           ORDER BY seq LIMIT @first OFFSET @offset`,
+        )
+        .all({ district: args.district ?? null, status: args.status ?? null, first, offset });
+    },
+  },
+  Enterprise: {
+    __resolveReference: (ref: { creditCode: string }, ctx: EnterpriseContext) => ctx.enterprises.load(ref.creditCode),
+    legalRepresentative: (row: EnterpriseRow) => ({ id: row.legalRepresentativeId }),
+  },
+  Person: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    legalRepresentativeOf: (person: { id: string }, _: unknown, ctx: EnterpriseContext) => ctx.representedBy.load(person.id),
+  },
+};

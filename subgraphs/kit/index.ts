@@ -1,0 +1,6 @@
+export { manyByKey, oneByKey } from './batch-query.ts';
+export type { ProviderDefinition, ResolverMap, SubgraphServer } from './provider.ts';
+export { openProviderStore, storeFile, type Db, type StoreSpec } from './provider-store.ts';
+export { RequestLog, type ProviderRequest } from './request-log.ts';
+export { startProvider, type RunningProvider, type StartProviderOptions } from './start-provider.ts';
+export { readSdl } from './read-sdl.ts';

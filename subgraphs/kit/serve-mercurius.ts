@@ -1,0 +1,38 @@
+// Serves a provider with Fastify + mercurius (@mercuriusjs/federation).
+
+import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
+import Fastify from 'fastify';
+import type { ProviderDefinition } from './provider.ts';
+import type { Db } from './provider-store.ts';
+import type { RequestLog } from './request-log.ts';
+import type { RunningServer, ServeOptions } from './serve-options.ts';
+
+export async function serveWithMercurius(
+  provider: ProviderDefinition,
+  db: Db,
+  { host, port, log }: ServeOptions & { log?: RequestLog },
+): Promise<RunningServer> {
+  const app = Fastify({ logger: false });
+  await app.register(mercuriusFederationPlugin, {
+    schema: provider.typeDefs,
+    resolvers: provider.resolvers,
+    context: () => provider.createContext(db),
+    graphiql: false,
+  });
+  if (log) {
+    app.addHook('preHandler', async (request) => {
+      if (request.url.startsWith('/graphql')) {
+        const params = (request.method === 'GET' ? request.query : request.body) as Record<string, unknown> | undefined;
+        const variables = typeof params?.variables === 'string' ? JSON.parse(params.variables) : params?.variables;
+        log.record({
+          provider: provider.name,
+          query: String(params?.query ?? ''),
+          operationName: (params?.operationName as string | undefined) ?? null,
+          variables: (variables as Record<string, unknown> | undefined) ?? null,
+        });
+      }
+    });
+  }
+  const address = await app.listen({ host, port });
+  return { url: `${address}/graphql`, close: () => app.close() };
+}

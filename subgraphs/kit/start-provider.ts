@@ -1,0 +1,38 @@
+// Opens a provider's store and serves it with the server library the provider chose.
+
+import type { CitySize } from '../synthetic/index.ts';
+import type { ProviderDefinition } from './provider.ts';
+import { openProviderStore, type Db } from './provider-store.ts';
+import type { RequestLog } from './request-log.ts';
+import { serveWithApollo } from './serve-apollo.ts';
+import { serveWithMercurius } from './serve-mercurius.ts';
+import type { ServeOptions } from './serve-options.ts';
+
+export interface StartProviderOptions extends ServeOptions {
+  dataDir: string;
+  city: CitySize;
+  log?: RequestLog;
+}
+
+export interface RunningProvider {
+  name: string;
+  url: string;
+  /** The provider's own store, for its operators (and for tests that change a value). */
+  db: Db;
+  close(): Promise<void>;
+}
+
+export async function startProvider(provider: ProviderDefinition, options: StartProviderOptions): Promise<RunningProvider> {
+  const db = openProviderStore(provider.name, provider.store, options);
+  const serve = provider.server === 'mercurius' ? serveWithMercurius : serveWithApollo;
+  const server = await serve(provider, db, options);
+  return {
+    name: provider.name,
+    url: server.url,
+    db,
+    async close() {
+      await server.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
+import { manyByKey, oneByKey, type Db, type ResolverMap } from '../kit/index.ts';
+
+type TaxpayerRow = { creditCode: string; rating: string; arrears: number };
+type AnnualRow = { creditCode: string; year: number; amount: number };
+
+export interface TaxContext {
+  taxpayers: DataLoader<string, TaxpayerRow | null>;
+  annual: DataLoader<string, AnnualRow[]>;
+}
+
+export function createTaxContext(db: Db): TaxContext {
+  const where = 'IN (SELECT value FROM json_each(?))';
+  return {
+    taxpayers: new DataLoader(
+      oneByKey<TaxpayerRow>(db, `SELECT credit_code AS creditCode, credit_rating AS rating, arrears FROM taxpayer WHERE credit_code ${where}`, 'creditCode'),
+    ),
+    annual: new DataLoader(
+      manyByKey<AnnualRow>(db, `SELECT credit_code AS creditCode, year, amount FROM annual_tax WHERE credit_code ${where} ORDER BY credit_code, year`, 'creditCode'),
+    ),
+  };
+}
+
+async function taxpayer(e: { creditCode: string }, ctx: TaxContext): Promise<TaxpayerRow> {
+  const row = await ctx.taxpayers.load(e.creditCode);
+  if (!row) {
+    throw new GraphQLError(`No taxpayer record for ${e.creditCode}.`, {
+      extensions: { code: 'TAXPAYER_NOT_FOUND', hint: 'The enterprise is not registered with the Taxation Bureau.' },
+    });
+  }
+  return row;
+}
+
+export const taxResolvers: ResolverMap = {
+  Enterprise: {
+    __resolveReference: (ref: { creditCode: string }) => ({ creditCode: ref.creditCode }),
+    taxCreditRating: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).rating,
+    taxArrears: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).arrears,
+    annualTax: (e: { creditCode: string }, _: unknown, ctx: TaxContext) => ctx.annual.load(e.creditCode),
+  },
+};

@@ -1,0 +1,31 @@
+// Taxpayer records of the Taxation Bureau, keyed by the taxpayer's unified social credit code.
+
+import type { StoreSpec } from '../kit/index.ts';
+import { enterprise, taxProfile } from '../synthetic/index.ts';
+
+export const taxStore: StoreSpec = {
+  version: 1,
+  ddl: `
+    CREATE TABLE taxpayer (
+      credit_code TEXT PRIMARY KEY,
+      credit_rating TEXT NOT NULL,
+      arrears REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE annual_tax (
+      credit_code TEXT NOT NULL,
+      year INTEGER NOT NULL,
+      amount REAL NOT NULL,
+      PRIMARY KEY (credit_code, year)
+    ) WITHOUT ROWID;
+  `,
+  seed(db, city) {
+    const taxpayer = db.prepare('INSERT INTO taxpayer VALUES (?, ?, ?)');
+    const annual = db.prepare('INSERT INTO annual_tax VALUES (?, ?, ?)');
+    for (let j = 0; j < city.enterprises; j++) {
+      const code = enterprise(city, j).creditCode;
+      const profile = taxProfile(city, j);
+      taxpayer.run(code, profile.rating, profile.arrears);
+      for (const { year, amount } of profile.annual) annual.run(code, year, amount);
+    }
+  },
+};

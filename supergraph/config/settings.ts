@@ -1,0 +1,68 @@
+// All settings, read and validated once at start-up from the environment, then frozen.
+// No other module reads process.env.
+
+import { fileURLToPath } from 'node:url';
+
+export interface CitySettings {
+  seed: number;
+  persons: number;
+  enterprises: number;
+}
+
+export interface Settings {
+  host: string;
+  port: number;
+  subgraphHost: string;
+  /** Sample provider k (in SAMPLE_PROVIDERS order) listens on subgraphBasePort + k. */
+  subgraphBasePort: number;
+  dataDir: string;
+  city: CitySettings;
+  /** Timeout for a provider that the operator's list gives none. */
+  subgraphTimeoutMs: number;
+  healthTimeoutMs: number;
+  bodyLimitBytes: number;
+  subgraphListFile: string;
+  supergraphFile: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly setting: string, message: string) {
+    super(`${setting}: ${message}`);
+  }
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadSettings(env: Env): Readonly<Settings> {
+  const persons = integer(env, 'JG_PERSONS', 10_000, 10, 50_000_000);
+  return Object.freeze({
+    host: env.JG_HOST || '127.0.0.1',
+    port: integer(env, 'JG_PORT', 4000, 0, 65_535),
+    subgraphHost: env.JG_SUBGRAPH_HOST || '127.0.0.1',
+    subgraphBasePort: integer(env, 'JG_SUBGRAPH_BASE_PORT', 4001, 0, 65_530),
+    dataDir: env.JG_DATA_DIR || `${ROOT}.data`,
+    city: Object.freeze({
+      seed: integer(env, 'JG_SEED', 20_261_126, 0, 2 ** 31 - 1),
+      persons,
+      enterprises: integer(env, 'JG_ENTERPRISES', Math.max(10, Math.round(persons / 5)), 10, 10_000_000),
+    }),
+    subgraphTimeoutMs: integer(env, 'JG_SUBGRAPH_TIMEOUT_MS', 5_000, 1, 600_000),
+    healthTimeoutMs: integer(env, 'JG_HEALTH_TIMEOUT_MS', 2_000, 1, 60_000),
+    bodyLimitBytes: integer(env, 'JG_BODY_LIMIT', 1_048_576, 1_024, 104_857_600),
+    subgraphListFile: env.JG_SUBGRAPHS || `${ROOT}supergraph/subgraphs.json`,
+    supergraphFile: env.JG_SUPERGRAPH || `${ROOT}supergraph/supergraph.graphql`,
+  });
+}

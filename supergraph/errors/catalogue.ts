@@ -1,0 +1,32 @@
+// Every error a user of JointGraph can meet: a stable code, the HTTP status it implies at
+// the edge, and a hint that says what to do next. The README's error table is checked against it.
+
+export interface ErrorSpec {
+  status: number;
+  hint: string;
+}
+
+export const ERRORS = Object.freeze({
+  BAD_REQUEST: { status: 400, hint: 'Send a JSON body {"query": "...", "variables": {...}} or a GET with ?query=.' },
+  GRAPHQL_PARSE_FAILED: { status: 400, hint: 'Fix the GraphQL syntax at the reported location.' },
+  GRAPHQL_VALIDATION_FAILED: { status: 400, hint: 'Check field and argument names against the schema (GraphiQL at /graphiql).' },
+  BAD_USER_INPUT: { status: 400, hint: 'Check the variable values against the types the operation declares.' },
+  OPERATION_NOT_FOUND: { status: 400, hint: 'Name the operation to run with "operationName".' },
+  METHOD_NOT_ALLOWED: { status: 405, hint: 'Send mutations with POST; GET is for queries only.' },
+  NOT_ACCEPTABLE: { status: 406, hint: 'Accept application/graphql-response+json or application/json.' },
+  PAYLOAD_TOO_LARGE: { status: 413, hint: 'Send a smaller request body; the limit is a gateway setting (JG_BODY_LIMIT).' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'Send Content-Type: application/json (or application/graphql-response+json).' },
+  SUBGRAPH_UNAVAILABLE: { status: 200, hint: 'The provider could not be reached; the rest of the data was returned. Retry later.' },
+  SUBGRAPH_TIMEOUT: { status: 200, hint: 'The provider did not answer within its timeout; the rest of the data was returned. Retry later.' },
+  SUBGRAPH_ERROR: { status: 200, hint: 'The provider reported an error for these fields; see extensions.providerError.' },
+  SUBGRAPH_BAD_RESPONSE: { status: 200, hint: 'The provider sent a response that is not GraphQL; its operator has been told via /health.' },
+  COMPOSITION_FAILED: { status: 500, hint: 'Fix the named subgraph at the named schema coordinate, then compose again.' },
+  CONFIG_INVALID: { status: 500, hint: 'Fix the named setting; see the README for every setting and its default.' },
+  INTERNAL_SERVER_ERROR: { status: 500, hint: 'An unexpected error; it has been logged. Retry, and report it if it persists.' },
+} satisfies Record<string, ErrorSpec>);
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function hintFor(code: ErrorCode): string {
+  return ERRORS[code].hint;
+}

@@ -1,0 +1,37 @@
+// The executable gateway schema: the supergraph, stitched by @graphql-tools/federation, with
+// one HTTP executor per provider.
+
+import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
+import type { GraphQLSchema } from 'graphql';
+import type { SubgraphEntry } from '../config/index.ts';
+import { scopeLoadersToRequest } from './request-scope.ts';
+import { supergraphGraphs } from './supergraph-graphs.ts';
+import { createSubgraphExecutor, type SubgraphCall } from './subgraph-executor.ts';
+
+export interface GatewaySchemaOptions {
+  supergraphSdl: string;
+  /** Per-provider overrides of URL and timeout, by subgraph name. */
+  subgraphs?: readonly SubgraphEntry[];
+  defaultTimeoutMs: number;
+  onSubgraphCall?: (call: SubgraphCall) => void;
+}
+
+export function buildGatewaySchema(options: GatewaySchemaOptions): GraphQLSchema {
+  const overrides = new Map((options.subgraphs ?? []).map((s) => [s.name, s]));
+  // graphql-tools names subschemas by their join__Graph enum value; operators use the subgraph name.
+  const names = new Map(supergraphGraphs(options.supergraphSdl).map((g) => [g.graph, g.name]));
+  const schema = getStitchedSchemaFromSupergraphSdl({
+    supergraphSdl: options.supergraphSdl,
+    onSubschemaConfig(config) {
+      const name = names.get(config.name) ?? config.name;
+      const entry = overrides.get(name);
+      config.executor = createSubgraphExecutor({
+        name,
+        url: entry?.url ?? config.endpoint,
+        timeoutMs: entry?.timeoutMs ?? options.defaultTimeoutMs,
+        ...(options.onSubgraphCall ? { onCall: options.onSubgraphCall } : {}),
+      });
+    },
+  });
+  return scopeLoadersToRequest(schema);
+}
