@@ -1,0 +1,49 @@
+// A stand-in network path to a provider that can be made to fail on purpose: forward, hang
+// past any timeout, answer with GraphQL errors, or answer with a non-GraphQL error page.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Fault = 'none' | 'hang' | 'graphql-errors' | 'html-500';
+
+export interface FaultyProxy {
+  url: string;
+  fault: Fault;
+  close(): Promise<void>;
+}
+
+export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
+  const sockets = new Set<import('node:net').Socket>();
+  const proxy: FaultyProxy = { url: '', fault: 'none', close: async () => {} };
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    switch (proxy.fault) {
+      case 'hang':
+        return; // never answers; the gateway's timeout must end the wait
+      case 'graphql-errors':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ data: null, errors: [{ message: 'database is locked', extensions: { code: 'STORE_BUSY' } }] }));
+      case 'html-500':
+        res.writeHead(500, { 'content-type': 'text/html' });
+        return res.end('<html><body>Internal Server Error</body></html>');
+      default: {
+        const upstream = await fetch(target, { method: req.method ?? 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.end(Buffer.from(await upstream.arrayBuffer()));
+      }
+    }
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  return proxy;
+}

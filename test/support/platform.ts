@@ -1,0 +1,70 @@
+// The one fixture domain for tests: the sample providers on a small (or the default) city,
+// each test file with its own store directory so that store edits never leak between files.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSamplePlatform, type SamplePlatform, type SamplePlatformOptions } from '../../server/sample-platform.ts';
+import { RequestLog } from '../../subgraphs/index.ts';
+import { loadSettings, type CitySettings } from '../../supergraph/config/index.ts';
+
+/** Big enough for N = 1000 fan-out, small enough to seed in well under a second. */
+export const SMALL_CITY: CitySettings = Object.freeze({ seed: 7, persons: 3_000, enterprises: 1_200 });
+
+/** The city `npm start` serves, whose outputs the README shows. */
+export const DEFAULT_CITY: CitySettings = loadSettings({}).city;
+
+export interface TestPlatform extends SamplePlatform {
+  log: RequestLog;
+  dataDir: string;
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLBody>;
+}
+
+export interface GraphQLBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'jointgraph-test-'));
+}
+
+export async function startTestPlatform(
+  overrides: Partial<Omit<SamplePlatformOptions, 'gateway'>> & { gateway?: Partial<SamplePlatformOptions['gateway']> } = {},
+): Promise<TestPlatform> {
+  const log = overrides.log ?? new RequestLog();
+  const dataDir = overrides.dataDir ?? tempDataDir();
+  const platform = await startSamplePlatform({
+    host: '127.0.0.1',
+    subgraphBasePort: 0,
+    city: SMALL_CITY,
+    ...overrides,
+    dataDir,
+    log,
+    gateway: { defaultTimeoutMs: 5_000, healthTimeoutMs: 1_000, bodyLimitBytes: 1_048_576, ...overrides.gateway },
+  });
+  return {
+    ...platform,
+    log,
+    dataDir,
+    async query(query, variables, headers = {}) {
+      const response = await platform.gateway.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: { query, ...(variables ? { variables } : {}) },
+      });
+      return response.json() as GraphQLBody;
+    },
+  };
+}
+
+/** Sends a GraphQL request straight to a provider, bypassing the gateway. */
+export async function queryProvider(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLBody> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLBody;
+}
