@@ -2,7 +2,7 @@
 
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
 import Fastify from 'fastify';
-import type { ProviderDefinition } from './provider.ts';
+import type { ProviderDefinition, ResolverMap } from './provider.ts';
 import type { Db } from './provider-store.ts';
 import type { RequestLog } from './request-log.ts';
 import type { RunningServer, ServeOptions } from './serve-options.ts';
@@ -15,7 +15,7 @@ export async function serveWithMercurius(
   const app = Fastify({ logger: false });
   await app.register(mercuriusFederationPlugin, {
     schema: provider.typeDefs,
-    resolvers: provider.resolvers,
+    resolvers: withMercuriusReferenceResolvers(provider.resolvers),
     context: () => provider.createContext(db),
     graphiql: false,
   });
@@ -35,4 +35,18 @@ export async function serveWithMercurius(
   }
   const address = await app.listen({ host, port });
   return { url: `${address}/graphql`, close: () => app.close() };
+}
+
+/**
+ * Providers write `__resolveReference(reference, context, info)` as Apollo calls it;
+ * @mercuriusjs/federation calls it like a field resolver, `(reference, args, context, info)`.
+ */
+function withMercuriusReferenceResolvers(resolvers: ResolverMap): ResolverMap {
+  return Object.fromEntries(
+    Object.entries(resolvers).map(([type, fields]) => {
+      const resolve = (fields as ResolverMap).__resolveReference;
+      if (typeof resolve !== 'function') return [type, fields];
+      return [type, { ...fields, __resolveReference: (ref: unknown, _args: unknown, context: unknown, info: unknown) => resolve(ref, context, info) }];
+    }),
+  );
 }

@@ -6,7 +6,7 @@ import mercurius from 'mercurius';
 import type { SubgraphEntry } from '../config/index.ts';
 import { buildGatewaySchema } from './gateway-schema.ts';
 import { checkHealth } from './health.ts';
-import { documentErrorCode, edgeError } from './http-errors.ts';
+import { documentErrorCode, edgeError, isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
 import type { SubgraphCall } from './subgraph-executor.ts';
 import { supergraphGraphs } from './supergraph-graphs.ts';
@@ -49,6 +49,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         .send({ errors: [{ message: `Cannot answer with any of: ${request.headers.accept}.`, extensions: { code, hint: ERRORS[code].hint } }] });
     }
     request.graphqlMediaType = mediaType;
+    if (request.method === 'POST' && !isGraphQLRequestBody(request.headers['content-type'])) {
+      const edge = unsupportedMediaType();
+      return reply.code(edge.status).type(mediaType).send(edge.body);
+    }
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

@@ -28,15 +28,27 @@ interface FastifyishError {
   statusCode?: number;
   message: string;
   errors?: unknown[];
+  /** Set by Fastify when the request failed the route's JSON schema (e.g. `query` not a string). */
+  validation?: unknown[];
+}
+
+/** Request body types a GraphQL POST may use. */
+export function isGraphQLRequestBody(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/json' || type === 'application/graphql';
+}
+
+export function unsupportedMediaType(): EdgeError {
+  return reply(415, formatted('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type for a GraphQL request.'));
 }
 
 export function edgeError(error: FastifyishError, mediaType: GraphQLMediaType): EdgeError {
   // A well-formed request whose document is rejected: 400 for graphql-response+json, 200 for legacy JSON.
   const documentStatus = mediaType === GRAPHQL_RESPONSE ? 400 : 200;
+  if (error.validation) return reply(400, formatted('BAD_REQUEST', `Malformed GraphQL request: ${error.message}`));
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return reply(415, formatted('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type for a GraphQL request.'));
+      return unsupportedMediaType();
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return reply(413, formatted('PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts.'));
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

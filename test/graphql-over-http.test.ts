@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await startTestPlatform({ gateway: { bodyLimitBytes: 4_096 } });
+});
+afterAll(() => platform.close());
+
+const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+const QUERY = '{ enterprises(first: 1) { name } }';
+
+function post(payload: string | object, headers: Record<string, string> = {}) {
+  return platform.gateway.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE, ...headers },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
+}
+
+describe('GraphQL over HTTP', () => {
+  it('answers POST with application/graphql-response+json when the client accepts it', async () => {
+    const response = await post({ query: QUERY });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/graphql-response\+json/);
+    expect(response.json().data.enterprises).toHaveLength(1);
+  });
+
+  it('answers legacy clients with application/json', async () => {
+    for (const accept of ['application/json', '*/*', '']) {
+      const response = await post({ query: QUERY }, { accept });
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+    }
+  });
+
+  it('answers GET queries with variables', async () => {
+    const query = encodeURIComponent('query($n: Int) { enterprises(first: $n) { name } }');
+    const response = await platform.gateway.inject({ url: `/graphql?query=${query}&variables=${encodeURIComponent('{"n":2}')}`, headers: { accept: GRAPHQL_RESPONSE } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data.enterprises).toHaveLength(2);
+  });
+
+  it('refuses a response type it cannot produce with 406', async () => {
+    const response = await post({ query: QUERY }, { accept: 'text/html' });
+    expect(response.statusCode).toBe(406);
+    expect(response.json().errors[0].extensions.code).toBe('NOT_ACCEPTABLE');
+  });
+
+  it('rejects a malformed document with 400 GRAPHQL_PARSE_FAILED', async () => {
+    const response = await post({ query: '{ enterprises(first: 1) { name ' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).not.toHaveProperty('data');
+    expect(response.json().errors[0].extensions).toMatchObject({ code: 'GRAPHQL_PARSE_FAILED', hint: expect.any(String) });
+  });
+
+  it('rejects an unknown field with 400 GRAPHQL_VALIDATION_FAILED', async () => {
+    const response = await post({ query: '{ enterprises(first: 1) { nickname } }' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0]).toMatchObject({ message: expect.stringContaining('nickname'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  });
+
+  it('uses 200 for a rejected document when the client only accepts application/json', async () => {
+    const response = await post({ query: '{ enterprises(first: 1) { nickname } }' }, { accept: 'application/json' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('rejects an invalid variable with 400 BAD_USER_INPUT', async () => {
+    const response = await post({ query: 'query($n: Int!) { enterprises(first: $n) { name } }', variables: { n: 'ten' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('rejects a missing required variable with 400 BAD_USER_INPUT', async () => {
+    const response = await post({ query: 'query($n: Int!) { enterprises(first: $n) { name } }' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('rejects a wrong content type with 415', async () => {
+    const response = await post('query=1', { 'content-type': 'text/plain' });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('rejects a body that is not JSON with 400 BAD_REQUEST', async () => {
+    const response = await post('{"query": ');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('rejects a request without a query with 400 BAD_REQUEST', async () => {
+    const response = await post({ variables: {} });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('rejects an oversized body with 413', async () => {
+    const response = await post({ query: `{ enterprises(first: 1) { name } } # ${'x'.repeat(5_000)}` });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('lets a provider’s argument check through as a coded error on its field', async () => {
+    const response = await post({ query: '{ enterprises(first: 20000) { name } }' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().errors[0].extensions).toMatchObject({ code: 'SUBGRAPH_ERROR', subgraph: 'enterprise', providerError: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('keeps serving after all of the above', async () => {
+    const response = await post({ query: QUERY });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().errors).toBeUndefined();
+  });
+
+  it('serves GraphiQL for requesters', async () => {
+    const response = await platform.gateway.inject({ url: '/graphiql' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+  });
+});
