@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { manyByKey, oneByKey, type Db, type ResolverMap } from '../kit/index.ts';
+import { manyByKey, oneByKey, prepared, type Db, type ResolverMap } from '../kit/index.ts';
 import { pageArgs } from '../kit/page-args.ts';
 import { ENTERPRISE_COLUMNS } from './store.ts';
 
@@ -29,18 +29,16 @@ interface EnterprisesArgs {
   offset?: number;
 }
 
+const ENTERPRISES_PAGE = `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise
+  WHERE (@district IS NULL OR district = @district) AND (@status IS NULL OR status = @status)
+  ORDER BY seq LIMIT @first OFFSET @offset`;
+
 export const enterpriseResolvers: ResolverMap = {
   Query: {
     enterprise: (_: unknown, { creditCode }: { creditCode: string }, ctx: EnterpriseContext) => ctx.enterprises.load(creditCode),
     enterprises(_: unknown, args: EnterprisesArgs, ctx: EnterpriseContext) {
       const { first, offset } = pageArgs(args);
-      return ctx.db
-        .prepare(
-          `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise
-           WHERE (@district IS NULL OR district = @district) AND (@status IS NULL OR status = @status)
-           ORDER BY seq LIMIT @first OFFSET @offset`,
-        )
-        .all({ district: args.district ?? null, status: args.status ?? null, first, offset });
+      return prepared(ctx.db, ENTERPRISES_PAGE).all({ district: args.district ?? null, status: args.status ?? null, first, offset });
     },
   },
   Enterprise: {

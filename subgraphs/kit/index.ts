@@ -1,4 +1,4 @@
-export { manyByKey, oneByKey } from './batch-query.ts';
+export { manyByKey, oneByKey, prepared } from './batch-query.ts';
 export type { ProviderDefinition, ResolverMap, SubgraphServer } from './provider.ts';
 export { openProviderStore, storeFile, type Db, type StoreSpec } from './provider-store.ts';
 export { RequestLog, type ProviderRequest } from './request-log.ts';

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { oneByKey, type Db, type ResolverMap } from '../kit/index.ts';
+import { oneByKey, prepared, type Db, type ResolverMap } from '../kit/index.ts';
 import { pageArgs } from '../kit/page-args.ts';
 import { PERSON_COLUMNS } from './store.ts';
 
@@ -27,14 +27,15 @@ export function createPopulationContext(db: Db): PopulationContext {
   };
 }
 
+const PEOPLE_PAGE = `SELECT ${PERSON_COLUMNS} FROM person
+  WHERE (@district IS NULL OR district = @district) ORDER BY seq LIMIT @first OFFSET @offset`;
+
 export const populationResolvers: ResolverMap = {
   Query: {
     person: (_: unknown, { id }: { id: string }, ctx: PopulationContext) => ctx.persons.load(id),
     people(_: unknown, args: { district?: string | null; first?: number; offset?: number }, ctx: PopulationContext) {
       const { first, offset } = pageArgs(args);
-      return ctx.db
-        .prepare(`SELECT ${PERSON_COLUMNS} FROM person WHERE (@district IS NULL OR district = @district) ORDER BY seq LIMIT @first OFFSET @offset`)
-        .all({ district: args.district ?? null, first, offset });
+      return prepared(ctx.db, PEOPLE_PAGE).all({ district: args.district ?? null, first, offset });
     },
   },
   Person: {

@@ -10,7 +10,8 @@ import { documentErrorCode, edgeError, isGraphQLRequestBody, unsupportedMediaTyp
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
 import type { SubgraphCall } from './subgraph-executor.ts';
 import { supergraphGraphs } from './supergraph-graphs.ts';
-import { ERRORS } from '../errors/index.ts';
+import { ERRORS, type ErrorCode } from '../errors/index.ts';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -73,23 +74,32 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       if (edge.headers) reply.headers(edge.headers);
       await reply.code(edge.status).send(edge.body);
     },
-    errorFormatter(execution) {
-      const errors = (execution.errors ?? []).map((e) => {
-        const json = e.toJSON();
-        return json.extensions?.code ? json : { ...json, extensions: { ...json.extensions, code: 'INTERNAL_SERVER_ERROR', hint: ERRORS.INTERNAL_SERVER_ERROR.hint } };
-      });
+    errorFormatter(execution, context) {
+      const errors = (execution.errors ?? []).map(formatExecutionError);
+      const unexpected = execution.errors?.filter((e) => !e.extensions?.code) ?? [];
+      if (unexpected.length > 0) context.reply?.log.error({ errors: unexpected }, 'unexpected execution errors');
       if (execution.data === undefined) {
         // A request error found at execution (e.g. a missing required variable): nothing ran.
         const coded = errors.map((e) => ({ ...e, extensions: { ...e.extensions, code: documentErrorCode(e), hint: ERRORS[documentErrorCode(e)].hint } }));
         return { statusCode: 400, response: { data: undefined, errors: coded } } as never;
       }
-      return { statusCode: 200, response: { data: execution.data, errors } } as never;
+      // graphql-tools marks query-planning failures CRITICAL_ERROR: the answer cannot be trusted
+      // in part, so no data is returned (as graphql-tools' own executor does).
+      const critical = execution.errors?.some((e) => e.extensions?.CRITICAL_ERROR) ?? false;
+      return { statusCode: 200, response: { data: critical ? null : execution.data, errors } } as never;
     },
   });
 
   app.get('/health', async () => checkHealth(providers, options.healthTimeoutMs));
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));
   return app;
+}
+
+/** Serialises an execution error with a catalogued code, without engine-internal flags. */
+function formatExecutionError(error: GraphQLError): GraphQLFormattedError {
+  const { CRITICAL_ERROR: _internal, ...extensions } = error.toJSON().extensions ?? {};
+  const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
+  return { ...error.toJSON(), extensions: { ...extensions, code, hint: extensions.hint ?? ERRORS[code as ErrorCode]?.hint ?? ERRORS.INTERNAL_SERVER_ERROR.hint } };
 }
 
 export { GRAPHQL_RESPONSE };

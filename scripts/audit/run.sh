@@ -1,0 +1,19 @@
+#!/bin/sh
+# Invoked by the audit once per suite as: sh run.sh <suite-id> (cwd = this folder).
+# Fetches the suite's supergraph from the audit server, then starts JointGraph's gateway on it.
+SUITE="$1"
+AUDIT_PORT="${AUDIT_PORT:-14200}"
+GATEWAY_PORT="${GATEWAY_PORT:-14000}"
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+WORK="${AUDIT_WORK:-/tmp/jointgraph-audit}"
+SUPERGRAPH="$WORK/supergraphs/$SUITE.graphql"
+mkdir -p "$WORK/supergraphs"
+i=0
+# the audit server can answer 404 before the suite's routes exist: retry
+until curl -sf "http://127.0.0.1:$AUDIT_PORT/$SUITE/supergraph" -o "$SUPERGRAPH"; do
+  i=$((i + 1))
+  if [ "$i" -ge 60 ]; then echo "could not fetch the supergraph of $SUITE" >&2; exit 1; fi
+  sleep 0.5
+done
+cd "$ROOT" || exit 1
+exec node --import tsx "$ROOT/cli/gateway.ts" --supergraph "$SUPERGRAPH" --port "$GATEWAY_PORT" --host 127.0.0.1
