@@ -1,6 +1,7 @@
 // npm start: the five sample providers, composed live, behind the gateway. Ctrl-C stops all.
 
 import { startSamplePlatform } from '../server/sample-platform.ts';
+import { authorizationSettings } from '../server/authorization.ts';
 import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
 
 const EXAMPLE = `{
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       healthTimeoutMs: settings.healthTimeoutMs,
       bodyLimitBytes: settings.bodyLimitBytes,
     },
+    ...(settings.authzMode === 'off' ? {} : { authorization: authorizationSettings(settings) }),
   });
   const address = await platform.gateway.listen({ host: settings.host, port: settings.port });
   for (const p of platform.providers) console.log(`provider  ${p.name.padEnd(17)} ${p.url}`);
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
   console.log(`  GraphQL   ${address}/graphql`);
   console.log(`  GraphiQL  ${address}/graphiql`);
   console.log(`  health    ${address}/health`);
-  console.log(`\nTry:\n  curl -s ${address}/graphql -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE.replace(/\s+/g, ' ') })}'\n`);
+  if (platform.authorization) console.log(`  admin     ${address}/admin/graphql   (authorization: ${settings.authzMode})`);
+  const credentials = platform.authorization ? `-H 'x-api-key: jg-demo-tax-inspection' -H 'x-jointgraph-purpose: tax-inspection/CASE-2026-0042' ` : '';
+  console.log(`\nTry:\n  curl -s ${address}/graphql -H 'content-type: application/json' ${credentials}\\\n    -d '${JSON.stringify({ query: EXAMPLE.replace(/\s+/g, ' ') })}'\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

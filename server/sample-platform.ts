@@ -7,6 +7,7 @@ import type { ProviderDefinition } from '../subgraphs/index.ts';
 import type { CitySettings, SubgraphEntry } from '../supergraph/config/index.ts';
 import { composeSupergraph, formatProblem, loadSubgraphSdl } from '../supergraph/compose/index.ts';
 import { createGateway, type GatewayOptions } from '../supergraph/gateway/index.ts';
+import { openAuthorization, type AuthorizationSettings, type OpenAuthorization } from './authorization.ts';
 
 export interface SamplePlatformOptions {
   host: string;
@@ -18,7 +19,9 @@ export interface SamplePlatformOptions {
   providers?: readonly ProviderDefinition[];
   /** Per-provider timeouts, by name. */
   timeouts?: Readonly<Record<string, number>>;
-  gateway: Omit<GatewayOptions, 'supergraphSdl' | 'subgraphs'>;
+  gateway: Omit<GatewayOptions, 'supergraphSdl' | 'subgraphs' | 'authorization' | 'admin'>;
+  /** Labels, joint authorization, the audit trail and the admin endpoint; plain federation without. */
+  authorization?: AuthorizationSettings;
 }
 
 export interface SamplePlatform {
@@ -26,6 +29,7 @@ export interface SamplePlatform {
   subgraphs: SubgraphEntry[];
   supergraphSdl: string;
   gateway: FastifyInstance;
+  authorization?: OpenAuthorization;
   close(): Promise<void>;
 }
 
@@ -68,14 +72,22 @@ export async function startSamplePlatform(options: SamplePlatformOptions): Promi
       ...(options.timeouts?.[p.name] ? { timeoutMs: options.timeouts[p.name] } : {}),
     }));
     const supergraphSdl = await composeLive(subgraphs);
-    const gateway = await createGateway({ ...options.gateway, supergraphSdl, subgraphs });
+    const authorization = options.authorization ? openAuthorization(supergraphSdl, options.authorization) : undefined;
+    const gateway = await createGateway({
+      ...options.gateway,
+      supergraphSdl,
+      subgraphs,
+      ...(authorization ? { authorization: authorization.options, admin: { registry: authorization.registry } } : {}),
+    });
     return {
       providers,
       subgraphs,
       supergraphSdl,
       gateway,
+      ...(authorization ? { authorization } : {}),
       async close() {
         await gateway.close();
+        authorization?.close();
         await Promise.all(providers.map((p) => p.close()));
       },
     };

@@ -1,2 +1,3 @@
 export { LABEL_SPEC } from './label-spec.ts';
-export { GRADES, SHARING_TYPES, type Grade, type Label, type SharingType } from './label.ts';
+export { CLOSED_DEFAULT, GRADES, gradeRank, sameLabel, SHARING_TYPES, type Grade, type Label, type SharingType } from './label.ts';
+export { isDataType, labelFromDirective, readLabelProposals, type LabelProposals } from './read-labels.ts';

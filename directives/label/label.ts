@@ -18,3 +18,17 @@ export interface Label {
   /** Legal basis; required when `sharing` is `NOT_SHARED`. */
   basis?: string;
 }
+
+/** What an unlabeled field is treated as: closed by default. */
+export const CLOSED_DEFAULT: Readonly<Label> = Object.freeze({ sharing: 'CONDITIONAL', grade: 'CORE' });
+
+export function gradeRank(grade: Grade): number {
+  return GRADES.indexOf(grade);
+}
+
+export function sameLabel(a: Label, b: Label): boolean {
+  return (
+    a.sharing === b.sharing && a.grade === b.grade && (a.level ?? null) === (b.level ?? null) &&
+    (a.category ?? null) === (b.category ?? null) && Boolean(a.pii) === Boolean(b.pii) && (a.basis ?? null) === (b.basis ?? null)
+  );
+}

@@ -5,7 +5,7 @@ import type { StoreSpec } from '../kit/index.ts';
 import { enterprise, residentIdentity } from '../synthetic/index.ts';
 
 export const enterpriseStore: StoreSpec = {
-  version: 1,
+  version: 2,
   ddl: `
     CREATE TABLE enterprise (
       credit_code TEXT PRIMARY KEY,
@@ -17,21 +17,22 @@ export const enterpriseStore: StoreSpec = {
       status TEXT NOT NULL,
       business_scope TEXT NOT NULL,
       district TEXT NOT NULL,
-      legal_representative_id TEXT NOT NULL
+      legal_representative_id TEXT NOT NULL,
+      risk_class INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX enterprise_by_representative ON enterprise (legal_representative_id);
     CREATE INDEX enterprise_by_district ON enterprise (district, seq);
   `,
   seed(db, city) {
-    const insert = db.prepare('INSERT INTO enterprise VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare('INSERT INTO enterprise VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     for (let j = 0; j < city.enterprises; j++) {
       const e = enterprise(city, j);
       const representative = residentIdentity(city.seed, e.legalRepresentativeIndex).id;
-      insert.run(e.creditCode, j, e.name, e.type, e.registeredCapital, e.establishedOn, e.status, e.businessScope, e.district, representative);
+      insert.run(e.creditCode, j, e.name, e.type, e.registeredCapital, e.establishedOn, e.status, e.businessScope, e.district, representative, e.riskClass);
     }
   },
 };
 
 export const ENTERPRISE_COLUMNS =
   'credit_code AS creditCode, name, type, registered_capital AS registeredCapital, established_on AS establishedOn, ' +
-  'status, business_scope AS businessScope, district, legal_representative_id AS legalRepresentativeId';
+  'status, business_scope AS businessScope, district, legal_representative_id AS legalRepresentativeId, risk_class AS riskClass';

@@ -97,6 +97,8 @@ export interface Enterprise {
   businessScope: string;
   district: string;
   legalRepresentativeIndex: number;
+  /** Market Regulation's internal credit-risk class, 1 (lowest risk) to 4. */
+  riskClass: number;
 }
 
 const ENTITY_TYPE_DIGIT: Record<EnterpriseType, '1' | '2' | '3'> = {
@@ -124,6 +126,7 @@ export function enterprise(city: CitySize, index: number): Enterprise {
     businessScope: industry.scope,
     district: district.code,
     legalRepresentativeIndex: adultAt(city, rnd.int(city.persons), establishedYear),
+    riskClass: rnd.weighted([[1, 40], [2, 35], [3, 18], [4, 7]] as const),
   };
 }
 

@@ -34,9 +34,18 @@ async function taxpayer(e: { creditCode: string }, ctx: TaxContext): Promise<Tax
 
 export const taxResolvers: ResolverMap = {
   Enterprise: {
-    __resolveReference: (ref: { creditCode: string }) => ({ creditCode: ref.creditCode }),
+    __resolveReference: (ref: { creditCode: string; riskClass?: number }) => ref,
     taxCreditRating: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).rating,
     taxArrears: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).arrears,
+    inspectionPriority: async (e: { creditCode: string; riskClass: number }, _: unknown, ctx: TaxContext) =>
+      inspectionPriority((await taxpayer(e, ctx)).rating, e.riskClass),
     annualTax: (e: { creditCode: string }, _: unknown, ctx: TaxContext) => ctx.annual.load(e.creditCode),
   },
 };
+
+/** Poorly rated taxpayers in a high market-risk class are inspected first. */
+export function inspectionPriority(rating: string, riskClass: number): 'ROUTINE' | 'ELEVATED' | 'URGENT' {
+  const ratingRisk = { A: 0, B: 1, M: 1, C: 2, D: 3 }[rating] ?? 1;
+  const score = ratingRisk + riskClass;
+  return score >= 6 ? 'URGENT' : score >= 4 ? 'ELEVATED' : 'ROUTINE';
+}

@@ -23,6 +23,16 @@ export interface Settings {
   bodyLimitBytes: number;
   subgraphListFile: string;
   supergraphFile: string;
+  labelOverlayFile: string;
+  appsFile: string;
+  /** Grants and the audit trail (SQLite files). */
+  stateDir: string;
+  /** `off` serves plain federation: no labels, authorization or audit. */
+  authzMode: 'enforce' | 'reject' | 'dry-run' | 'off';
+  replyWorkingDays: number;
+  jwtSecret?: string;
+  jwksUrl?: string;
+  jwksFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -46,14 +56,22 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 export function loadSettings(env: Env): Readonly<Settings> {
   const persons = integer(env, 'JG_PERSONS', 10_000, 10, 50_000_000);
+  const dataDir = env.JG_DATA_DIR || `${ROOT}.data`;
   return Object.freeze({
     host: env.JG_HOST || '127.0.0.1',
     port: integer(env, 'JG_PORT', 4000, 0, 65_535),
     subgraphHost: env.JG_SUBGRAPH_HOST || '127.0.0.1',
     subgraphBasePort: integer(env, 'JG_SUBGRAPH_BASE_PORT', 4001, 0, 65_530),
-    dataDir: env.JG_DATA_DIR || `${ROOT}.data`,
+    dataDir,
     city: Object.freeze({
       seed: integer(env, 'JG_SEED', 20_261_126, 0, 2 ** 31 - 1),
       persons,
@@ -64,5 +82,13 @@ export function loadSettings(env: Env): Readonly<Settings> {
     bodyLimitBytes: integer(env, 'JG_BODY_LIMIT', 1_048_576, 1_024, 104_857_600),
     subgraphListFile: env.JG_SUBGRAPHS || `${ROOT}supergraph/subgraphs.json`,
     supergraphFile: env.JG_SUPERGRAPH || `${ROOT}supergraph/supergraph.graphql`,
+    labelOverlayFile: env.JG_LABELS || `${ROOT}supergraph/labels.json`,
+    appsFile: env.JG_APPS || `${ROOT}supergraph/apps.json`,
+    stateDir: env.JG_STATE_DIR || `${dataDir}/state`,
+    authzMode: oneOf(env, 'JG_AUTHZ_MODE', 'enforce', ['enforce', 'reject', 'dry-run', 'off'] as const),
+    replyWorkingDays: integer(env, 'JG_REPLY_WORKING_DAYS', 5, 1, 60),
+    ...(env.JG_JWT_SECRET ? { jwtSecret: env.JG_JWT_SECRET } : {}),
+    ...(env.JG_JWT_JWKS_URL ? { jwksUrl: env.JG_JWT_JWKS_URL } : {}),
+    ...(env.JG_JWT_JWKS_FILE ? { jwksFile: env.JG_JWT_JWKS_FILE } : {}),
   });
 }

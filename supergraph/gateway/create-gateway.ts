@@ -10,10 +10,21 @@ import { documentErrorCode, edgeError, isGraphQLRequestBody, unsupportedMediaTyp
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
 import type { SubgraphCall } from './subgraph-executor.ts';
 import { supergraphGraphs } from './supergraph-graphs.ts';
+import { addAuthorizationHooks, authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
+import { registerAdmin } from '../admin/admin-plugin.ts';
+import type { AppRegistry } from '../identity/index.ts';
+import { contractSchema, shieldFor, type RequestAuthorization } from '../policy/index.ts';
+import type { LabelCatalog } from '../labels/index.ts';
+import { applyMiddleware } from 'graphql-middleware';
+import type { GraphQLSchema } from 'graphql';
 import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 
 export interface GatewayOptions {
+  /** Labels, joint authorization and the audit trail; without it the gateway is plain federation. */
+  authorization?: AuthorizationOptions;
+  /** The admin endpoint (/admin/graphql); needs `authorization`. */
+  admin?: { registry: AppRegistry };
   supergraphSdl: string;
   subgraphs?: readonly SubgraphEntry[];
   defaultTimeoutMs: number;
@@ -32,7 +43,15 @@ declare module 'fastify' {
 const GRAPHQL_PATH = '/graphql';
 
 export async function createGateway(options: GatewayOptions): Promise<FastifyInstance> {
-  const schema = buildGatewaySchema(options);
+  const authorization = options.authorization;
+  const schema = buildGatewaySchema({
+    ...options,
+    onSubgraphCall(call) {
+      (call.context as { authz?: RequestAuthorization } | undefined)?.authz?.providers.add(call.subgraph);
+      options.onSubgraphCall?.(call);
+    },
+  });
+  const served = authorization ? protectedSchema(schema, authorization.catalog) : schema;
   const overrides = new Map((options.subgraphs ?? []).map((s) => [s.name, s.url]));
   const providers = supergraphGraphs(options.supergraphSdl).map((g) => ({ name: g.name, url: overrides.get(g.name) ?? g.url }));
 
@@ -50,11 +69,23 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         .send({ errors: [{ message: `Cannot answer with any of: ${request.headers.accept}.`, extensions: { code, hint: ERRORS[code].hint } }] });
     }
     request.graphqlMediaType = mediaType;
+    // mercurius's response schema serialises error paths as strings; list indices must stay numbers.
+    reply.serializer(JSON.stringify);
     if (request.method === 'POST' && !isGraphQLRequestBody(request.headers['content-type'])) {
       const edge = unsupportedMediaType();
       return reply.code(edge.status).type(mediaType).send(edge.body);
     }
   });
+  if (authorization) {
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.routeOptions.url === GRAPHQL_PATH) return authenticateRequest(authorization)(request, reply);
+    });
+    const record = recordAccess(authorization);
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (request.routeOptions.url === GRAPHQL_PATH) await record(request, reply);
+      return payload;
+    });
+  }
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.routeOptions.url === GRAPHQL_PATH && reply.statusCode !== 406) {
@@ -64,10 +95,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   });
 
   await app.register(mercurius, {
-    schema,
+    schema: served,
     path: GRAPHQL_PATH,
     graphiql: true,
-    context: () => ({}),
+    context: (request) => ({ authz: request.authz }),
     async errorHandler(error, request, reply) {
       const edge = edgeError(error as Parameters<typeof edgeError>[0], request.graphqlMediaType);
       if (edge.status >= 500) request.log.error({ err: error }, 'gateway error');
@@ -90,9 +121,20 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     },
   });
 
+  if (authorization) addAuthorizationHooks(app, served, authorization);
+  if (authorization && options.admin) {
+    await registerAdmin(app, { ...authorization, registry: options.admin.registry });
+  }
+
   app.get('/health', async () => checkHealth(providers, options.healthTimeoutMs));
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));
   return app;
+}
+
+/** What requesters are served: the contract derived from the labels, under the shield. */
+function protectedSchema(schema: GraphQLSchema, catalog: LabelCatalog): GraphQLSchema {
+  const contract = contractSchema(schema, catalog);
+  return applyMiddleware(contract, shieldFor(contract, catalog));
 }
 
 /** Serialises an execution error with a catalogued code, without engine-internal flags. */

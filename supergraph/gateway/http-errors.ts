@@ -30,6 +30,8 @@ interface FastifyishError {
   errors?: unknown[];
   /** Set by Fastify when the request failed the route's JSON schema (e.g. `query` not a string). */
   validation?: unknown[];
+  /** Set by the reject mode of the authorization stage: every denied path. */
+  denied?: unknown[];
 }
 
 /** Request body types a GraphQL POST may use. */
@@ -54,6 +56,8 @@ export function edgeError(error: FastifyishError, mediaType: GraphQLMediaType): 
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return reply(400, formatted('BAD_REQUEST', `The request body is not valid JSON: ${error.message}`));
+    case 'JG_OPERATION_REJECTED':
+      return reply(403, formatted('OPERATION_REJECTED', error.message, { extensions: { denied: error.denied ?? [] } }));
     case 'MER_ERR_METHOD_NOT_ALLOWED':
       return { ...reply(405, formatted('METHOD_NOT_ALLOWED', 'Only queries may be sent with GET.')), headers: { allow: 'POST' } };
     case 'MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND':

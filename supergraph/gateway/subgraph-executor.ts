@@ -9,6 +9,8 @@ import { codedError, type ErrorCode } from '../errors/index.ts';
 
 export interface SubgraphCall {
   subgraph: string;
+  /** The GraphQL context of the gateway request that made the call. */
+  context: unknown;
   ms: number;
   outcome: 'ok' | 'error' | ErrorCode;
 }
@@ -76,10 +78,10 @@ export function createSubgraphExecutor({ name, url, timeoutMs, onCall }: Subgrap
     if (result.errors?.length) {
       const errors = result.errors.map((e) => providerError(name, e));
       outcome = (errors[0]?.extensions.code as ErrorCode) === 'SUBGRAPH_ERROR' ? 'error' : (errors[0]?.extensions.code as ErrorCode);
-      onCall?.({ subgraph: name, ms: performance.now() - started, outcome });
+      onCall?.({ subgraph: name, context: request.context, ms: performance.now() - started, outcome });
       return { ...result, errors };
     }
-    onCall?.({ subgraph: name, ms: performance.now() - started, outcome });
+    onCall?.({ subgraph: name, context: request.context, ms: performance.now() - started, outcome });
     return result;
   };
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSamplePlatform, type SamplePlatform, type SamplePlatformOptions } from '../../server/sample-platform.ts';
 import { RequestLog } from '../../subgraphs/index.ts';
+import { authorizationSettings, type AuthorizationSettings } from '../../server/authorization.ts';
 import { loadSettings, type CitySettings } from '../../supergraph/config/index.ts';
 
 /** Big enough for N = 1000 fan-out, small enough to seed in well under a second. */
@@ -23,6 +24,12 @@ export interface TestPlatform extends SamplePlatform {
 export interface GraphQLBody {
   data?: Record<string, unknown> | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+/** Authorization with the sample overlay and apps, its state in a fresh directory. */
+export function sampleAuthorization(overrides: Partial<AuthorizationSettings> = {}): AuthorizationSettings {
+  const settings = loadSettings({});
+  return { ...authorizationSettings(settings), stateDir: join(tempDataDir(), 'state'), ...overrides };
 }
 
 export function tempDataDir(): string {

@@ -1,0 +1,73 @@
+// Opens everything the authorization stages need: the label catalogue (providers' proposals
+// under the operator's overlay), the grant store, the audit trail and the authenticator.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openAuditLog, type AuditLog } from '../supergraph/audit/index.ts';
+import { ConfigError, type Settings } from '../supergraph/config/index.ts';
+import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
+import { createGrantService, openSqliteGrantStore, type GrantService, type GrantStore } from '../supergraph/grants/index.ts';
+import { createAuthenticator, readAppRegistry, type AppRegistry, type JwtKeys } from '../supergraph/identity/index.ts';
+import { buildLabelCatalog, labelReport, readLabelOverlay, type LabelCatalog } from '../supergraph/labels/index.ts';
+import type { EnforcementMode } from '../supergraph/policy/index.ts';
+
+export interface AuthorizationSettings {
+  labelOverlayFile: string;
+  appsFile: string;
+  stateDir: string;
+  mode: EnforcementMode;
+  replyWorkingDays: number;
+  jwtSecret?: string;
+  jwksUrl?: string;
+  jwksFile?: string;
+  now?: () => Date;
+}
+
+export interface OpenAuthorization {
+  options: AuthorizationOptions;
+  registry: AppRegistry;
+  catalog: LabelCatalog;
+  grants: GrantService;
+  audit: AuditLog;
+  close(): void;
+}
+
+/** The authorization part of the settings. */
+export function authorizationSettings(settings: Settings): AuthorizationSettings {
+  return {
+    labelOverlayFile: settings.labelOverlayFile,
+    appsFile: settings.appsFile,
+    stateDir: settings.stateDir,
+    mode: settings.authzMode === 'off' ? 'enforce' : settings.authzMode,
+    replyWorkingDays: settings.replyWorkingDays,
+    ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
+    ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
+    ...(settings.jwksFile ? { jwksFile: settings.jwksFile } : {}),
+  };
+}
+
+export function openAuthorization(supergraphSdl: string, settings: AuthorizationSettings): OpenAuthorization {
+  const catalog = buildLabelCatalog(supergraphSdl, readLabelOverlay(settings.labelOverlayFile));
+  const missing = labelReport(catalog).missingBasis;
+  if (missing.length > 0) throw new ConfigError('labels', `NOT_SHARED without a legal basis: ${missing.join(', ')}`);
+  const registry = readAppRegistry(settings.appsFile);
+  const keys: JwtKeys = {
+    ...(settings.jwtSecret ? { hs256Secret: settings.jwtSecret } : {}),
+    ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
+    ...(settings.jwksFile ? { jwks: JSON.parse(readFileSync(settings.jwksFile, 'utf8')) } : {}),
+  };
+  const store: GrantStore = openSqliteGrantStore(join(settings.stateDir, 'grants.db'));
+  const grants = createGrantService({ store, catalog, replyWorkingDays: settings.replyWorkingDays, ...(settings.now ? { now: settings.now } : {}) });
+  const audit = openAuditLog(join(settings.stateDir, 'audit.db'));
+  return {
+    options: { catalog, authenticate: createAuthenticator(registry, keys), grants, audit, mode: settings.mode },
+    registry,
+    catalog,
+    grants,
+    audit,
+    close() {
+      store.close();
+      audit.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// The admin endpoint at /admin/graphql: its own schema and its own credentials, apart from
+// /graphql. Admin tokens identify the operator or a provider; app credentials identify apps.
+
+import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import mercurius from 'mercurius';
+import { ERRORS } from '../errors/index.ts';
+import { findBySecret, type AppRegistry, type Authenticator } from '../identity/index.ts';
+import { adminResolvers, type AdminCaller, type AdminDeps } from './admin-resolvers.ts';
+
+const SCHEMA = readFileSync(new URL('./admin-schema.graphql', import.meta.url), 'utf8');
+
+export interface AdminOptions extends AdminDeps {
+  registry: AppRegistry;
+  authenticate: Authenticator;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    adminCaller?: AdminCaller;
+  }
+}
+
+export async function registerAdmin(app: FastifyInstance, options: AdminOptions): Promise<void> {
+  await app.register(
+    async (admin) => {
+      admin.decorateRequest('adminCaller', undefined);
+      admin.addHook('preHandler', async (request, reply) => {
+        const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+        const adminEntry = bearer ? findBySecret(options.registry.admins, (a) => a.tokenSha256, bearer) : undefined;
+        if (adminEntry) {
+          request.adminCaller = { kind: 'party', party: adminEntry.party };
+          return;
+        }
+        const app = await options.authenticate(request.headers);
+        if (app) {
+          request.adminCaller = { kind: 'app', requester: app.requester };
+          return;
+        }
+        const code = 'ADMIN_UNAUTHENTICATED';
+        return reply.code(401).send({ errors: [{ message: 'Missing or invalid admin credentials.', extensions: { code, hint: ERRORS[code].hint } }] });
+      });
+      await admin.register(mercurius, {
+        schema: SCHEMA,
+        resolvers: adminResolvers(options) as never,
+        path: '/graphql',
+        graphiql: false,
+        context: (request) => ({ caller: request.adminCaller }),
+      });
+    },
+    { prefix: '/admin' },
+  );
+}

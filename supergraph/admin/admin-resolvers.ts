@@ -1,0 +1,86 @@
+// Resolvers of the admin endpoint. Every rule lives in the grant service; this maps callers
+// to what they may see and turns rule violations into coded errors.
+
+import { GraphQLError } from 'graphql';
+import type { AuditLog } from '../audit/index.ts';
+import { ERRORS, type ErrorCode } from '../errors/index.ts';
+import { GrantError, type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
+import type { Party, Requester } from '../identity/index.ts';
+import type { LabelCatalog } from '../labels/index.ts';
+
+export type AdminCaller = { kind: 'party'; party: Party } | { kind: 'app'; requester: Requester };
+
+export interface AdminContext {
+  caller: AdminCaller;
+}
+
+export interface AdminDeps {
+  grants: GrantService;
+  catalog: LabelCatalog;
+  audit: AuditLog;
+}
+
+function fail(code: ErrorCode, message: string): never {
+  throw new GraphQLError(message, { extensions: { code, hint: ERRORS[code].hint } });
+}
+
+function guarded<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof GrantError) fail(error.code, error.message);
+    throw error;
+  }
+}
+
+function party(ctx: AdminContext): Party {
+  if (ctx.caller.kind !== 'party') fail('NOT_A_PARTY', 'Only the operator and providers answer applications.');
+  return ctx.caller.party;
+}
+
+export function adminResolvers({ grants, catalog, audit }: AdminDeps) {
+  const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
+  const visible = (ctx: AdminContext, a: Application) =>
+    ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
+
+  return {
+    Query: {
+      whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : ctx.caller.party),
+      applications: (_: unknown, { status }: { status?: ApplicationStatus }, ctx: AdminContext) =>
+        grants.list(status ? { status } : {}).filter((a) => visible(ctx, a)).map(withStatus),
+      application: (_: unknown, { id }: { id: string }, ctx: AdminContext) => {
+        const a = grants.get(id);
+        return a && visible(ctx, a) ? withStatus(a) : null;
+      },
+      overdueApplications: (_: unknown, __: unknown, ctx: AdminContext) =>
+        grants.overdue().filter((o) => visible(ctx, o.application)).map((o) => ({ ...o, application: withStatus(o.application) })),
+      labels: () =>
+        [...catalog.fields.values()].map((f) => ({ coordinate: f.coordinate, owners: f.owners, ...f.label, pii: Boolean(f.label.pii), source: f.source })),
+      recipients: (_: unknown, args: { coordinate: string; from?: string; to?: string }, ctx: AdminContext) => {
+        const caller = party(ctx);
+        const field = catalog.fields.get(args.coordinate);
+        if (!field) fail('APPLICATION_INVALID', `Unknown schema coordinate ${args.coordinate}.`);
+        if (caller !== 'operator' && !field.owners.includes(caller)) fail('NOT_A_PARTY', `${args.coordinate} belongs to ${field.owners.join(', ')}.`);
+        return audit.recipients(args.coordinate, args.from, args.to);
+      },
+      verifyAuditTrail: (_: unknown, __: unknown, ctx: AdminContext) => {
+        if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator verifies the audit trail.');
+        const check = audit.verify();
+        return { ok: check.ok, records: check.records, brokenAtSeq: check.brokenAt?.seq ?? null, problem: check.brokenAt?.problem ?? null };
+      },
+    },
+    Mutation: {
+      apply: (_: unknown, { input }: { input: Parameters<GrantService['apply']>[1] }, ctx: AdminContext) => {
+        if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Applications are filed by requesting apps with their own credentials.');
+        const requester = ctx.caller.requester;
+        return withStatus(guarded(() => grants.apply(requester, input)));
+      },
+      approve: (_: unknown, { id, note }: { id: string; note?: string }, ctx: AdminContext) =>
+        withStatus(guarded(() => grants.answer(id, party(ctx), 'APPROVED', note))),
+      refuse: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) =>
+        withStatus(guarded(() => grants.answer(id, party(ctx), 'REFUSED', reason))),
+      revoke: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) =>
+        withStatus(guarded(() => grants.revoke(id, party(ctx), reason))),
+    },
+  };
+}

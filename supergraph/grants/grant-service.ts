@@ -1,0 +1,140 @@
+// The rules of joint authorization: who must answer an application, who may answer or revoke,
+// when a grant is active, and which replies are overdue.
+
+import { randomUUID } from 'node:crypto';
+import type { Party, Requester } from '../identity/index.ts';
+import type { LabelCatalog } from '../labels/index.ts';
+import { statusOf, type Application, type ApplicationStatus, type RowScope } from './application.ts';
+import type { GrantStore } from './grant-store.ts';
+import { selectCoordinates, SelectorError } from './label-selector.ts';
+import { addWorkingDays } from './working-days.ts';
+
+export type GrantErrorCode = 'APPLICATION_INVALID' | 'APPLICATION_NOT_FOUND' | 'NOT_A_PARTY' | 'ALREADY_ANSWERED' | 'REASON_REQUIRED';
+
+export class GrantError extends Error {
+  constructor(readonly code: GrantErrorCode, message: string) {
+    super(message);
+  }
+}
+
+export interface ApplicationInput {
+  coordinates?: string[];
+  selector?: string;
+  purpose: string;
+  basis: string;
+  expiresAt: string;
+  rowScope?: RowScope;
+}
+
+export interface GrantServiceOptions {
+  store: GrantStore;
+  catalog: LabelCatalog;
+  /** The platform's reply deadline, in working days. */
+  replyWorkingDays: number;
+  now?: () => Date;
+}
+
+export type GrantService = ReturnType<typeof createGrantService>;
+
+export function createGrantService({ store, catalog, replyWorkingDays, now = () => new Date() }: GrantServiceOptions) {
+  function resolveCoordinates(input: ApplicationInput): string[] {
+    let coordinates: string[];
+    try {
+      coordinates = input.selector ? selectCoordinates(input.selector, catalog.fields.values()) : [...(input.coordinates ?? [])];
+    } catch (error) {
+      if (error instanceof SelectorError) throw new GrantError('APPLICATION_INVALID', error.message);
+      throw error;
+    }
+    const unknown = coordinates.filter((c) => !catalog.fields.has(c));
+    if (unknown.length) throw new GrantError('APPLICATION_INVALID', `Unknown schema coordinate(s): ${unknown.join(', ')}.`);
+    const notShared = coordinates.filter((c) => catalog.fields.get(c)!.label.sharing === 'NOT_SHARED');
+    if (notShared.length && !input.selector) throw new GrantError('APPLICATION_INVALID', `${notShared.join(', ')} is NOT_SHARED and cannot be granted.`);
+    const conditional = coordinates.filter((c) => catalog.fields.get(c)!.label.sharing === 'CONDITIONAL');
+    if (conditional.length === 0) throw new GrantError('APPLICATION_INVALID', 'Nothing to apply for: the fields are unconditionally shared or not shared at all.');
+    return [...new Set(conditional)].sort();
+  }
+
+  function requireReason(reason: string | undefined | null): string {
+    if (!reason?.trim()) throw new GrantError('REASON_REQUIRED', 'A refusal or revocation must state its reason.');
+    return reason.trim();
+  }
+
+  function load(id: string): Application {
+    const application = store.get(id);
+    if (!application) throw new GrantError('APPLICATION_NOT_FOUND', `No application ${id}.`);
+    return application;
+  }
+
+  return {
+    apply(requester: Requester, input: ApplicationInput): Application {
+      if (!input.purpose?.trim() || !input.basis?.trim()) throw new GrantError('APPLICATION_INVALID', 'An application names a purpose and a legal basis or reason.');
+      const filed = now();
+      if (!(Date.parse(input.expiresAt) > filed.getTime())) throw new GrantError('APPLICATION_INVALID', 'The requested expiry must be a future ISO date.');
+      if (input.rowScope === 'OWN_DISTRICT' && !requester.district) throw new GrantError('APPLICATION_INVALID', 'Only an app of a district office can apply for its own district.');
+      const coordinates = resolveCoordinates(input);
+      const owners = new Set(coordinates.flatMap((c) => catalog.fields.get(c)!.owners));
+      const application: Application = {
+        id: randomUUID(),
+        appId: requester.appId,
+        purpose: input.purpose.trim(),
+        basis: input.basis.trim(),
+        coordinates,
+        selector: input.selector ?? null,
+        rowScope: input.rowScope ?? 'ALL',
+        expiresAt: new Date(input.expiresAt).toISOString(),
+        filedAt: filed.toISOString(),
+        replyDeadline: addWorkingDays(filed, replyWorkingDays).toISOString(),
+        parties: ['operator', ...[...owners].sort()].map((party) => ({ party, decision: 'PENDING', reason: null, answeredAt: null })),
+        revokedAt: null,
+        revokedBy: null,
+        revokeReason: null,
+      };
+      store.insert(application);
+      return application;
+    },
+
+    answer(id: string, party: Party, decision: 'APPROVED' | 'REFUSED', reason?: string | null): Application {
+      const application = load(id);
+      const answer = application.parties.find((p) => p.party === party);
+      if (!answer) throw new GrantError('NOT_A_PARTY', `${party} is not a party to application ${id}.`);
+      if (answer.decision !== 'PENDING' || statusOf(application, now()) !== 'PENDING') {
+        throw new GrantError('ALREADY_ANSWERED', `Application ${id} is ${statusOf(application, now())}; ${party} answered ${answer.decision}.`);
+      }
+      store.answer(id, party, decision, decision === 'REFUSED' ? requireReason(reason) : (reason?.trim() || null), now().toISOString());
+      return load(id);
+    },
+
+    revoke(id: string, party: Party, reason: string): Application {
+      const application = load(id);
+      if (!application.parties.some((p) => p.party === party)) throw new GrantError('NOT_A_PARTY', `${party} is not a party to application ${id}.`);
+      const status = statusOf(application, now());
+      if (status !== 'ACTIVE' && status !== 'PENDING') throw new GrantError('ALREADY_ANSWERED', `Application ${id} is ${status}.`);
+      store.revoke(id, party, requireReason(reason), now().toISOString());
+      return load(id);
+    },
+
+    get: (id: string) => store.get(id),
+    status: (a: Application): ApplicationStatus => statusOf(a, now()),
+
+    list(filter: { appId?: string; status?: ApplicationStatus; party?: Party } = {}): Application[] {
+      const at = now();
+      return store
+        .list(filter.appId ? { appId: filter.appId } : {})
+        .filter((a) => (!filter.status || statusOf(a, at) === filter.status) && (!filter.party || a.parties.some((p) => p.party === filter.party)));
+    },
+
+    /** The grants in force for an app right now: read on every request, so revocation and expiry apply at once. */
+    active(appId: string): Application[] {
+      const at = now();
+      return store.list({ appId }).filter((a) => statusOf(a, at) === 'ACTIVE');
+    },
+
+    overdue(): { application: Application; waitingFor: Party[] }[] {
+      const at = now();
+      return store
+        .list()
+        .filter((a) => statusOf(a, at) === 'PENDING' && Date.parse(a.replyDeadline) < at.getTime())
+        .map((application) => ({ application, waitingFor: application.parties.filter((p) => p.decision === 'PENDING').map((p) => p.party) }));
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// Where applications live. A small interface; the embedded default is SQLite (no server).
+// The SQL is plain and portable, so a PostgreSQL store for several replicas is a small step.
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Party } from '../identity/index.ts';
+import type { Application, Decision, PartyAnswer } from './application.ts';
+
+export interface GrantStore {
+  insert(application: Application): void;
+  get(id: string): Application | undefined;
+  /** Applications, newest first, optionally of one app. */
+  list(filter?: { appId?: string }): Application[];
+  answer(id: string, party: Party, decision: Decision, reason: string | null, at: string): void;
+  revoke(id: string, party: Party, reason: string, at: string): void;
+  close(): void;
+}
+
+interface ApplicationRow {
+  id: string;
+  app_id: string;
+  purpose: string;
+  basis: string;
+  coordinates: string;
+  selector: string | null;
+  row_scope: string;
+  expires_at: string;
+  filed_at: string;
+  reply_deadline: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+const DDL = `
+  CREATE TABLE IF NOT EXISTS application (
+    id VARCHAR(64) PRIMARY KEY,
+    app_id VARCHAR(128) NOT NULL,
+    purpose VARCHAR(256) NOT NULL,
+    basis TEXT NOT NULL,
+    coordinates TEXT NOT NULL,
+    selector TEXT,
+    row_scope VARCHAR(16) NOT NULL,
+    expires_at VARCHAR(32) NOT NULL,
+    filed_at VARCHAR(32) NOT NULL,
+    reply_deadline VARCHAR(32) NOT NULL,
+    revoked_at VARCHAR(32),
+    revoked_by VARCHAR(128),
+    revoke_reason TEXT
+  );
+  CREATE INDEX IF NOT EXISTS application_by_app ON application (app_id);
+  CREATE TABLE IF NOT EXISTS application_party (
+    application_id VARCHAR(64) NOT NULL REFERENCES application (id),
+    party VARCHAR(128) NOT NULL,
+    decision VARCHAR(16) NOT NULL,
+    reason TEXT,
+    answered_at VARCHAR(32),
+    PRIMARY KEY (application_id, party)
+  );
+`;
+
+export function openSqliteGrantStore(file: string): GrantStore {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(DDL);
+  const insertApplication = db.prepare(
+    `INSERT INTO application (id, app_id, purpose, basis, coordinates, selector, row_scope, expires_at, filed_at, reply_deadline)
+     VALUES (@id, @appId, @purpose, @basis, @coordinates, @selector, @rowScope, @expiresAt, @filedAt, @replyDeadline)`,
+  );
+  const insertParty = db.prepare('INSERT INTO application_party (application_id, party, decision, reason, answered_at) VALUES (?, ?, ?, ?, ?)');
+  const selectOne = db.prepare('SELECT * FROM application WHERE id = ?');
+  const selectAll = db.prepare('SELECT * FROM application ORDER BY filed_at DESC, id DESC');
+  const selectByApp = db.prepare('SELECT * FROM application WHERE app_id = ? ORDER BY filed_at DESC, id DESC');
+  const selectParties = db.prepare('SELECT party, decision, reason, answered_at FROM application_party WHERE application_id = ? ORDER BY party');
+  const updateParty = db.prepare('UPDATE application_party SET decision = ?, reason = ?, answered_at = ? WHERE application_id = ? AND party = ?');
+  const updateRevoked = db.prepare('UPDATE application SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?');
+
+  const hydrate = (row: ApplicationRow): Application => ({
+    id: row.id,
+    appId: row.app_id,
+    purpose: row.purpose,
+    basis: row.basis,
+    coordinates: JSON.parse(row.coordinates) as string[],
+    selector: row.selector,
+    rowScope: row.row_scope as Application['rowScope'],
+    expiresAt: row.expires_at,
+    filedAt: row.filed_at,
+    replyDeadline: row.reply_deadline,
+    parties: (selectParties.all(row.id) as { party: string; decision: Decision; reason: string | null; answered_at: string | null }[]).map(
+      (p): PartyAnswer => ({ party: p.party, decision: p.decision, reason: p.reason, answeredAt: p.answered_at }),
+    ),
+    revokedAt: row.revoked_at,
+    revokedBy: row.revoked_by,
+    revokeReason: row.revoke_reason,
+  });
+
+  return {
+    insert: db.transaction((a: Application) => {
+      insertApplication.run({ ...a, coordinates: JSON.stringify(a.coordinates) });
+      for (const p of a.parties) insertParty.run(a.id, p.party, p.decision, p.reason, p.answeredAt);
+    }),
+    get: (id) => {
+      const row = selectOne.get(id) as ApplicationRow | undefined;
+      return row ? hydrate(row) : undefined;
+    },
+    list: (filter) => ((filter?.appId ? selectByApp.all(filter.appId) : selectAll.all()) as ApplicationRow[]).map(hydrate),
+    answer: (id, party, decision, reason, at) => void updateParty.run(decision, reason, at, id, party),
+    revoke: (id, party, reason, at) => void updateRevoked.run(at, party, reason, id),
+    close: () => db.close(),
+  };
+}

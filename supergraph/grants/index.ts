@@ -1,0 +1,5 @@
+export { purposeCovers, statusOf, type Application, type ApplicationStatus, type PartyAnswer, type RowScope } from './application.ts';
+export { createGrantService, GrantError, type ApplicationInput, type GrantErrorCode, type GrantService } from './grant-service.ts';
+export { openSqliteGrantStore, type GrantStore } from './grant-store.ts';
+export { parseSelector, selectCoordinates, SelectorError } from './label-selector.ts';
+export { addWorkingDays } from './working-days.ts';

@@ -1,0 +1,76 @@
+// The registry of requesting apps and admin parties: who they are and how they prove it.
+// Only SHA-256 digests of API keys and admin tokens are stored.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config/index.ts';
+import type { Party, Requester } from './requester.ts';
+
+export interface AppEntry extends Requester {
+  apiKeySha256?: string;
+}
+
+export interface AdminEntry {
+  party: Party;
+  tokenSha256: string;
+}
+
+export interface JwtSettings {
+  issuer: string;
+  audience: string;
+}
+
+export interface AppRegistry {
+  apps: Map<string, AppEntry>;
+  admins: AdminEntry[];
+  jwt: JwtSettings;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Constant-time lookup by secret, so timing does not reveal which digests exist. */
+export function findBySecret<T>(entries: Iterable<T>, digestOf: (e: T) => string | undefined, secret: string): T | undefined {
+  const digest = Buffer.from(sha256(secret), 'hex');
+  let found: T | undefined;
+  for (const entry of entries) {
+    const d = digestOf(entry);
+    if (d && d.length === 64 && timingSafeEqual(Buffer.from(d, 'hex'), digest)) found = entry;
+  }
+  return found;
+}
+
+export function parseAppRegistry(json: unknown, source = 'app registry'): AppRegistry {
+  const raw = json as { apps?: unknown; admins?: unknown; jwt?: { issuer?: unknown; audience?: unknown } };
+  if (!Array.isArray(raw?.apps) || !Array.isArray(raw.admins)) throw new ConfigError(source, 'expected {"apps": [...], "admins": [...], "jwt": {...}}');
+  const apps = new Map<string, AppEntry>();
+  for (const [i, a] of (raw.apps as Record<string, unknown>[]).entries()) {
+    if (typeof a.id !== 'string' || typeof a.department !== 'string') throw new ConfigError(`${source} apps[${i}]`, 'an app needs an id and a department');
+    apps.set(a.id, {
+      appId: a.id,
+      name: typeof a.name === 'string' ? a.name : a.id,
+      department: a.department,
+      roles: Array.isArray(a.roles) ? a.roles.map(String) : [],
+      district: typeof a.district === 'string' ? a.district : null,
+      ...(typeof a.apiKeySha256 === 'string' ? { apiKeySha256: a.apiKeySha256 } : {}),
+    });
+  }
+  const admins = (raw.admins as Record<string, unknown>[]).map((a, i) => {
+    if (typeof a.party !== 'string' || typeof a.tokenSha256 !== 'string') throw new ConfigError(`${source} admins[${i}]`, 'an admin needs a party and a tokenSha256');
+    return { party: a.party, tokenSha256: a.tokenSha256 };
+  });
+  const jwt = { issuer: String(raw.jwt?.issuer ?? ''), audience: String(raw.jwt?.audience ?? '') };
+  if (!jwt.issuer || !jwt.audience) throw new ConfigError(`${source} jwt`, 'an issuer and an audience are required');
+  return { apps, admins, jwt };
+}
+
+export function readAppRegistry(file: string): AppRegistry {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(file, `cannot read the app registry: ${(error as Error).message}`);
+  }
+  return parseAppRegistry(json, file);
+}

@@ -1,0 +1,56 @@
+// The operator's label overlay: labels by coordinate (`Person.id`), by type (`Person`) or by
+// wildcard (`Person.*`). The operator's word beats the provider's proposal.
+
+import { readFileSync } from 'node:fs';
+import { GRADES, SHARING_TYPES, type Label } from '../../directives/index.ts';
+import { ConfigError } from '../config/index.ts';
+
+export interface LabelOverlay {
+  /** `Type.field` → label */
+  fields: Map<string, Label>;
+  /** `Type` or `Type.*` → default label for the type's fields */
+  types: Map<string, Label>;
+}
+
+export const EMPTY_OVERLAY: LabelOverlay = Object.freeze({ fields: new Map(), types: new Map() });
+
+const SELECTOR = /^([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*|\*))?$/;
+const KEYS = new Set(['sharing', 'grade', 'level', 'category', 'pii', 'basis', 'note']);
+
+export function parseLabelOverlay(json: unknown, source = 'label overlay'): LabelOverlay {
+  const labels = (json as { labels?: unknown })?.labels;
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
+    throw new ConfigError(source, 'expected {"labels": {"Type.field" | "Type.*" | "Type": {"sharing": ..., "grade": ...}}}');
+  }
+  const overlay: LabelOverlay = { fields: new Map(), types: new Map() };
+  for (const [selector, raw] of Object.entries(labels as Record<string, Record<string, unknown>>)) {
+    const match = SELECTOR.exec(selector);
+    if (!match) throw new ConfigError(`${source} "${selector}"`, 'a selector is Type.field, Type.* or Type');
+    const unknown = Object.keys(raw ?? {}).filter((k) => !KEYS.has(k));
+    if (unknown.length) throw new ConfigError(`${source} "${selector}"`, `unknown key(s) ${unknown.join(', ')}`);
+    if (!SHARING_TYPES.includes(raw.sharing as never)) throw new ConfigError(`${source} "${selector}"`, `sharing must be one of ${SHARING_TYPES.join(', ')}`);
+    if (!GRADES.includes(raw.grade as never)) throw new ConfigError(`${source} "${selector}"`, `grade must be one of ${GRADES.join(', ')}`);
+    const label: Label = {
+      sharing: raw.sharing as Label['sharing'],
+      grade: raw.grade as Label['grade'],
+      ...(raw.level !== undefined ? { level: Number(raw.level) } : {}),
+      ...(typeof raw.category === 'string' ? { category: raw.category } : {}),
+      ...(raw.pii !== undefined ? { pii: Boolean(raw.pii) } : {}),
+      ...(typeof raw.basis === 'string' ? { basis: raw.basis } : {}),
+    };
+    const [, type, field] = match;
+    if (field && field !== '*') overlay.fields.set(`${type}.${field}`, label);
+    else overlay.types.set(type!, label);
+  }
+  return overlay;
+}
+
+export function readLabelOverlay(file: string): LabelOverlay {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(file, `cannot read the label overlay: ${(error as Error).message}`);
+  }
+  return parseLabelOverlay(json, file);
+}

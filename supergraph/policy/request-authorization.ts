@@ -1,0 +1,43 @@
+// One request's authorization state: who asks, why, what the policy said (memoised per
+// coordinate), what was pruned, and which providers were called.
+
+import type { Application } from '../grants/index.ts';
+import type { Requester } from '../identity/index.ts';
+import type { LabelCatalog } from '../labels/index.ts';
+import { decide, type Verdict } from './decide.ts';
+import type { PrunedOperation } from './prune-denied-fields.ts';
+
+export type EnforcementMode = 'enforce' | 'reject' | 'dry-run';
+
+export interface RequestAuthorization {
+  requester: Requester;
+  purpose: string;
+  mode: EnforcementMode;
+  grants: readonly Application[];
+  verdictFor(coordinate: string): Verdict;
+  pruned?: PrunedOperation;
+  providers: Set<string>;
+}
+
+export function requestAuthorization(
+  catalog: LabelCatalog,
+  requester: Requester,
+  purpose: string,
+  grants: readonly Application[],
+  mode: EnforcementMode,
+): RequestAuthorization {
+  const verdicts = new Map<string, Verdict>();
+  const subject = { requester, purpose, grants };
+  return {
+    requester,
+    purpose,
+    mode,
+    grants,
+    providers: new Set(),
+    verdictFor(coordinate) {
+      let verdict = verdicts.get(coordinate);
+      if (!verdict) verdicts.set(coordinate, (verdict = decide(subject, catalog.fields.get(coordinate))));
+      return verdict;
+    },
+  };
+}
