@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { manyByKey, oneByKey, prepared, type Db, type ResolverMap } from '../kit/index.ts';
 import { pageArgs } from '../kit/page-args.ts';
+import { isValidCreditCode, isValidResidentId } from '../synthetic/index.ts';
 import { ENTERPRISE_COLUMNS } from './store.ts';
 
 type EnterpriseRow = Record<string, unknown> & { creditCode: string; legalRepresentativeId: string };
@@ -35,11 +36,19 @@ const ENTERPRISES_PAGE = `SELECT ${ENTERPRISE_COLUMNS} FROM enterprise
 
 export const enterpriseResolvers: ResolverMap = {
   Query: {
+    registrant: async (_: unknown, { code }: { code: string }, ctx: EnterpriseContext) => {
+      if (isValidResidentId(code)) return { __typename: 'Person', id: code };
+      const row = isValidCreditCode(code) ? await ctx.enterprises.load(code) : null;
+      return row ? { __typename: 'Enterprise', ...row } : null;
+    },
     enterprise: (_: unknown, { creditCode }: { creditCode: string }, ctx: EnterpriseContext) => ctx.enterprises.load(creditCode),
     enterprises(_: unknown, args: EnterprisesArgs, ctx: EnterpriseContext) {
       const { first, offset } = pageArgs(args);
       return prepared(ctx.db, ENTERPRISES_PAGE).all({ district: args.district ?? null, status: args.status ?? null, first, offset });
     },
+  },
+  Registrant: {
+    __resolveType: (value: { __typename: string }) => value.__typename,
   },
   Enterprise: {
     __resolveReference: (ref: { creditCode: string }, ctx: EnterpriseContext) => ctx.enterprises.load(ref.creditCode),

@@ -73,7 +73,9 @@ export function openSqliteGrantStore(file: string): GrantStore {
   const selectOne = db.prepare('SELECT * FROM application WHERE id = ?');
   const selectAll = db.prepare('SELECT * FROM application ORDER BY filed_at DESC, id DESC');
   const selectByApp = db.prepare('SELECT * FROM application WHERE app_id = ? ORDER BY filed_at DESC, id DESC');
-  const selectParties = db.prepare('SELECT party, decision, reason, answered_at FROM application_party WHERE application_id = ? ORDER BY party');
+  const selectParties = db.prepare(
+    "SELECT party, decision, reason, answered_at FROM application_party WHERE application_id = ? ORDER BY CASE WHEN party = 'operator' THEN 0 ELSE 1 END, party",
+  );
   const updateParty = db.prepare('UPDATE application_party SET decision = ?, reason = ?, answered_at = ? WHERE application_id = ? AND party = ?');
   const updateRevoked = db.prepare('UPDATE application SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?');
 

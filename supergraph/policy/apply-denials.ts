@@ -4,7 +4,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ERRORS } from '../errors/index.ts';
 import type { DeniedField, PrunedOperation } from './prune-denied-fields.ts';
-import { ROW_DISTRICT_ALIAS } from './prune-denied-fields.ts';
+import { ROW_DISTRICT_ALIAS, TYPE_ALIAS } from './prune-denied-fields.ts';
 
 type Json = Record<string, unknown>;
 
@@ -58,18 +58,23 @@ export function forbiddenFieldError(denial: DeniedField, path: (string | number)
 export function applyDenials(data: Json | null | undefined, pruned: PrunedOperation, hint: ApplyHint): GraphQLFormattedError[] {
   const errors: GraphQLFormattedError[] = [];
   if (!data) return errors;
-  for (const path of pruned.injected) for (const { object } of parentsAt(data, path)) delete object[ROW_DISTRICT_ALIAS];
-  for (const path of pruned.emptied) {
-    for (const { object } of parentsAt(data, path.slice(0, -1))) object[path.at(-1)!] = null;
-  }
+  const holders = (path: string[], onType?: string) =>
+    parentsAt(data, path.slice(0, -1)).filter(({ object }) => !onType || object[TYPE_ALIAS] === onType);
+  for (const { path, onType } of pruned.emptied) for (const { object } of holders(path, onType)) object[path.at(-1)!] = null;
   for (const denial of pruned.denied) {
-    const parents = parentsAt(data, denial.path.slice(0, -1));
+    const parents = holders(denial.path, denial.onType);
     const key = denial.path.at(-1)!;
     for (const { object } of parents) object[key] = null;
     const first = parents[0]?.path ?? denial.path.slice(0, -1);
     errors.push(forbiddenFieldError(denial, [...first, key], Math.max(parents.length, 1), hint));
   }
   for (const { path, keys } of pruned.keyOrder) for (const { object } of parentsAt(data, path)) reorder(object, keys);
+  for (const path of pruned.injected) {
+    for (const { object } of parentsAt(data, path)) {
+      delete object[ROW_DISTRICT_ALIAS];
+      delete object[TYPE_ALIAS];
+    }
+  }
   return errors;
 }
 

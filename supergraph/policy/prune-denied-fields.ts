@@ -17,13 +17,20 @@ export interface DeniedField {
   /** Response keys from the root; list positions are implied. */
   path: string[];
   verdict: Denied;
+  /** Set when the field was asked for under a type condition of an abstract type. */
+  onType?: string;
+}
+
+export interface EmptiedField {
+  path: string[];
+  onType?: string;
 }
 
 export interface PrunedOperation {
   document: DocumentNode;
   denied: DeniedField[];
   /** Composite fields all of whose selections were denied: answered null. */
-  emptied: string[][];
+  emptied: EmptiedField[];
   /** Where a district field was added for a row-level rule, to be removed from the answer. */
   injected: string[][];
   /** Nothing the requester may receive is left: no provider needs to be asked. */
@@ -33,6 +40,8 @@ export interface PrunedOperation {
 }
 
 export const ROW_DISTRICT_ALIAS = '_jg_district';
+/** Added where a denial applies to one member of an abstract type only. */
+export const TYPE_ALIAS = '_jg_type';
 
 export interface PruneOptions {
   schema: GraphQLSchema;
@@ -56,7 +65,7 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
   if (!root) return unchanged;
 
   const denied = new Map<string, DeniedField>();
-  const emptied: string[][] = [];
+  const emptied: EmptiedField[] = [];
   const injected: string[][] = [];
   const keyOrder: { path: string[]; keys: string[] }[] = [];
 
@@ -84,9 +93,10 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
     return { allowed: true, grantId: null, rowScope: 'ALL' };
   }
 
-  function prune(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, path: string[]): SelectionSetNode | null {
+  function prune(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, path: string[], onType?: string): SelectionSetNode | null {
     const kept: SelectionNode[] = [];
     let needsDistrict = false;
+    let needsType = false;
     const lossesBefore = denied.size + emptied.length;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
@@ -100,7 +110,7 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
         const fieldPath = [...path, key];
         if (!v.allowed) {
           const coordinate = `${parent.name}.${name}`;
-          denied.set(`${fieldPath.join('.')}|${coordinate}`, { coordinate, path: fieldPath, verdict: v });
+          denied.set(`${fieldPath.join('.')}|${coordinate}`, { coordinate, path: fieldPath, verdict: v, ...(onType ? { onType } : {}) });
           continue;
         }
         if (v.rowScope === 'OWN_DISTRICT') needsDistrict = true;
@@ -112,14 +122,17 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
         const named = fieldType && getNamedType(fieldType);
         const child = named && isCompositeType(named) ? prune(selection.selectionSet, named, fieldPath) : selection.selectionSet;
         if (child) kept.push({ ...selection, selectionSet: child });
-        else emptied.push(fieldPath);
+        else emptied.push({ path: fieldPath, ...(onType ? { onType } : {}) });
       } else {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : undefined;
         const condition = selection.kind === Kind.INLINE_FRAGMENT ? selection.typeCondition : fragment?.typeCondition;
         const body = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragment?.selectionSet;
         if (!body) continue;
         const type = condition ? (schema.getType(condition.name.value) as GraphQLCompositeType) : parent;
-        const child = prune(body, type, path);
+        const narrows = isAbstractType(parent) && type !== parent && !isAbstractType(type);
+        const before = denied.size + emptied.length;
+        const child = prune(body, type, path, narrows ? type.name : onType);
+        if (narrows && denied.size + emptied.length > before) needsType = true;
         if (child) {
           kept.push({
             kind: Kind.INLINE_FRAGMENT,
@@ -132,9 +145,10 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
     }
     if (denied.size + emptied.length > lossesBefore) keyOrder.push({ path, keys: responseKeys(selectionSet) });
     if (kept.length === 0) return null;
+    if (needsType) kept.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: TYPE_ALIAS }, name: { kind: Kind.NAME, value: '__typename' } });
+    if (needsType || (needsDistrict && 'getFields' in parent && parent.getFields().district)) injected.push(path);
     if (needsDistrict && 'getFields' in parent && parent.getFields().district) {
       kept.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: ROW_DISTRICT_ALIAS }, name: { kind: Kind.NAME, value: 'district' } });
-      injected.push(path);
     }
     return { kind: Kind.SELECTION_SET, selections: kept };
   }

@@ -23,6 +23,7 @@ export interface TestPlatform extends SamplePlatform {
 
 export interface GraphQLBody {
   data?: Record<string, unknown> | null;
+  extensions?: Record<string, unknown>;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
