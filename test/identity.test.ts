@@ -62,7 +62,7 @@ describe('requester identity', () => {
   });
 
   it('answers 401 without saying why: no credentials, unknown key, unknown app, bad or expired token', async () => {
-    const failures = [
+    const failures: Record<string, string>[] = [
       {},
       { 'x-api-key': 'jg-demo-nonexistent' },
       { authorization: `Bearer ${await hs256({ sub: 'no-such-app' })}` },

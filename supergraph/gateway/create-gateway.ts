@@ -13,10 +13,7 @@ import { supergraphGraphs } from './supergraph-graphs.ts';
 import { addAuthorizationHooks, authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
 import { registerAdmin } from '../admin/admin-plugin.ts';
 import type { AppRegistry } from '../identity/index.ts';
-import { contractSchema, shieldFor, type RequestAuthorization } from '../policy/index.ts';
-import type { LabelCatalog } from '../labels/index.ts';
-import { applyMiddleware } from 'graphql-middleware';
-import type { GraphQLSchema } from 'graphql';
+import { protectedSchema, type RequestAuthorization } from '../policy/index.ts';
 import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 
@@ -129,12 +126,6 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   app.get('/health', async () => checkHealth(providers, options.healthTimeoutMs));
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));
   return app;
-}
-
-/** What requesters are served: the contract derived from the labels, under the shield. */
-function protectedSchema(schema: GraphQLSchema, catalog: LabelCatalog): GraphQLSchema {
-  const contract = contractSchema(schema, catalog);
-  return applyMiddleware(contract, shieldFor(contract, catalog));
 }
 
 /** Serialises an execution error with a catalogued code, without engine-internal flags. */

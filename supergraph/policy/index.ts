@@ -5,3 +5,4 @@ export { decide, type DenyReason, type Subject, type Verdict } from './decide.ts
 export { pruneDeniedFields, ROW_DISTRICT_ALIAS, type DeniedField, type PrunedOperation } from './prune-denied-fields.ts';
 export { requestAuthorization, type EnforcementMode, type RequestAuthorization } from './request-authorization.ts';
 export { shieldFor } from './shield-rules.ts';
+export { protectedSchema } from './protected-schema.ts';

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { LABEL_SPEC, readLabelProposals, withSpecDefinitions } from '../directives/index.ts';
+import { composeSupergraph } from '../supergraph/compose/index.ts';
+import { ConfigError } from '../supergraph/config/index.ts';
+import { buildLabelCatalog, labelReport, parseLabelOverlay } from '../supergraph/labels/index.ts';
+
+const run = promisify(execFile);
+const HEADER = `extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@composeDirective"])
+  @link(url: "${LABEL_SPEC.url}", import: ["@label"])
+  @composeDirective(name: "@label")`;
+
+const HOUSING = `${HEADER}
+type Query { permit(number: ID!): Permit @label(sharing: UNCONDITIONAL, grade: GENERAL) }
+type Permit @key(fields: "number") @label(sharing: CONDITIONAL, grade: IMPORTANT, category: "housing.permit") {
+  number: ID!
+  holderName: String @label(sharing: CONDITIONAL, grade: IMPORTANT, pii: true, category: "housing.holder")
+  inspectorNotes: String @label(sharing: NOT_SHARED, grade: CORE, basis: "Internal working papers")
+  floorArea: Float
+}`;
+const SURVEY = `${HEADER}
+type Permit @key(fields: "number") { number: ID! surveyedOn: String }`;
+
+function supergraph(housing = HOUSING): string {
+  const result = composeSupergraph([
+    { name: 'housing', url: 'http://housing/graphql', sdl: withSpecDefinitions(housing) },
+    { name: 'survey', url: 'http://survey/graphql', sdl: withSpecDefinitions(SURVEY) },
+  ]);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.supergraphSdl;
+}
+
+describe('the @label spec', () => {
+  it('is supplied to a provider that links it, once', () => {
+    const sdl = withSpecDefinitions(HOUSING);
+    expect(sdl).toContain('directive @label(');
+    expect(withSpecDefinitions(sdl)).toBe(sdl);
+  });
+
+  it('is read from a supergraph into field and type labels by coordinate', () => {
+    const proposals = readLabelProposals(supergraph());
+    expect(proposals.fields.get('Permit.holderName')).toEqual({ sharing: 'CONDITIONAL', grade: 'IMPORTANT', pii: true, category: 'housing.holder' });
+    expect(proposals.types.get('Permit')).toEqual({ sharing: 'CONDITIONAL', grade: 'IMPORTANT', category: 'housing.permit' });
+  });
+});
+
+describe('effective labels', () => {
+  it('take the type label as the default for a type’s fields, and close unlabeled fields', () => {
+    const catalog = buildLabelCatalog(supergraph(HOUSING.replace(' @label(sharing: CONDITIONAL, grade: IMPORTANT, category: "housing.permit")', '')));
+    expect(catalog.fields.get('Permit.floorArea')).toMatchObject({ label: { sharing: 'CONDITIONAL', grade: 'CORE' }, source: 'default' });
+    expect(labelReport(catalog).unlabeled).toEqual(expect.arrayContaining(['Permit.floorArea', 'Permit.surveyedOn', 'Permit.number']));
+    const typed = buildLabelCatalog(supergraph());
+    expect(typed.fields.get('Permit.floorArea')).toMatchObject({ label: { grade: 'IMPORTANT' }, source: 'provider-type' });
+  });
+
+  it('follow the overlay over the provider, and report the conflict', () => {
+    const overlay = parseLabelOverlay({ labels: { 'Permit.holderName': { sharing: 'NOT_SHARED', grade: 'CORE', basis: 'PIPL Art. 28' }, 'Permit.*': { sharing: 'UNCONDITIONAL', grade: 'GENERAL' } } });
+    const catalog = buildLabelCatalog(supergraph(), overlay);
+    expect(catalog.fields.get('Permit.holderName')).toMatchObject({ label: { sharing: 'NOT_SHARED' }, source: 'overlay' });
+    expect(catalog.fields.get('Permit.floorArea')).toMatchObject({ label: { sharing: 'UNCONDITIONAL' }, source: 'overlay-type' });
+    expect(labelReport(catalog).conflicts.map((c) => c.coordinate)).toEqual(expect.arrayContaining(['Permit.holderName', 'Permit.floorArea']));
+  });
+
+  it('name the owning provider of each field', () => {
+    const catalog = buildLabelCatalog(supergraph());
+    expect(catalog.fields.get('Permit.surveyedOn')!.owners).toEqual(['survey']);
+    expect(catalog.fields.get('Permit.holderName')!.owners).toEqual(['housing']);
+    expect(catalog.fields.get('Permit.number')!.owners).toEqual(['housing']); // a key belongs to the entity's home
+  });
+
+  it('reject NOT_SHARED without a basis, from a provider or from the overlay', () => {
+    expect(labelReport(buildLabelCatalog(supergraph(HOUSING.replace(', basis: "Internal working papers"', '')))).missingBasis).toEqual(['Permit.inspectorNotes']);
+    const overlay = parseLabelOverlay({ labels: { 'Permit.floorArea': { sharing: 'NOT_SHARED', grade: 'CORE' } } });
+    expect(labelReport(buildLabelCatalog(supergraph(), overlay)).missingBasis).toEqual(['Permit.floorArea']);
+  });
+
+  it('come from an overlay file that is checked', () => {
+    expect(() => parseLabelOverlay({ labels: { 'Permit.floorArea': { sharing: 'SECRET', grade: 'CORE' } } })).toThrow(ConfigError);
+    expect(() => parseLabelOverlay({ labels: { 'not a selector!': { sharing: 'UNCONDITIONAL', grade: 'CORE' } } })).toThrow(/selector/);
+  });
+
+  it('label every field of the sample providers', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { readLabelOverlay } = await import('../supergraph/labels/index.ts');
+    const catalog = buildLabelCatalog(readFileSync('supergraph/supergraph.graphql', 'utf8'), readLabelOverlay('supergraph/labels.json'));
+    expect(labelReport(catalog)).toMatchObject({ unlabeled: [], missingBasis: [] });
+    expect(catalog.fields.get('Person.name')!.label).toMatchObject({ sharing: 'CONDITIONAL', grade: 'IMPORTANT' });
+    expect(catalog.fields.get('Person.id')!.label).toMatchObject({ sharing: 'CONDITIONAL', grade: 'CORE', pii: true });
+    expect(catalog.fields.get('Enterprise.name')!.label).toMatchObject({ sharing: 'UNCONDITIONAL', grade: 'GENERAL' });
+    expect(catalog.fields.get('Enterprise.status')!.label).toMatchObject({ sharing: 'UNCONDITIONAL', grade: 'GENERAL' });
+    expect(catalog.fields.get('Enterprise.taxArrears')!.label).toMatchObject({ sharing: 'CONDITIONAL' });
+  });
+});
+
+describe('npm run compose', () => {
+  it('fails on NOT_SHARED without a basis, naming the coordinate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jointgraph-labels-'));
+    writeFileSync(join(dir, 'housing.graphql'), HOUSING.replace(', basis: "Internal working papers"', ''));
+    writeFileSync(join(dir, 'survey.graphql'), SURVEY);
+    writeFileSync(join(dir, 'labels.json'), JSON.stringify({ labels: {} }));
+    writeFileSync(join(dir, 'list.json'), JSON.stringify({ subgraphs: [{ name: 'housing', url: 'http://127.0.0.1:9/graphql', sdlFile: 'housing.graphql' }, { name: 'survey', url: 'http://127.0.0.1:9/graphql', sdlFile: 'survey.graphql' }] }));
+    const failure = await run('npx', ['tsx', 'cli/compose.ts', '--list', join(dir, 'list.json'), '--labels', join(dir, 'labels.json'), '--out', join(dir, 'out.graphql')]).catch((e: { code: number; stderr: string }) => e);
+    expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('[LABEL_BASIS_MISSING] Permit.inspectorNotes') });
+  });
+});
