@@ -63,6 +63,10 @@ export function adminResolvers({ grants, catalog, audit }: AdminDeps) {
         if (caller !== 'operator' && !field.owners.includes(caller)) fail('NOT_A_PARTY', `${args.coordinate} belongs to ${field.owners.join(', ')}.`);
         return audit.recipients(args.coordinate, args.from, args.to);
       },
+      accessRecords: (_: unknown, { appId, last }: { appId?: string; last: number }, ctx: AdminContext) => {
+        if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator reads the whole audit trail; providers ask for their own fields with recipients.');
+        return audit.recent(Math.min(Math.max(last, 1), 1000), appId ?? null);
+      },
       verifyAuditTrail: (_: unknown, __: unknown, ctx: AdminContext) => {
         if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator verifies the audit trail.');
         const check = audit.verify();

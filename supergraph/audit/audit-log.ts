@@ -39,7 +39,8 @@ export interface AuditLog {
   verify(): ChainCheck;
   /** Who received a coordinate, and for what purpose, between two instants. */
   recipients(coordinate: string, from?: string, to?: string): StoredRecord[];
-  recent(limit: number): StoredRecord[];
+  /** The newest records first, optionally of one app. */
+  recent(limit: number, appId?: string | null): StoredRecord[];
   close(): void;
 }
 
@@ -98,7 +99,7 @@ export function openAuditLog(file: string): AuditLog {
     `SELECT r.* FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq
      WHERE c.coordinate = ? AND r.at >= ? AND r.at <= ? ORDER BY r.seq`,
   );
-  const recent = db.prepare('SELECT * FROM audit_record ORDER BY seq DESC LIMIT ?');
+  const recent = db.prepare('SELECT * FROM audit_record WHERE (@appId IS NULL OR app_id = @appId) ORDER BY seq DESC LIMIT @limit');
 
   const append = db.transaction((record: AccessRecord): StoredRecord => {
     const last = head.get() as { seq: number; hash: string } | undefined;
@@ -130,7 +131,7 @@ export function openAuditLog(file: string): AuditLog {
       return { ok: true, records: count };
     },
     recipients: (coordinate, from = '0000', to = '9999') => (recipients.all(coordinate, from, to) as Row[]).map(fromRow),
-    recent: (limit) => (recent.all(limit) as Row[]).map(fromRow),
+    recent: (limit, appId = null) => (recent.all({ limit, appId }) as Row[]).map(fromRow),
     close: () => db.close(),
   };
 }
