@@ -2,6 +2,7 @@
 
 import { startSamplePlatform } from '../server/sample-platform.ts';
 import { authorizationSettings } from '../server/authorization.ts';
+import { readCachePolicy } from '../supergraph/cache/index.ts';
 import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
 
 const EXAMPLE = `{
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       defaultTimeoutMs: settings.subgraphTimeoutMs,
       healthTimeoutMs: settings.healthTimeoutMs,
       bodyLimitBytes: settings.bodyLimitBytes,
+      ...(settings.cache ? { cachePolicy: readCachePolicy(settings.cachePolicyFile) } : {}),
     },
     ...(settings.authzMode === 'off' ? {} : { authorization: authorizationSettings(settings) }),
   });

@@ -1,3 +1,4 @@
 export * from './label/index.ts';
+export * from './quality/index.ts';
 export type { DirectiveSpec } from './spec.ts';
 export { linkedSpecs, SPECS, withSpecDefinitions } from './with-spec-definitions.ts';

@@ -10,11 +10,12 @@ import type { ProviderDefinition } from './provider.ts';
 import type { Db } from './provider-store.ts';
 import type { RequestLog } from './request-log.ts';
 import type { RunningServer, ServeOptions } from './serve-options.ts';
+import { providerExtension } from './store-updated-at.ts';
 
 export async function serveWithApollo(
   provider: ProviderDefinition,
   db: Db,
-  { host, port, log }: ServeOptions & { log?: RequestLog },
+  { host, port, log, updatedAt }: ServeOptions & { log?: RequestLog },
 ): Promise<RunningServer> {
   const server = new ApolloServer<object>({
     schema: buildSubgraphSchema({ typeDefs: parse(provider.typeDefs), resolvers: provider.resolvers }),
@@ -29,6 +30,13 @@ export async function serveWithApollo(
             operationName: request.operationName ?? null,
             variables: request.variables ?? null,
           });
+          return {
+            async willSendResponse({ response }) {
+              if (updatedAt && response.body.kind === 'single') {
+                response.body.singleResult.extensions = { ...response.body.singleResult.extensions, ...providerExtension(updatedAt) };
+              }
+            },
+          };
         },
       },
     ],

@@ -6,11 +6,12 @@ import type { ProviderDefinition, ResolverMap } from './provider.ts';
 import type { Db } from './provider-store.ts';
 import type { RequestLog } from './request-log.ts';
 import type { RunningServer, ServeOptions } from './serve-options.ts';
+import { providerExtension } from './store-updated-at.ts';
 
 export async function serveWithMercurius(
   provider: ProviderDefinition,
   db: Db,
-  { host, port, log }: ServeOptions & { log?: RequestLog },
+  { host, port, log, updatedAt }: ServeOptions & { log?: RequestLog },
 ): Promise<RunningServer> {
   const app = Fastify({ logger: false });
   await app.register(mercuriusFederationPlugin, {
@@ -19,6 +20,11 @@ export async function serveWithMercurius(
     context: () => provider.createContext(db),
     graphiql: false,
   });
+  if (updatedAt) {
+    app.graphql.addHook('onResolution', async (execution) => {
+      (execution as { extensions?: Record<string, unknown> }).extensions = { ...execution.extensions, ...providerExtension(updatedAt) };
+    });
+  }
   if (log) {
     app.addHook('preHandler', async (request) => {
       if (request.url.startsWith('/graphql')) {

@@ -2,7 +2,8 @@
 
 import type { CitySize } from '../synthetic/index.ts';
 import type { ProviderDefinition } from './provider.ts';
-import { openProviderStore, type Db } from './provider-store.ts';
+import { openProviderStore, storeFile, type Db } from './provider-store.ts';
+import { storeUpdatedAt } from './store-updated-at.ts';
 import type { RequestLog } from './request-log.ts';
 import { serveWithApollo } from './serve-apollo.ts';
 import { serveWithMercurius } from './serve-mercurius.ts';
@@ -25,7 +26,7 @@ export interface RunningProvider {
 export async function startProvider(provider: ProviderDefinition, options: StartProviderOptions): Promise<RunningProvider> {
   const db = openProviderStore(provider.name, provider.store, options);
   const serve = provider.server === 'mercurius' ? serveWithMercurius : serveWithApollo;
-  const server = await serve(provider, db, options);
+  const server = await serve(provider, db, { ...options, updatedAt: storeUpdatedAt(storeFile(provider.name, options)) });
   return {
     name: provider.name,
     url: server.url,

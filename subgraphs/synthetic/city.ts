@@ -172,6 +172,8 @@ export type TaxCreditRating = 'A' | 'B' | 'M' | 'C' | 'D';
 
 export interface TaxProfile {
   rating: TaxCreditRating;
+  /** Date of the evaluation that set the rating: the yearly evaluation, or registration for M. */
+  ratedOn: string;
   annual: { year: number; amount: number }[];
   arrears: number;
 }
@@ -188,7 +190,8 @@ export function taxProfile(city: CitySize, index: number): TaxProfile {
     annual.push({ year, amount: Math.round(e.registeredCapital * 10_000 * 0.01 * (0.3 + rnd.next() * 2)) });
   }
   const arrears = rating === 'C' || rating === 'D' ? Math.round(rnd.between(5_000, 800_000)) : rnd.chance(0.03) ? rnd.between(100, 20_000) : 0;
-  return { rating, annual, arrears };
+  const ratedOn = rating === 'M' && established >= REFERENCE_YEAR - 1 ? e.establishedOn : `${REFERENCE_YEAR - 1}-04-${String(rnd.between(10, 28)).padStart(2, '0')}`;
+  return { rating, ratedOn, annual, arrears };
 }
 
 export type MaritalStatus = 'UNMARRIED' | 'MARRIED' | 'DIVORCED' | 'WIDOWED';

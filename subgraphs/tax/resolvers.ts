@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { manyByKey, oneByKey, type Db, type ResolverMap } from '../kit/index.ts';
 
-type TaxpayerRow = { creditCode: string; rating: string; arrears: number };
+type TaxpayerRow = { creditCode: string; rating: string; ratedOn: string; arrears: number };
 type AnnualRow = { creditCode: string; year: number; amount: number };
 
 export interface TaxContext {
@@ -14,7 +14,7 @@ export function createTaxContext(db: Db): TaxContext {
   const where = 'IN (SELECT value FROM json_each(?))';
   return {
     taxpayers: new DataLoader(
-      oneByKey<TaxpayerRow>(db, `SELECT credit_code AS creditCode, credit_rating AS rating, arrears FROM taxpayer WHERE credit_code ${where}`, 'creditCode'),
+      oneByKey<TaxpayerRow>(db, `SELECT credit_code AS creditCode, credit_rating AS rating, rated_on AS ratedOn, arrears FROM taxpayer WHERE credit_code ${where}`, 'creditCode'),
     ),
     annual: new DataLoader(
       manyByKey<AnnualRow>(db, `SELECT credit_code AS creditCode, year, amount FROM annual_tax WHERE credit_code ${where} ORDER BY credit_code, year`, 'creditCode'),
@@ -36,6 +36,7 @@ export const taxResolvers: ResolverMap = {
   Enterprise: {
     __resolveReference: (ref: { creditCode: string; riskClass?: number }) => ref,
     taxCreditRating: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).rating,
+    taxRatedOn: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).ratedOn,
     taxArrears: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).arrears,
     inspectionPriority: async (e: { creditCode: string; riskClass: number }, _: unknown, ctx: TaxContext) =>
       inspectionPriority((await taxpayer(e, ctx)).rating, e.riskClass),

@@ -4,11 +4,12 @@ import type { StoreSpec } from '../kit/index.ts';
 import { enterprise, taxProfile } from '../synthetic/index.ts';
 
 export const taxStore: StoreSpec = {
-  version: 1,
+  version: 2,
   ddl: `
     CREATE TABLE taxpayer (
       credit_code TEXT PRIMARY KEY,
       credit_rating TEXT NOT NULL,
+      rated_on TEXT NOT NULL,
       arrears REAL NOT NULL
     ) WITHOUT ROWID;
     CREATE TABLE annual_tax (
@@ -19,12 +20,12 @@ export const taxStore: StoreSpec = {
     ) WITHOUT ROWID;
   `,
   seed(db, city) {
-    const taxpayer = db.prepare('INSERT INTO taxpayer VALUES (?, ?, ?)');
+    const taxpayer = db.prepare('INSERT INTO taxpayer VALUES (?, ?, ?, ?)');
     const annual = db.prepare('INSERT INTO annual_tax VALUES (?, ?, ?)');
     for (let j = 0; j < city.enterprises; j++) {
       const code = enterprise(city, j).creditCode;
       const profile = taxProfile(city, j);
-      taxpayer.run(code, profile.rating, profile.arrears);
+      taxpayer.run(code, profile.rating, profile.ratedOn, profile.arrears);
       for (const { year, amount } of profile.annual) annual.run(code, year, amount);
     }
   },

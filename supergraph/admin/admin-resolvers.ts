@@ -7,6 +7,7 @@ import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import { GrantError, type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
 import type { Party, Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
+import type { GatewayState } from '../gateway/create-gateway.ts';
 
 export type AdminCaller = { kind: 'party'; party: Party } | { kind: 'app'; requester: Requester };
 
@@ -18,6 +19,7 @@ export interface AdminDeps {
   grants: GrantService;
   catalog: LabelCatalog;
   audit: AuditLog;
+  gateway: GatewayState;
 }
 
 function fail(code: ErrorCode, message: string): never {
@@ -38,7 +40,7 @@ function party(ctx: AdminContext): Party {
   return ctx.caller.party;
 }
 
-export function adminResolvers({ grants, catalog, audit }: AdminDeps) {
+export function adminResolvers({ grants, catalog, audit, gateway }: AdminDeps) {
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
     ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
@@ -85,6 +87,16 @@ export function adminResolvers({ grants, catalog, audit }: AdminDeps) {
         withStatus(guarded(() => grants.answer(id, party(ctx), 'REFUSED', reason))),
       revoke: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) =>
         withStatus(guarded(() => grants.revoke(id, party(ctx), reason))),
+      purgeCache: (_: unknown, filter: { type?: string; key?: string; coordinate?: string }, ctx: AdminContext) => {
+        const caller = party(ctx);
+        if (!filter.type && !filter.coordinate) fail('APPLICATION_INVALID', 'Name a type (with an optional key) or a coordinate to purge.');
+        if (filter.key && !filter.type) fail('APPLICATION_INVALID', 'A key purges one entity: name its type too.');
+        const owned = [...catalog.fields.values()].filter((f) => f.owners.includes(caller));
+        const mayPurge = caller === 'operator' || (filter.coordinate ? owned.some((f) => f.coordinate === filter.coordinate) : owned.some((f) => f.type === filter.type));
+        if (!mayPurge) fail('NOT_A_PARTY', `${caller} provides none of ${filter.coordinate ?? filter.type}.`);
+        const { type, key, coordinate } = filter;
+        return { removed: gateway.cache?.purge({ ...(type ? { type } : {}), ...(key ? { key } : {}), ...(coordinate ? { coordinate } : {}) }) ?? 0 };
+      },
     },
   };
 }

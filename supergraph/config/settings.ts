@@ -30,6 +30,13 @@ export interface Settings {
   /** `off` serves plain federation: no labels, authorization or audit. */
   authzMode: 'enforce' | 'reject' | 'dry-run' | 'off';
   replyWorkingDays: number;
+  /** The response cache; off by default, so every request asks the providers. */
+  cache: boolean;
+  cachePolicyFile: string;
+  /** How often /health-style probes run for the availability measure; 0 turns them off. */
+  probeIntervalMs: number;
+  /** Reply deadline for data objections, in working days. */
+  objectionWorkingDays: number;
   jwtSecret?: string;
   jwksUrl?: string;
   jwksFile?: string;
@@ -87,6 +94,10 @@ export function loadSettings(env: Env): Readonly<Settings> {
     stateDir: env.JG_STATE_DIR || `${dataDir}/state`,
     authzMode: oneOf(env, 'JG_AUTHZ_MODE', 'enforce', ['enforce', 'reject', 'dry-run', 'off'] as const),
     replyWorkingDays: integer(env, 'JG_REPLY_WORKING_DAYS', 5, 1, 60),
+    cache: oneOf(env, 'JG_CACHE', 'off', ['on', 'off'] as const) === 'on',
+    cachePolicyFile: env.JG_CACHE_POLICY || `${ROOT}supergraph/cache-policy.json`,
+    probeIntervalMs: integer(env, 'JG_PROBE_INTERVAL_MS', 15_000, 0, 3_600_000),
+    objectionWorkingDays: integer(env, 'JG_OBJECTION_WORKING_DAYS', 5, 1, 60),
     ...(env.JG_JWT_SECRET ? { jwtSecret: env.JG_JWT_SECRET } : {}),
     ...(env.JG_JWT_JWKS_URL ? { jwksUrl: env.JG_JWT_JWKS_URL } : {}),
     ...(env.JG_JWT_JWKS_FILE ? { jwksFile: env.JG_JWT_JWKS_FILE } : {}),

@@ -14,6 +14,10 @@ import { addAuthorizationHooks, authenticateRequest, recordAccess, type Authoriz
 import { registerAdmin } from '../admin/admin-plugin.ts';
 import type { AppRegistry } from '../identity/index.ts';
 import { protectedSchema, type RequestAuthorization } from '../policy/index.ts';
+import { readQualityDeclarations, type QualityDeclarations } from '../../directives/index.ts';
+import { ResponseCache, ttlFor, type CachePolicy } from '../cache/index.ts';
+import { buildLabelCatalog, type LabelCatalog } from '../labels/index.ts';
+import { ServiceMetrics } from '../quality/service-metrics.ts';
 import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 
@@ -29,24 +33,65 @@ export interface GatewayOptions {
   bodyLimitBytes: number;
   onSubgraphCall?: (call: SubgraphCall) => void;
   logger?: boolean;
+  /** The operator's cache policy; without it nothing is cached. */
+  cachePolicy?: CachePolicy;
+  /** A clock for cache TTLs (tests). */
+  cacheClock?: { now(): number };
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     graphqlMediaType: GraphQLMediaType;
   }
+  interface FastifyInstance {
+    /** What the gateway measures and keeps, for the admin endpoint, the CLI and tests. */
+    jointgraph: GatewayState;
+  }
+}
+
+export interface GatewayState {
+  metrics: ServiceMetrics;
+  cache: ResponseCache | undefined;
+  catalog: LabelCatalog;
+  declarations: QualityDeclarations;
+  providers: { name: string; url: string }[];
+}
+
+function memoize<T>(f: (key: string) => T): (key: string) => T {
+  const memo = new Map<string, T>();
+  return (key) => {
+    if (!memo.has(key)) memo.set(key, f(key));
+    return memo.get(key)!;
+  };
 }
 
 const GRAPHQL_PATH = '/graphql';
 
 export async function createGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const authorization = options.authorization;
+  const catalog = authorization?.catalog ?? buildLabelCatalog(options.supergraphSdl);
+  const declarations = readQualityDeclarations(options.supergraphSdl);
+  const metrics = new ServiceMetrics(supergraphGraphs(options.supergraphSdl).map((g) => g.name));
+  const cache = options.cachePolicy
+    ? new ResponseCache({ maxBytes: options.cachePolicy.maxBytes, registry: metrics.registry, ...(options.cacheClock ? { perf: options.cacheClock } : {}) })
+    : undefined;
   const schema = buildGatewaySchema({
     ...options,
     onSubgraphCall(call) {
       (call.context as { authz?: RequestAuthorization } | undefined)?.authz?.providers.add(call.subgraph);
+      metrics.recordCall(call);
       options.onSubgraphCall?.(call);
     },
+    ...(cache && options.cachePolicy
+      ? {
+          cache: {
+            cache,
+            keyFields: catalog.keyFields,
+            ttlOf: memoize((c: string) => ttlFor(options.cachePolicy!, catalog, declarations, c)),
+            scopeOf: (context: unknown) => (context as { authz?: RequestAuthorization } | undefined)?.authz?.scope ?? 'public',
+          },
+        }
+      : {}),
   });
   const served = authorization ? protectedSchema(schema, authorization.catalog) : schema;
   const overrides = new Map((options.subgraphs ?? []).map((s) => [s.name, s.url]));
@@ -119,11 +164,18 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   });
 
   if (authorization) addAuthorizationHooks(app, served, authorization);
+  const state: GatewayState = { metrics, cache, catalog, declarations, providers };
   if (authorization && options.admin) {
-    await registerAdmin(app, { ...authorization, registry: options.admin.registry });
+    await registerAdmin(app, { ...authorization, registry: options.admin.registry, gateway: state });
   }
 
-  app.get('/health', async () => checkHealth(providers, options.healthTimeoutMs));
+  app.get('/health', async () => {
+    const report = await checkHealth(providers, options.healthTimeoutMs);
+    metrics.recordProbe(report);
+    return report;
+  });
+  app.get('/metrics', async (_, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.decorate('jointgraph', state);
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));
   return app;
 }

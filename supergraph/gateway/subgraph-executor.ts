@@ -13,6 +13,8 @@ export interface SubgraphCall {
   context: unknown;
   ms: number;
   outcome: 'ok' | 'error' | ErrorCode;
+  /** When the provider's store last changed, as it reported (`extensions.jointgraph.updatedAt`). */
+  updatedAt?: string;
 }
 
 export interface SubgraphExecutorOptions {
@@ -81,7 +83,8 @@ export function createSubgraphExecutor({ name, url, timeoutMs, onCall }: Subgrap
       onCall?.({ subgraph: name, context: request.context, ms: performance.now() - started, outcome });
       return { ...result, errors };
     }
-    onCall?.({ subgraph: name, context: request.context, ms: performance.now() - started, outcome });
+    const updatedAt = (result.extensions?.jointgraph as { updatedAt?: unknown } | undefined)?.updatedAt;
+    onCall?.({ subgraph: name, context: request.context, ms: performance.now() - started, outcome, ...(typeof updatedAt === 'string' ? { updatedAt } : {}) });
     return result;
   };
 }

@@ -27,6 +27,8 @@ export interface LabelCatalog {
   fields: Map<string, CatalogField>;
   /** Types with a @key: entities, which the audit counts. */
   entityTypes: Set<string>;
+  /** The fields of each entity type's first @key. */
+  keyFields: Map<string, string[]>;
   graphNames: string[];
 }
 
@@ -42,12 +44,17 @@ export function buildLabelCatalog(supergraph: string | DocumentNode, overlay: La
   const proposals = readLabelProposals(doc);
   const fields = new Map<string, CatalogField>();
   const entityTypes = new Set<string>();
+  const keyFields = new Map<string, string[]>();
 
   for (const def of doc.definitions) {
     if (def.kind !== Kind.OBJECT_TYPE_DEFINITION || !isDataType(def.name.value)) continue;
     const type = def.name.value;
     const joinTypes = def.directives?.filter((d) => d.name.value === 'join__type') ?? [];
-    if (joinTypes.some((d) => argument(d, 'key'))) entityTypes.add(type);
+    const key = joinTypes.map((d) => argument(d, 'key')).find(Boolean);
+    if (key) {
+      entityTypes.add(type);
+      keyFields.set(type, key.split(/\s+/).filter(Boolean));
+    }
     const fallbackOwners = typeOwners(def, joinTypes, nameOf);
     for (const f of def.fields ?? []) {
       const coordinate = `${type}.${f.name.value}`;
@@ -59,7 +66,7 @@ export function buildLabelCatalog(supergraph: string | DocumentNode, overlay: La
       fields.set(coordinate, { coordinate, type, field: f.name.value, owners: owners.sort(), label, source, ...(proposal ? { proposal } : {}), requires });
     }
   }
-  return { fields, entityTypes, graphNames: graphs.map((g) => g.name) };
+  return { fields, entityTypes, keyFields, graphNames: graphs.map((g) => g.name) };
 }
 
 function effective(coordinate: string, type: string, overlay: LabelOverlay, proposals: ReturnType<typeof readLabelProposals>): [Label, LabelSource] {

@@ -1,6 +1,7 @@
 // One request's authorization state: who asks, why, what the policy said (memoised per
 // coordinate), what was pruned, and which providers were called.
 
+import { createHash } from 'node:crypto';
 import type { Application } from '../grants/index.ts';
 import type { Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
@@ -17,6 +18,8 @@ export interface RequestAuthorization {
   verdictFor(coordinate: string): Verdict;
   pruned?: PrunedOperation;
   providers: Set<string>;
+  /** Identifies what this requester may see, for purpose and grants: requests share cached data only within one scope. */
+  readonly scope: string;
 }
 
 export function requestAuthorization(
@@ -28,7 +31,18 @@ export function requestAuthorization(
 ): RequestAuthorization {
   const verdicts = new Map<string, Verdict>();
   const subject = { requester, purpose, grants };
+  let scope: string | undefined;
   return {
+    get scope() {
+      if (scope === undefined) {
+        const parts = [...catalog.fields.keys()].sort().map((c) => {
+          const v = this.verdictFor(c);
+          return v.allowed ? `${c}+${v.rowScope === 'OWN_DISTRICT' ? requester.district : ''}` : `${c}-`;
+        });
+        scope = createHash('sha1').update(parts.join('\n')).digest('base64url');
+      }
+      return scope;
+    },
     requester,
     purpose,
     mode,

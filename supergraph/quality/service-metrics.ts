@@ -1,0 +1,123 @@
+// Measured service quality, per provider and per annotated field: what the operator answers for
+// (accessibility: latency, errors, timeouts, availability) and what it observes of the providers'
+// sources (completeness as null rate, timeliness as age). Exported to Prometheus with prom-client,
+// and kept in small windows for the quality report.
+
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HealthReport } from '../gateway/health.ts';
+import type { SubgraphCall } from '../gateway/subgraph-executor.ts';
+
+const WINDOW = 2_048;
+
+export interface ProviderStats {
+  requests: number;
+  errors: number;
+  timeouts: number;
+  unavailable: number;
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+  probes: number;
+  probesUp: number;
+  updatedAt: string | null;
+}
+
+export interface FieldStats {
+  samples: number;
+  nulls: number;
+  stale: number;
+  maxAgeSeconds: number | null;
+  latestAsOf: string | null;
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+}
+
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly #latencies = new Map<string, number[]>();
+  readonly #providers = new Map<string, ProviderStats>();
+  readonly #fields = new Map<string, FieldStats>();
+  readonly #duration = new Histogram({
+    name: 'jointgraph_subgraph_request_duration_seconds',
+    help: 'Duration of gateway requests to a provider subgraph',
+    labelNames: ['subgraph', 'outcome'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly #up = new Gauge({ name: 'jointgraph_subgraph_up', help: '1 when the last health probe reached the provider', labelNames: ['subgraph'], registers: [this.registry] });
+  readonly #updated = new Gauge({ name: 'jointgraph_subgraph_updated_timestamp_seconds', help: 'Last update time of the provider store, as the provider reports it', labelNames: ['subgraph'], registers: [this.registry] });
+  readonly #nullRatio = new Gauge({ name: 'jointgraph_field_null_ratio', help: 'Observed share of null values of an annotated field', labelNames: ['coordinate'], registers: [this.registry] });
+  readonly #age = new Gauge({ name: 'jointgraph_field_age_seconds', help: 'Age of the newest observed value of an annotated field', labelNames: ['coordinate'], registers: [this.registry] });
+  readonly #stale = new Counter({ name: 'jointgraph_field_stale_values_total', help: 'Values older than their declared update cycle allows', labelNames: ['coordinate'], registers: [this.registry] });
+
+  constructor(providers: readonly string[]) {
+    for (const name of providers) this.#provider(name);
+  }
+
+  #provider(name: string): ProviderStats {
+    let stats = this.#providers.get(name);
+    if (!stats) {
+      stats = { requests: 0, errors: 0, timeouts: 0, unavailable: 0, latencyMs: { p50: null, p95: null, p99: null }, probes: 0, probesUp: 0, updatedAt: null };
+      this.#providers.set(name, stats);
+      this.#latencies.set(name, []);
+    }
+    return stats;
+  }
+
+  recordCall(call: SubgraphCall): void {
+    const stats = this.#provider(call.subgraph);
+    stats.requests++;
+    if (call.outcome !== 'ok') stats.errors++;
+    if (call.outcome === 'SUBGRAPH_TIMEOUT') stats.timeouts++;
+    if (call.outcome === 'SUBGRAPH_UNAVAILABLE') stats.unavailable++;
+    const window = this.#latencies.get(call.subgraph)!;
+    window.push(call.ms);
+    if (window.length > WINDOW) window.shift();
+    this.#duration.observe({ subgraph: call.subgraph, outcome: call.outcome }, call.ms / 1000);
+    if (call.updatedAt) {
+      stats.updatedAt = call.updatedAt;
+      this.#updated.set({ subgraph: call.subgraph }, Date.parse(call.updatedAt) / 1000);
+    }
+  }
+
+  recordProbe(report: HealthReport): void {
+    for (const s of report.subgraphs) {
+      const stats = this.#provider(s.name);
+      stats.probes++;
+      if (s.reachable) stats.probesUp++;
+      this.#up.set({ subgraph: s.name }, s.reachable ? 1 : 0);
+    }
+  }
+
+  recordValue(coordinate: string, isNull: boolean, ageSeconds: number | null, stale: boolean, asOf: string | null): void {
+    let stats = this.#fields.get(coordinate);
+    if (!stats) this.#fields.set(coordinate, (stats = { samples: 0, nulls: 0, stale: 0, maxAgeSeconds: null, latestAsOf: null }));
+    stats.samples++;
+    if (isNull) stats.nulls++;
+    this.#nullRatio.set({ coordinate }, stats.nulls / stats.samples);
+    if (ageSeconds !== null) {
+      stats.maxAgeSeconds = Math.max(stats.maxAgeSeconds ?? 0, ageSeconds);
+      this.#age.set({ coordinate }, ageSeconds);
+    }
+    if (asOf && (!stats.latestAsOf || asOf > stats.latestAsOf)) stats.latestAsOf = asOf;
+    if (stale) {
+      stats.stale++;
+      this.#stale.inc({ coordinate });
+    }
+  }
+
+  provider(name: string): ProviderStats {
+    const stats = this.#provider(name);
+    const sorted = [...this.#latencies.get(name)!].sort((a, b) => a - b);
+    return { ...stats, latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) } };
+  }
+
+  providers(): string[] {
+    return [...this.#providers.keys()].sort();
+  }
+
+  field(coordinate: string): FieldStats | undefined {
+    return this.#fields.get(coordinate);
+  }
+}
