@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       defaultTimeoutMs: settings.subgraphTimeoutMs,
       healthTimeoutMs: settings.healthTimeoutMs,
       bodyLimitBytes: settings.bodyLimitBytes,
+      probeIntervalMs: settings.probeIntervalMs,
       ...(settings.cache ? { cachePolicy: readCachePolicy(settings.cachePolicyFile) } : {}),
     },
     ...(settings.authzMode === 'off' ? {} : { authorization: authorizationSettings(settings) }),

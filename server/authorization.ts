@@ -10,6 +10,7 @@ import { createGrantService, openSqliteGrantStore, type GrantService, type Grant
 import { createAuthenticator, readAppRegistry, type AppRegistry, type JwtKeys } from '../supergraph/identity/index.ts';
 import { buildLabelCatalog, labelReport, readLabelOverlay, type LabelCatalog } from '../supergraph/labels/index.ts';
 import type { EnforcementMode } from '../supergraph/policy/index.ts';
+import { createObjectionService, openSqliteObjectionStore, type ObjectionService } from '../supergraph/objections/index.ts';
 
 export interface AuthorizationSettings {
   labelOverlayFile: string;
@@ -17,6 +18,7 @@ export interface AuthorizationSettings {
   stateDir: string;
   mode: EnforcementMode;
   replyWorkingDays: number;
+  objectionWorkingDays?: number;
   jwtSecret?: string;
   jwksUrl?: string;
   jwksFile?: string;
@@ -29,6 +31,7 @@ export interface OpenAuthorization {
   catalog: LabelCatalog;
   grants: GrantService;
   audit: AuditLog;
+  objections: ObjectionService;
   close(): void;
 }
 
@@ -40,6 +43,7 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
     stateDir: settings.stateDir,
     mode: settings.authzMode === 'off' ? 'enforce' : settings.authzMode,
     replyWorkingDays: settings.replyWorkingDays,
+    objectionWorkingDays: settings.objectionWorkingDays,
     ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
     ...(settings.jwksFile ? { jwksFile: settings.jwksFile } : {}),
@@ -59,15 +63,24 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
   const store: GrantStore = openSqliteGrantStore(join(settings.stateDir, 'grants.db'));
   const grants = createGrantService({ store, catalog, replyWorkingDays: settings.replyWorkingDays, ...(settings.now ? { now: settings.now } : {}) });
   const audit = openAuditLog(join(settings.stateDir, 'audit.db'));
+  const objectionStore = openSqliteObjectionStore(join(settings.stateDir, 'objections.db'));
+  const objections = createObjectionService({
+    store: objectionStore,
+    catalog,
+    workingDays: settings.objectionWorkingDays ?? 5,
+    ...(settings.now ? { now: settings.now } : {}),
+  });
   return {
-    options: { catalog, authenticate: createAuthenticator(registry, keys), grants, audit, mode: settings.mode },
+    options: { catalog, authenticate: createAuthenticator(registry, keys), grants, audit, mode: settings.mode, objections },
     registry,
     catalog,
     grants,
     audit,
+    objections,
     close() {
       store.close();
       audit.close();
+      objectionStore.close();
     },
   };
 }

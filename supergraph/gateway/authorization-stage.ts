@@ -10,6 +10,7 @@ import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
 import type { Authenticator } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
+import type { ObjectionService } from '../objections/index.ts';
 import {
   applyDenials, collapseRowDenials, pruneDeniedFields, requestAuthorization,
   type EnforcementMode, type RequestAuthorization,
@@ -21,6 +22,7 @@ export interface AuthorizationOptions {
   grants: GrantService;
   audit: AuditLog;
   mode: EnforcementMode;
+  objections?: ObjectionService;
 }
 
 declare module 'fastify' {

@@ -18,6 +18,7 @@ import { readQualityDeclarations, type QualityDeclarations } from '../../directi
 import { ResponseCache, ttlFor, type CachePolicy } from '../cache/index.ts';
 import { buildLabelCatalog, type LabelCatalog } from '../labels/index.ts';
 import { ServiceMetrics } from '../quality/service-metrics.ts';
+import { addInternalFieldStripping, addQualityInstrumentation, addQualityObservation, wantsLineage, type QualityContext } from '../quality/quality-hooks.ts';
 import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   cachePolicy?: CachePolicy;
   /** A clock for cache TTLs (tests). */
   cacheClock?: { now(): number };
+  /** How often providers are probed for the availability measure; 0 or absent: only on /health. */
+  probeIntervalMs?: number;
 }
 
 declare module 'fastify' {
@@ -78,7 +81,9 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const schema = buildGatewaySchema({
     ...options,
     onSubgraphCall(call) {
-      (call.context as { authz?: RequestAuthorization } | undefined)?.authz?.providers.add(call.subgraph);
+      const context = call.context as { authz?: RequestAuthorization; quality?: QualityContext } | undefined;
+      context?.authz?.providers.add(call.subgraph);
+      context?.quality?.calls.push(call);
       metrics.recordCall(call);
       options.onSubgraphCall?.(call);
     },
@@ -140,7 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     schema: served,
     path: GRAPHQL_PATH,
     graphiql: true,
-    context: (request) => ({ authz: request.authz }),
+    context: (request) => ({ authz: request.authz, quality: { calls: [], lineage: wantsLineage(request) } satisfies QualityContext }),
     async errorHandler(error, request, reply) {
       const edge = edgeError(error as Parameters<typeof edgeError>[0], request.graphqlMediaType);
       if (edge.status >= 500) request.log.error({ err: error }, 'gateway error');
@@ -163,7 +168,29 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     },
   });
 
+  const objections = authorization?.objections;
+  const qualityHooks = {
+    schema: served,
+    catalog,
+    declarations,
+    metrics,
+    ...(objections ? { openObjection: (coordinate: string, key: string) => objections.openFor(coordinate, key) } : {}),
+  };
+  // Order matters: observe before denials are applied, instrument after pruning, strip last.
+  addQualityObservation(app, qualityHooks);
   if (authorization) addAuthorizationHooks(app, served, authorization);
+  addQualityInstrumentation(app, qualityHooks);
+  addInternalFieldStripping(app);
+  objections?.whenCorrected((o) => {
+    const [type, key] = [o.entityKey.slice(0, o.entityKey.indexOf(':')), o.entityKey.slice(o.entityKey.indexOf(':') + 1)];
+    cache?.purge({ type, key });
+    cache?.purge({ coordinate: o.coordinate });
+  });
+  if (options.probeIntervalMs) {
+    const timer = setInterval(() => void checkHealth(providers, options.healthTimeoutMs).then((r) => metrics.recordProbe(r)), options.probeIntervalMs);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
   const state: GatewayState = { metrics, cache, catalog, declarations, providers };
   if (authorization && options.admin) {
     await registerAdmin(app, { ...authorization, registry: options.admin.registry, gateway: state });

@@ -4,7 +4,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ERRORS } from '../errors/index.ts';
 import type { DeniedField, PrunedOperation } from './prune-denied-fields.ts';
-import { ROW_DISTRICT_ALIAS, TYPE_ALIAS } from './prune-denied-fields.ts';
+import { TYPE_ALIAS } from './prune-denied-fields.ts';
 
 type Json = Record<string, unknown>;
 
@@ -69,13 +69,7 @@ export function applyDenials(data: Json | null | undefined, pruned: PrunedOperat
     errors.push(forbiddenFieldError(denial, [...first, key], Math.max(parents.length, 1), hint));
   }
   for (const { path, keys } of pruned.keyOrder) for (const { object } of parentsAt(data, path)) reorder(object, keys);
-  for (const path of pruned.injected) {
-    for (const { object } of parentsAt(data, path)) {
-      delete object[ROW_DISTRICT_ALIAS];
-      delete object[TYPE_ALIAS];
-    }
-  }
-  return errors;
+  return errors; // the `_jg_` fields the gateway added are removed last, once every stage has read them
 }
 
 /** Puts an object's keys back in the order the requester asked for them. */

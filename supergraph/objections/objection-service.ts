@@ -1,0 +1,85 @@
+// The rules of objections: only a field that exists can be objected to; only its owning
+// provider answers; a rejection needs a reason; a confirmed correction invalidates cached copies.
+
+import { GrantError } from '../grants/index.ts';
+import { addWorkingDays } from '../grants/index.ts';
+import type { Party, Requester } from '../identity/index.ts';
+import type { LabelCatalog } from '../labels/index.ts';
+import type { Objection, ObjectionStore } from './objection-store.ts';
+
+export interface ObjectionInput {
+  coordinate: string;
+  /** The entity's key value, e.g. a credit code or an identity number. */
+  key: string;
+  observedValue: string;
+  comment: string;
+  evidence?: string | null;
+}
+
+export interface ObjectionServiceOptions {
+  store: ObjectionStore;
+  catalog: LabelCatalog;
+  workingDays: number;
+  now?: () => Date;
+}
+
+export type ObjectionService = ReturnType<typeof createObjectionService>;
+
+export function createObjectionService({ store, catalog, workingDays, now = () => new Date() }: ObjectionServiceOptions) {
+  let open = new Map<string, Objection>();
+  const correctionListeners: ((objection: Objection) => void)[] = [];
+  const refresh = () => {
+    open = new Map(store.list('OPEN').map((o) => [`${o.coordinate}|${o.entityKey}`, o]));
+  };
+  refresh();
+
+  return {
+    file(requester: Requester, input: ObjectionInput): Objection {
+      const field = catalog.fields.get(input.coordinate);
+      if (!field) throw new GrantError('APPLICATION_INVALID', `Unknown schema coordinate ${input.coordinate}.`);
+      if (!catalog.keyFields.has(field.type)) throw new GrantError('APPLICATION_INVALID', `${field.type} has no key; object to a field of Person or Enterprise.`);
+      if (!input.key?.trim() || !input.comment?.trim()) throw new GrantError('APPLICATION_INVALID', 'An objection names the entity key and says what is wrong.');
+      const filed = now();
+      const objection = store.insert({
+        coordinate: input.coordinate,
+        entityKey: `${field.type}:${input.key.trim()}`,
+        observedValue: String(input.observedValue ?? ''),
+        comment: input.comment.trim(),
+        evidence: input.evidence ?? null,
+        appId: requester.appId,
+        filedAt: filed.toISOString(),
+        deadline: addWorkingDays(filed, workingDays).toISOString(),
+      });
+      refresh();
+      return objection;
+    },
+
+    answer(id: string, party: Party, decision: 'CONFIRMED' | 'REJECTED', reason: string, correctedValue?: string | null): Objection {
+      const objection = store.get(id);
+      if (!objection) throw new GrantError('APPLICATION_NOT_FOUND', `No objection ${id}.`);
+      if (!catalog.fields.get(objection.coordinate)?.owners.includes(party)) {
+        throw new GrantError('NOT_A_PARTY', `Only the provider of ${objection.coordinate} answers this objection.`);
+      }
+      if (objection.status !== 'OPEN') throw new GrantError('ALREADY_ANSWERED', `Objection ${id} is ${objection.status}.`);
+      if (!reason?.trim()) throw new GrantError('REASON_REQUIRED', 'An answer to an objection states its reason.');
+      store.answer(id, decision, party, now().toISOString(), reason.trim(), decision === 'CONFIRMED' ? (correctedValue ?? null) : null);
+      refresh();
+      const answered = store.get(id)!;
+      if (decision === 'CONFIRMED') for (const listener of correctionListeners) listener(answered);
+      return answered;
+    },
+
+    /** Runs when a provider confirms a correction, e.g. to drop cached copies of the value. */
+    whenCorrected(listener: (objection: Objection) => void): void {
+      correctionListeners.push(listener);
+    },
+
+    /** The open objection on a value, if any: read on every answer that asks for lineage. */
+    openFor: (coordinate: string, entityKey: string) => open.get(`${coordinate}|${entityKey}`),
+    list: (status?: Objection['status']) => store.list(status),
+    overdue: () => {
+      const at = now().getTime();
+      return store.list('OPEN').filter((o) => Date.parse(o.deadline) < at);
+    },
+  };
+}
