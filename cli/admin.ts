@@ -5,6 +5,8 @@
 //   apply --coordinates A,B | --selector S --purpose P --basis B --expires ISO [--row-scope OWN_DISTRICT]
 //   approve ID [--note N]   refuse ID --reason R   revoke ID --reason R
 //   labels    recipients COORDINATE [--from ISO] [--to ISO]    access-records [--app ID]    verify-audit
+//   quality   objections [--status OPEN]   object COORDINATE --key K --observed V --comment C [--evidence E]
+//   answer-objection ID --decision CONFIRMED|REJECTED --reason R [--corrected V]   purge [--type T [--key K]] [--coordinate C]
 
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../supergraph/config/index.ts';
@@ -19,6 +21,8 @@ const { values, positionals } = parseArgs({
     coordinates: { type: 'string' }, selector: { type: 'string' }, purpose: { type: 'string' }, basis: { type: 'string' },
     expires: { type: 'string' }, 'row-scope': { type: 'string' }, note: { type: 'string' }, reason: { type: 'string' },
     from: { type: 'string' }, to: { type: 'string' }, app: { type: 'string' },
+    key: { type: 'string' }, observed: { type: 'string' }, comment: { type: 'string' }, evidence: { type: 'string' },
+    decision: { type: 'string' }, corrected: { type: 'string' }, type: { type: 'string' }, coordinate: { type: 'string' },
   },
 });
 
@@ -49,6 +53,26 @@ const requests: Record<string, () => [string, Record<string, unknown>]> = {
   'access-records': () => [
     'query($app: String) { accessRecords(appId: $app, last: 10) { seq at appId purpose returned denied providers entities outcome status } }',
     { app: values.app },
+  ],
+  quality: () => [
+    `{ qualityReport { generatedAt responsibility { provider operator }
+        providers { name owner source { updatedAt ageSeconds fastestDeclaredCycle withinCycle } service { requests errorRate timeouts unavailable latencyMs { p50 p95 p99 } availability } }
+        fields { coordinate provider declared { updateCycle completeness standard } measured { samples nullRate completenessMet maxAgeSeconds staleValues } }
+        overdueObjections { id coordinate entityKey deadline } } }`,
+    {},
+  ],
+  objections: () => ['query($s: ObjectionStatus) { objections(status: $s) { id coordinate entityKey observedValue comment appId filedAt deadline status answeredBy reason correctedValue } }', { s: values.status }],
+  object: () => [
+    'mutation($input: ObjectionInput!) { fileObjection(input: $input) { id coordinate entityKey status filedAt deadline } }',
+    { input: { coordinate: target, key: values.key, observedValue: values.observed ?? '', comment: values.comment ?? '', evidence: values.evidence ?? null } },
+  ],
+  'answer-objection': () => [
+    'mutation($id: ID!, $d: ObjectionDecision!, $r: String!, $c: String) { answerObjection(id: $id, decision: $d, reason: $r, correctedValue: $c) { id status answeredBy answeredAt reason correctedValue } }',
+    { id: target, d: values.decision, r: values.reason ?? '', c: values.corrected ?? null },
+  ],
+  purge: () => [
+    'mutation($t: String, $k: String, $c: String) { purgeCache(type: $t, key: $k, coordinate: $c) { removed } }',
+    { t: values.type, k: values.key, c: values.coordinate },
   ],
   'verify-audit': () => ['{ verifyAuditTrail { ok records brokenAtSeq problem } }', {}],
 };

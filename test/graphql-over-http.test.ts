@@ -120,3 +120,11 @@ describe('GraphQL over HTTP', () => {
     expect(response.headers['content-type']).toMatch(/text\/html/);
   });
 });
+
+describe('reserved aliases', () => {
+  it('rejects a requester alias that could pass for gateway plumbing', async () => {
+    const response = await post({ query: '{ enterprises(first: 1) { _jg_key_creditCode: creditCode } }' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0]).toMatchObject({ message: expect.stringContaining('reserved'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  });
+});

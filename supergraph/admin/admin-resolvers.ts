@@ -8,6 +8,8 @@ import { GrantError, type Application, type ApplicationStatus, type GrantService
 import type { Party, Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import type { GatewayState } from '../gateway/create-gateway.ts';
+import type { ObjectionInput, ObjectionService, ObjectionStatus } from '../objections/index.ts';
+import { qualityReport } from '../quality/quality-report.ts';
 
 export type AdminCaller = { kind: 'party'; party: Party } | { kind: 'app'; requester: Requester };
 
@@ -16,6 +18,7 @@ export interface AdminContext {
 }
 
 export interface AdminDeps {
+  objections?: ObjectionService;
   grants: GrantService;
   catalog: LabelCatalog;
   audit: AuditLog;
@@ -40,7 +43,7 @@ function party(ctx: AdminContext): Party {
   return ctx.caller.party;
 }
 
-export function adminResolvers({ grants, catalog, audit, gateway }: AdminDeps) {
+export function adminResolvers({ grants, catalog, audit, gateway, objections }: AdminDeps) {
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
     ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
@@ -69,6 +72,16 @@ export function adminResolvers({ grants, catalog, audit, gateway }: AdminDeps) {
         if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator reads the whole audit trail; providers ask for their own fields with recipients.');
         return audit.recent(Math.min(Math.max(last, 1), 1000), appId ?? null);
       },
+      objections: (_: unknown, { status }: { status?: ObjectionStatus }, ctx: AdminContext) =>
+        (objections?.list(status) ?? []).filter((o) =>
+          ctx.caller.kind === 'app'
+            ? o.appId === ctx.caller.requester.appId
+            : ctx.caller.party === 'operator' || (catalog.fields.get(o.coordinate)?.owners.includes(ctx.caller.party) ?? false),
+        ),
+      qualityReport: (_: unknown, __: unknown, ctx: AdminContext) => {
+        party(ctx);
+        return qualityReport(catalog, gateway.declarations, gateway.metrics, objections?.overdue() ?? []);
+      },
       verifyAuditTrail: (_: unknown, __: unknown, ctx: AdminContext) => {
         if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator verifies the audit trail.');
         const check = audit.verify();
@@ -87,6 +100,16 @@ export function adminResolvers({ grants, catalog, audit, gateway }: AdminDeps) {
         withStatus(guarded(() => grants.answer(id, party(ctx), 'REFUSED', reason))),
       revoke: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) =>
         withStatus(guarded(() => grants.revoke(id, party(ctx), reason))),
+      fileObjection: (_: unknown, { input }: { input: ObjectionInput }, ctx: AdminContext) => {
+        if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Objections are filed by requesting apps with their own credentials.');
+        if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
+        const requester = ctx.caller.requester;
+        return guarded(() => objections.file(requester, input));
+      },
+      answerObjection: (_: unknown, args: { id: string; decision: 'CONFIRMED' | 'REJECTED'; reason: string; correctedValue?: string }, ctx: AdminContext) => {
+        if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
+        return guarded(() => objections.answer(args.id, party(ctx), args.decision, args.reason, args.correctedValue ?? null));
+      },
       purgeCache: (_: unknown, filter: { type?: string; key?: string; coordinate?: string }, ctx: AdminContext) => {
         const caller = party(ctx);
         if (!filter.type && !filter.coordinate) fail('APPLICATION_INVALID', 'Name a type (with an optional key) or a coordinate to purge.');

@@ -10,6 +10,7 @@ import { documentErrorCode, edgeError, isGraphQLRequestBody, unsupportedMediaTyp
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
 import type { SubgraphCall } from './subgraph-executor.ts';
 import { supergraphGraphs } from './supergraph-graphs.ts';
+import { ReservedAliasRule } from './reserved-alias-rule.ts';
 import { addAuthorizationHooks, authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
 import { registerAdmin } from '../admin/admin-plugin.ts';
 import type { AppRegistry } from '../identity/index.ts';
@@ -145,6 +146,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     schema: served,
     path: GRAPHQL_PATH,
     graphiql: true,
+    validationRules: [ReservedAliasRule],
     context: (request) => ({ authz: request.authz, quality: { calls: [], lineage: wantsLineage(request) } satisfies QualityContext }),
     async errorHandler(error, request, reply) {
       const edge = edgeError(error as Parameters<typeof edgeError>[0], request.graphqlMediaType);
@@ -193,7 +195,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   }
   const state: GatewayState = { metrics, cache, catalog, declarations, providers };
   if (authorization && options.admin) {
-    await registerAdmin(app, { ...authorization, registry: options.admin.registry, gateway: state });
+    await registerAdmin(app, { ...authorization, registry: options.admin.registry, gateway: state, ...(objections ? { objections } : {}) });
   }
 
   app.get('/health', async () => {

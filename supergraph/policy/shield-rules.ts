@@ -25,6 +25,8 @@ export function forbiddenRowError(coordinate: string, district: string | null): 
 const policyAllows = rule({ cache: 'no_cache' })((parent: Record<string, unknown> | null, _args, context: ShieldContext, info) => {
   const authz = context.authz;
   if (!authz || authz.mode === 'dry-run') return true;
+  // Fields the gateway added for itself (keys, as-of times): never returned; requesters cannot use the prefix.
+  if (info.fieldNodes[0]?.alias?.value.startsWith('_jg_')) return true;
   const coordinate = `${info.parentType.name}.${info.fieldName}`;
   const verdict = authz.verdictFor(coordinate);
   if (!verdict.allowed) {

@@ -3,7 +3,7 @@
 // same walk yields the lineage extension: which provider served each path, as of when, the
 // stale values, the highest grade returned and the open objections on returned values.
 
-import { CYCLE_SECONDS, gradeRank, GRADES, qualityOf, type Grade, type QualityDeclarations, type UpdateCycle } from '../../directives/index.ts';
+import { CYCLE_SECONDS, gradeRank, qualityOf, type Grade, type QualityDeclarations, type UpdateCycle } from '../../directives/index.ts';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { SubgraphCall } from '../gateway/subgraph-executor.ts';
 import type { LabelCatalog } from '../labels/index.ts';
@@ -84,4 +84,3 @@ export function observeResponse(input: ObserveInput): Lineage | undefined {
   return lineage;
 }
 
-export { GRADES };
