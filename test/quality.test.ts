@@ -118,3 +118,14 @@ describe('the quality report', () => {
     expect(report.responsibility.operator[0]).toMatch(/availability/);
   });
 });
+
+describe('declared quality', () => {
+  it('takes a type’s declaration only for the fields of the subgraph that declared it', async () => {
+    const { declaredQuality } = await import('../supergraph/quality/declared-quality.ts');
+    const { catalog, declarations } = gateway.jointgraph;
+    expect(declaredQuality(catalog, declarations, 'Person.name')?.owner).toBe('Public Security Bureau');
+    expect(declaredQuality(catalog, declarations, 'Person.maritalStatus')?.owner).toBe('Civil Affairs Bureau');
+    expect(declaredQuality(catalog, declarations, 'Person.legalRepresentativeOf')).toBeUndefined();
+    expect(declaredQuality(catalog, declarations, 'Enterprise.taxCreditRating')).toMatchObject({ owner: 'Taxation Bureau', asOfField: 'taxRatedOn' });
+  });
+});

@@ -4,7 +4,8 @@
 // capped by the declared update cycle.
 
 import { readFileSync } from 'node:fs';
-import { CYCLE_SECONDS, qualityOf, type QualityDeclarations } from '../../directives/index.ts';
+import { CYCLE_SECONDS, type QualityDeclarations } from '../../directives/index.ts';
+import { declaredQuality } from '../quality/declared-quality.ts';
 import { ConfigError } from '../config/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 
@@ -53,6 +54,6 @@ export function ttlFor(policy: CachePolicy, catalog: LabelCatalog, quality: Qual
   if (!label || label.sharing === 'NOT_SHARED') return 0;
   if (label.grade !== 'GENERAL' && !rule?.allowGrade) return 0;
   const ttl = rule?.ttlSeconds ?? policy.defaultTtlSeconds;
-  const cycle = qualityOf(quality, coordinate)?.updateCycle;
+  const cycle = declaredQuality(catalog, quality, coordinate)?.updateCycle;
   return cycle ? Math.min(ttl, CYCLE_SECONDS[cycle]) : ttl;
 }

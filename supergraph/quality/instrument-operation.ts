@@ -3,7 +3,8 @@
 // abstract fields. These ride along under `_jg_` aliases and are removed from the answer.
 
 import { getNamedType, isAbstractType, isCompositeType, isObjectType, Kind, type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionNode, type SelectionSetNode } from 'graphql';
-import { qualityOf, type QualityDeclarations } from '../../directives/index.ts';
+import type { QualityDeclarations } from '../../directives/index.ts';
+import { declaredQuality } from './declared-quality.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 
 export const KEY_ALIAS = (field: string) => `_jg_key_${field}`;
@@ -32,7 +33,7 @@ export function instrumentOperation(schema: GraphQLSchema, document: DocumentNod
       for (const key of catalog.keyFields.get(type.name) ?? []) added.push(aliased(KEY_ALIAS(key), key));
       const asOf = new Set<string>();
       for (const s of selectionSet.selections) {
-        const field = s.kind === Kind.FIELD ? qualityOf(declarations, `${type.name}.${s.name.value}`)?.asOfField : undefined;
+        const field = s.kind === Kind.FIELD ? declaredQuality(catalog, declarations, `${type.name}.${s.name.value}`)?.asOfField : undefined;
         if (field && type.getFields()[field]) asOf.add(field);
       }
       for (const field of asOf) added.push(aliased(AS_OF_ALIAS(field), field));

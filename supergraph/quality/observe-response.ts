@@ -3,13 +3,14 @@
 // same walk yields the lineage extension: which provider served each path, as of when, the
 // stale values, the highest grade returned and the open objections on returned values.
 
-import { CYCLE_SECONDS, gradeRank, qualityOf, type Grade, type QualityDeclarations, type UpdateCycle } from '../../directives/index.ts';
+import { CYCLE_SECONDS, gradeRank, type Grade, type QualityDeclarations, type UpdateCycle } from '../../directives/index.ts';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { SubgraphCall } from '../gateway/subgraph-executor.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { walkResponse } from '../response/index.ts';
 import { AS_OF_ALIAS, KEY_ALIAS } from './instrument-operation.ts';
 import type { ServiceMetrics } from './service-metrics.ts';
+import { declaredQuality } from './declared-quality.ts';
 
 export interface OpenObjectionRef {
   id: string;
@@ -49,7 +50,7 @@ export function observeResponse(input: ObserveInput): Lineage | undefined {
 
   walkResponse(input.schema, input.document, input.data, ({ coordinate, value, holder, path, type }) => {
     const field = catalog.fields.get(coordinate);
-    const quality = qualityOf(declarations, coordinate);
+    const quality = declaredQuality(catalog, declarations, coordinate);
     const provider = field?.owners[0];
     if (!field || !provider) return;
     const asOf = quality?.asOfField

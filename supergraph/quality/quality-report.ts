@@ -3,7 +3,8 @@
 // completeness, accuracy, consistency, and updating within its declared cycle); the operator
 // answers for the shared service (accessibility: availability, latency, errors, timeouts).
 
-import { CYCLE_SECONDS, qualityOf, type QualityDeclarations, type UpdateCycle } from '../../directives/index.ts';
+import { CYCLE_SECONDS, type QualityDeclarations, type UpdateCycle } from '../../directives/index.ts';
+import { declaredQuality } from './declared-quality.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import type { Objection } from '../objections/index.ts';
 import type { ServiceMetrics } from './service-metrics.ts';
@@ -41,7 +42,7 @@ export interface QualityReport {
 export function qualityReport(catalog: LabelCatalog, declarations: QualityDeclarations, metrics: ServiceMetrics, overdue: Objection[], now = new Date()): QualityReport {
   const fields: FieldQuality[] = [];
   for (const f of catalog.fields.values()) {
-    const q = qualityOf(declarations, f.coordinate);
+    const q = declaredQuality(catalog, declarations, f.coordinate);
     if (!q || f.type === 'Query') continue;
     const m = metrics.field(f.coordinate);
     const nullRate = m && m.samples > 0 ? m.nulls / m.samples : null;
@@ -62,7 +63,7 @@ export function qualityReport(catalog: LabelCatalog, declarations: QualityDeclar
   const providers = metrics.providers().map((name): ProviderQuality => {
     const s = metrics.provider(name);
     const own = fields.filter((f) => f.provider === name);
-    const declaredOwner = own.map((f) => qualityOf(declarations, f.coordinate)).find(Boolean);
+    const declaredOwner = own.map((f) => declaredQuality(catalog, declarations, f.coordinate)).find(Boolean);
     const fastest = own.map((f) => f.declared.updateCycle).sort((a, b) => CYCLE_SECONDS[a] - CYCLE_SECONDS[b])[0] ?? null;
     const ageSeconds = s.updatedAt ? Math.round((now.getTime() - Date.parse(s.updatedAt)) / 1000) : null;
     return {
