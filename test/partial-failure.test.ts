@@ -1,28 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { composeLive, startSampleProviders } from '../server/sample-platform.ts';
-import type { RunningProvider } from '../subgraphs/index.ts';
-import { createGateway } from '../supergraph/gateway/index.ts';
-import { startFaultyProxy, type FaultyProxy } from './support/faulty-proxy.ts';
-import { SMALL_CITY, tempDataDir, type GraphQLBody } from './support/platform.ts';
+import { startWithFaultyTax, type FaultyProxy, type FaultyTaxPlatform } from './support/faulty-proxy.ts';
+import type { GraphQLBody } from './support/platform.ts';
 
-const TAX_TIMEOUT_MS = 300;
-let providers: RunningProvider[];
+let platform: FaultyTaxPlatform;
 let taxPath: FaultyProxy;
 let gateway: FastifyInstance;
 
 beforeAll(async () => {
-  providers = await startSampleProviders({ host: '127.0.0.1', subgraphBasePort: 0, dataDir: tempDataDir(), city: SMALL_CITY });
-  const tax = providers.find((p) => p.name === 'tax')!;
-  taxPath = await startFaultyProxy(tax.url);
-  const subgraphs = providers.map((p) => (p.name === 'tax' ? { name: 'tax', url: taxPath.url, timeoutMs: TAX_TIMEOUT_MS } : { name: p.name, url: p.url }));
-  gateway = await createGateway({ supergraphSdl: await composeLive(subgraphs), subgraphs, defaultTimeoutMs: 5_000, healthTimeoutMs: 500, bodyLimitBytes: 1 << 20 });
+  platform = await startWithFaultyTax(300);
+  ({ taxPath, gateway } = platform);
 });
-afterAll(async () => {
-  await gateway.close();
-  await taxPath.close();
-  await Promise.all(providers.map((p) => p.close()));
-});
+afterAll(() => platform.close());
 beforeEach(() => {
   taxPath.fault = 'none';
 });

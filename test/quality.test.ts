@@ -1,31 +1,23 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { composeLive, startSampleProviders } from '../server/sample-platform.ts';
-import type { RunningProvider } from '../subgraphs/index.ts';
-import { createGateway } from '../supergraph/gateway/index.ts';
-import { startFaultyProxy, type FaultyProxy } from './support/faulty-proxy.ts';
-import { SMALL_CITY, tempDataDir } from './support/platform.ts';
 import type { FastifyInstance } from 'fastify';
 import { utimesSync } from 'node:fs';
-import { storeFile } from '../subgraphs/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storeFile, type RunningProvider } from '../subgraphs/index.ts';
 import { qualityReport } from '../supergraph/quality/quality-report.ts';
+import { startWithFaultyTax, type FaultyProxy, type FaultyTaxPlatform } from './support/faulty-proxy.ts';
+import { SMALL_CITY } from './support/platform.ts';
 
 // Taxation is made slow and failing on purpose; civil affairs' store is made stale on purpose.
+let platform: FaultyTaxPlatform;
 let providers: RunningProvider[];
-const dataDir = tempDataDir();
 let taxPath: FaultyProxy;
 let gateway: FastifyInstance;
+let dataDir: string;
 
 beforeAll(async () => {
-  providers = await startSampleProviders({ host: '127.0.0.1', subgraphBasePort: 0, dataDir, city: SMALL_CITY });
-  taxPath = await startFaultyProxy(providers.find((p) => p.name === 'tax')!.url);
-  const subgraphs = providers.map((p) => (p.name === 'tax' ? { name: 'tax', url: taxPath.url, timeoutMs: 300 } : { name: p.name, url: p.url }));
-  gateway = await createGateway({ supergraphSdl: await composeLive(subgraphs), subgraphs, defaultTimeoutMs: 5_000, healthTimeoutMs: 300, bodyLimitBytes: 1 << 20 });
+  platform = await startWithFaultyTax(300);
+  ({ providers, taxPath, gateway, dataDir } = platform);
 });
-afterAll(async () => {
-  await gateway.close();
-  await taxPath.close();
-  await Promise.all(providers.map((p) => p.close()));
-});
+afterAll(() => platform.close());
 beforeEach(() => {
   taxPath.fault = 'none';
 });

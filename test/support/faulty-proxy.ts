@@ -1,8 +1,13 @@
 // A stand-in network path to a provider that can be made to fail on purpose: forward, hang
 // past any timeout, answer with GraphQL errors, or answer with a non-GraphQL error page.
 
+import type { FastifyInstance } from 'fastify';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { composeLive, startSampleProviders } from '../../server/sample-platform.ts';
+import type { RunningProvider } from '../../subgraphs/index.ts';
+import { createGateway } from '../../supergraph/gateway/index.ts';
+import { SMALL_CITY, tempDataDir } from './platform.ts';
 
 export type Fault = 'none' | 'hang' | 'graphql-errors' | 'html-500';
 
@@ -46,4 +51,32 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
       server.close(() => resolve());
     });
   return proxy;
+}
+
+export interface FaultyTaxPlatform {
+  providers: RunningProvider[];
+  taxPath: FaultyProxy;
+  gateway: FastifyInstance;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The sample providers and a plain gateway that reaches the tax bureau through a faulty path. */
+export async function startWithFaultyTax(taxTimeoutMs: number): Promise<FaultyTaxPlatform> {
+  const dataDir = tempDataDir();
+  const providers = await startSampleProviders({ host: '127.0.0.1', subgraphBasePort: 0, dataDir, city: SMALL_CITY });
+  const taxPath = await startFaultyProxy(providers.find((p) => p.name === 'tax')!.url);
+  const subgraphs = providers.map((p) => (p.name === 'tax' ? { name: 'tax', url: taxPath.url, timeoutMs: taxTimeoutMs } : { name: p.name, url: p.url }));
+  const gateway = await createGateway({ supergraphSdl: await composeLive(subgraphs), subgraphs, defaultTimeoutMs: 5_000, healthTimeoutMs: 300, bodyLimitBytes: 1 << 20 });
+  return {
+    providers,
+    taxPath,
+    gateway,
+    dataDir,
+    async close() {
+      await gateway.close();
+      await taxPath.close();
+      await Promise.all(providers.map((p) => p.close()));
+    },
+  };
 }
