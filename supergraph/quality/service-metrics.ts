@@ -47,13 +47,30 @@ export class ServiceMetrics {
   });
   readonly #up = new Gauge({ name: 'jointgraph_subgraph_up', help: '1 when the last health probe reached the provider', labelNames: ['subgraph'], registers: [this.registry] });
   readonly #updated = new Gauge({ name: 'jointgraph_subgraph_updated_timestamp_seconds', help: 'Last update time of the provider store, as the provider reports it', labelNames: ['subgraph'], registers: [this.registry] });
-  readonly #nullRatio = new Gauge({ name: 'jointgraph_field_null_ratio', help: 'Observed share of null values of an annotated field', labelNames: ['coordinate'], registers: [this.registry] });
-  readonly #age = new Gauge({ name: 'jointgraph_field_age_seconds', help: 'Age of the newest observed value of an annotated field', labelNames: ['coordinate'], registers: [this.registry] });
-  readonly #stale = new Counter({ name: 'jointgraph_field_stale_values_total', help: 'Values older than their declared update cycle allows', labelNames: ['coordinate'], registers: [this.registry] });
+  readonly #lastAge = new Map<string, number>();
 
   constructor(providers: readonly string[]) {
     for (const name of providers) this.#provider(name);
+    // Field measures are updated on every answer, so they are exported when scraped, not per value.
+    const fields = this.#fields;
+    const lastAge = this.#lastAge;
+    new Gauge({
+      name: 'jointgraph_field_null_ratio', help: 'Observed share of null values of an annotated field', labelNames: ['coordinate'], registers: [this.registry],
+      collect() { for (const [coordinate, s] of fields) this.set({ coordinate }, s.nulls / s.samples); },
+    });
+    new Gauge({
+      name: 'jointgraph_field_age_seconds', help: 'Age of the last observed value of an annotated field', labelNames: ['coordinate'], registers: [this.registry],
+      collect() { for (const [coordinate, age] of lastAge) this.set({ coordinate }, age); },
+    });
+    new Counter({
+      name: 'jointgraph_field_stale_values_total', help: 'Values older than their declared update cycle allows', labelNames: ['coordinate'], registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [coordinate, s] of fields) if (s.stale > 0) this.inc({ coordinate }, s.stale);
+      },
+    });
   }
+
 
   #provider(name: string): ProviderStats {
     let stats = this.#providers.get(name);
@@ -95,16 +112,12 @@ export class ServiceMetrics {
     if (!stats) this.#fields.set(coordinate, (stats = { samples: 0, nulls: 0, stale: 0, maxAgeSeconds: null, latestAsOf: null }));
     stats.samples++;
     if (isNull) stats.nulls++;
-    this.#nullRatio.set({ coordinate }, stats.nulls / stats.samples);
     if (ageSeconds !== null) {
       stats.maxAgeSeconds = Math.max(stats.maxAgeSeconds ?? 0, ageSeconds);
-      this.#age.set({ coordinate }, ageSeconds);
+      this.#lastAge.set(coordinate, ageSeconds);
     }
     if (asOf && (!stats.latestAsOf || asOf > stats.latestAsOf)) stats.latestAsOf = asOf;
-    if (stale) {
-      stats.stale++;
-      this.#stale.inc({ coordinate });
-    }
+    if (stale) stats.stale++;
   }
 
   provider(name: string): ProviderStats {
