@@ -34,6 +34,12 @@ describe('isolation and freshness', () => {
     }
   });
 
+  it('never merges the provider requests of concurrent gateway requests', async () => {
+    platform.log.clear();
+    await Promise.all(Array.from({ length: 4 }, () => platform.query(RATINGS)));
+    expect(platform.log.dataRequests('tax')).toHaveLength(4);
+  });
+
   it('keeps concurrent requests apart: each gets exactly its own entities', async () => {
     const queries = Array.from({ length: 8 }, (_, k) => `{ enterprises(first: 2, offset: ${k * 2}) { creditCode taxCreditRating legalRepresentative { id } } }`);
     const alone = [];

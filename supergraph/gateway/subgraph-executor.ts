@@ -72,7 +72,9 @@ function providerError(name: string, error: GraphQLError): GraphQLError {
 }
 
 export function createSubgraphExecutor({ name, url, timeoutMs, onCall }: SubgraphExecutorOptions): Executor {
-  const http = buildHTTPExecutor({ endpoint: url, fetch: guardedFetch(name, timeoutMs) });
+  // executor-http merges identical in-flight queries by default, across gateway requests and
+  // requesters alike; merging belongs to the cache, which does it within one authorization scope.
+  const http = buildHTTPExecutor({ endpoint: url, fetch: guardedFetch(name, timeoutMs), deduplicateInflightRequests: false });
   return async (request: ExecutionRequest) => {
     const started = performance.now();
     const result = (await http(request)) as ExecutionResult;
