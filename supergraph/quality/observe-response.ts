@@ -55,7 +55,7 @@ export function observeResponse(input: ObserveInput): Lineage | undefined {
     if (!field || !provider) return;
     const asOf = quality?.asOfField
       ? ((holder[AS_OF_ALIAS(quality.asOfField)] ?? holder[quality.asOfField]) as string | undefined) ?? null
-      : (updatedAt.get(provider) ?? metrics.provider(provider).updatedAt);
+      : (updatedAt.get(provider) ?? metrics.updatedAt(provider));
     const ageSeconds = asOf ? Math.max(0, Math.round((now.getTime() - Date.parse(asOf)) / 1000)) : null;
     const stale = Boolean(quality && ageSeconds !== null && ageSeconds > CYCLE_SECONDS[quality.updateCycle]);
     if (quality) metrics.recordValue(coordinate, value === null, ageSeconds, stale, asOf);

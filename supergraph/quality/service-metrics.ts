@@ -126,6 +126,11 @@ export class ServiceMetrics {
     return { ...stats, latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) } };
   }
 
+  /** When the provider last reported its store changed (cheap: no percentiles). */
+  updatedAt(name: string): string | null {
+    return this.#providers.get(name)?.updatedAt ?? null;
+  }
+
   providers(): string[] {
     return [...this.#providers.keys()].sort();
   }
