@@ -18,7 +18,7 @@ export function returnedCoordinates(schema: GraphQLSchema, document: DocumentNod
     for (const item of Array.isArray(value) ? value : [value]) {
       if (item && typeof item === 'object' && entityTypes.has(schema.getType(coordinateType(schema, coordinate))?.name ?? '')) entities.add(item);
     }
-  });
+  }, { paths: false });
   return { coordinates: [...coordinates].sort(), entities: entities.size };
 }
 

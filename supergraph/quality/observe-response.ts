@@ -79,7 +79,7 @@ export function observeResponse(input: ObserveInput): Lineage | undefined {
       const objection = input.openObjection(coordinate, key);
       if (objection) lineage.objections.push({ path, coordinate, objectionId: objection.id, filedAt: objection.filedAt, deadline: objection.deadline });
     }
-  });
+  }, { paths: input.lineage });
   if (!input.lineage) return undefined;
   lineage.sources = [...sources.values()];
   return lineage;

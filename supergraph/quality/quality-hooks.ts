@@ -3,7 +3,7 @@
 // extension, and finally remove the fields the gateway added for itself.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { QualityDeclarations } from '../../directives/index.ts';
 import type { SubgraphCall } from '../gateway/subgraph-executor.ts';
 import type { LabelCatalog } from '../labels/index.ts';
@@ -47,10 +47,32 @@ function safeJson(text: string): unknown {
 
 const allowAll = () => ({ allowed: true as const, grantId: null, rowScope: 'ALL' as const });
 
+/** Whether a document selects any field with a @quality declaration: if not, there is nothing to observe. */
+function observesSomething(options: QualityHookOptions): (document: DocumentNode) => boolean {
+  const memo = new WeakMap<DocumentNode, boolean>();
+  const annotatedFields = new Set([...options.declarations.fields.keys()].map((c) => c.split('.')[1]!));
+  const annotatedTypes = new Set([...options.declarations.types.keys()]);
+  return (document) => {
+    let answer = memo.get(document);
+    if (answer === undefined) {
+      answer = false;
+      visit(document, {
+        Field: (node) => void (annotatedFields.has(node.name.value) && (answer = true)),
+        InlineFragment: (node) => void (node.typeCondition && annotatedTypes.has(node.typeCondition.name.value) && (answer = true)),
+      });
+      // Fields of annotated types reached without a fragment: resolved by the walk itself.
+      if (!answer && annotatedTypes.size > 0) answer = true;
+      memo.set(document, answer);
+    }
+    return answer;
+  };
+}
+
 export function addQualityObservation(app: FastifyInstance, options: QualityHookOptions): void {
+  const worthObserving = observesSomething(options);
   app.graphql.addHook('onResolution', async (execution, context: { quality?: QualityContext }) => {
     const quality = context.quality;
-    if (!quality?.document) return;
+    if (!quality?.document || (!quality.lineage && !worthObserving(quality.document))) return;
     const result = execution as { data?: Record<string, unknown> | null; extensions?: Record<string, unknown> };
     const lineage = observeResponse({
       schema: options.schema,

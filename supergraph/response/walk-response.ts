@@ -18,14 +18,23 @@ export interface VisitedValue {
 
 export const INTERNAL_ALIAS_PREFIX = '_jg_';
 
-export function walkResponse(schema: GraphQLSchema, document: DocumentNode, data: Json | null | undefined, visit: (v: VisitedValue) => void): void {
+const NO_PATH: (string | number)[] = [];
+
+/** With `paths: false`, visits carry an empty path: cheaper when nobody reads it. */
+export function walkResponse(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  data: Json | null | undefined,
+  visit: (v: VisitedValue) => void,
+  { paths = true }: { paths?: boolean } = {},
+): void {
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || !data) return;
   const root = schema.getRootType(operation.operation);
   if (!root) return;
 
   function walk(value: unknown, selectionSet: SelectionSetNode, type: GraphQLCompositeType, path: (string | number)[]): void {
-    if (Array.isArray(value)) return value.forEach((item, i) => walk(item, selectionSet, type, [...path, i]));
+    if (Array.isArray(value)) return value.forEach((item, i) => walk(item, selectionSet, type, paths ? [...path, i] : NO_PATH));
     if (value === null || typeof value !== 'object') return;
     const object = value as Json;
     const runtime = object.__typename ?? object._jg_type;
@@ -42,10 +51,11 @@ export function walkResponse(schema: GraphQLSchema, document: DocumentNode, data
       const key = selection.alias?.value ?? selection.name.value;
       if (key.startsWith(INTERNAL_ALIAS_PREFIX) || !(key in object)) continue;
       const fieldValue = object[key];
-      visit({ coordinate: `${concrete.name}.${selection.name.value}`, value: fieldValue, holder: object, path: [...path, key], type: concrete.name });
+      const fieldPath = paths ? [...path, key] : NO_PATH;
+      visit({ coordinate: `${concrete.name}.${selection.name.value}`, value: fieldValue, holder: object, path: fieldPath, type: concrete.name });
       const field = 'getFields' in concrete ? concrete.getFields()[selection.name.value] : undefined;
       const named = field && getNamedType(field.type);
-      if (selection.selectionSet && named && isCompositeType(named)) walk(fieldValue, selection.selectionSet, named, [...path, key]);
+      if (selection.selectionSet && named && isCompositeType(named)) walk(fieldValue, selection.selectionSet, named, fieldPath);
     }
   }
   walk(data, operation.selectionSet, root, []);
