@@ -1,0 +1,83 @@
+// One measurement: drive one gateway (or the providers directly) for one repeat, and read what
+// it cost — throughput, latency, the gateway's peak RSS in that window, and the subgraph requests
+// per client request counted at the subgraphs.
+
+import type { CapturedRequest } from '../kit/subgraph-traffic.ts';
+import type { LoadSpec, LoadTarget } from '../load/load-spec.ts';
+import { cpuSnapshot, foreignShare, processTicks, waitForQuiet } from '../measure/cpu-usage.ts';
+import { peakRss, resetPeakRss } from '../measure/memory.ts';
+import type { LoadShape } from '../plan/workloads.ts';
+import type { LoadRun } from '../report/results.ts';
+import type { LoneOutcome } from './check-correctness.ts';
+import type { Driver } from './driver.ts';
+import { trafficDelta, type SubgraphProcess } from './subgraph-process.ts';
+
+/** Answers checked in full besides every answer whose length differs from the verified one. */
+const FULL_CHECK_EVERY = 10;
+
+/** A gateway's target: the workload's requests, each with the answer its lone request verified. */
+export function gatewayTarget(gateway: { url: string; headers: Record<string, string> }, bodies: string[], lone: LoneOutcome, connections: number): LoadTarget {
+  return {
+    url: gateway.url,
+    headers: gateway.headers,
+    connections,
+    requests: bodies.map((body, i) => ({ body, expected: lone.expectations[i], expectedLength: lone.lengths[i] })),
+  };
+}
+
+/** JointGraph's captured plan, one autocannon target per subgraph, connections split by share. */
+export function directTargets(captured: readonly CapturedRequest[], connections: number): LoadTarget[] {
+  const byUrl = new Map<string, CapturedRequest[]>();
+  for (const c of captured) byUrl.set(c.url, [...(byUrl.get(c.url) ?? []), c]);
+  return [...byUrl].map(([url, requests]) => ({
+    url,
+    headers: {},
+    connections: Math.max(1, Math.round((connections * requests.length) / captured.length)),
+    requests: requests.map((r) => ({ body: r.body })),
+  }));
+}
+
+export async function measureLoad(
+  targets: LoadTarget[],
+  shape: LoadShape,
+  context: {
+    driver: Driver; subgraphs: SubgraphProcess; pid: number | null; repeat: number; perClientRequest: number; ourPids: () => number[];
+    /** The other gateways, parked: their CPU use is recorded to show they stayed idle. */
+    idlePids: () => number[];
+  },
+): Promise<LoadRun> {
+  const { driver, subgraphs, pid } = context;
+  // A neighbour's burst (another test run) is waited out for a while, then measured and reported.
+  await waitForQuiet(context.ourPids, { threshold: 0.1, windowMs: 200, maxWaitMs: 15_000 });
+  if (pid !== null) resetPeakRss(pid);
+  const before = await subgraphs.stats();
+  const cpuBefore = cpuSnapshot(context.ourPids());
+  const idleBefore = context.idlePids().reduce((t, p) => t + processTicks(p), 0);
+  const spec: LoadSpec = { targets, durationS: shape.durationS, timeoutS: shape.timeoutS, fullCheckEvery: FULL_CHECK_EVERY, ...(shape.amount ? { amount: shape.amount } : {}) };
+  const result = await driver.run(spec);
+  const cpuAfter = cpuSnapshot(context.ourPids());
+  const foreignCpu = foreignShare(cpuBefore, cpuAfter);
+  const idleGatewaysCpu = (context.idlePids().reduce((t, p) => t + processTicks(p), 0) - idleBefore) / 100 / ((cpuAfter.at - cpuBefore.at) / 1000);
+  const delta = trafficDelta(before, await subgraphs.settledStats([pid ?? subgraphs.child.pid]));
+  // For the providers queried directly, one "client request" is the whole captured plan.
+  const clientRequests = result.sent / context.perClientRequest;
+  return {
+    repeat: context.repeat,
+    rps: result.rps / context.perClientRequest,
+    p50: result.p50,
+    p99: result.p99,
+    peakRssMb: pid === null ? null : peakRss(pid),
+    subgraphRequestsPerRequest: clientRequests ? delta.requests / clientRequests : 0,
+    representationsPerRequest: clientRequests ? delta.representations / clientRequests : 0,
+    completed: result.completed,
+    sent: result.sent,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    mismatches: result.mismatches,
+    ...(result.firstMismatch ? { firstMismatch: result.firstMismatch } : {}),
+    foreignCpu,
+    idleGatewaysCpu,
+    valid: result.errors === 0 && result.timeouts === 0 && result.non2xx === 0 && result.mismatches === 0 && result.completed > 0,
+  };
+}

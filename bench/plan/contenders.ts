@@ -1,0 +1,41 @@
+// The gateways compared in one run, in report order, and how each is started. Every gateway runs
+// as its own process with its own defaults (inbound request deduplication is off in all four;
+// whether identical in-flight subgraph requests are merged is each one's default, and shows in
+// the subgraph requests per request reported beside every figure).
+
+export type ContenderId =
+  | 'jointgraph-plain'
+  | 'jointgraph-authz'
+  | 'jointgraph-authz-cache'
+  | 'jointgraph-authz-partial'
+  | 'apollo'
+  | 'hive'
+  | 'mercurius'
+  | 'direct';
+
+export interface Contender {
+  id: ContenderId;
+  label: string;
+  kind: 'jointgraph' | 'apollo' | 'hive' | 'mercurius' | 'direct';
+  /** JointGraph with labels, grants and audit: all grants, or some withheld. */
+  grants?: 'all' | 'partial';
+  /** JointGraph's response cache on, with the domain's cache policy. */
+  cache?: boolean;
+  /** Why it is in the table without figures. */
+  notRun?: string;
+}
+
+export const CONTENDERS: readonly Contender[] = Object.freeze([
+  { id: 'jointgraph-plain', label: 'JointGraph (plain federation)', kind: 'jointgraph' },
+  { id: 'jointgraph-authz', label: 'JointGraph + labels/authz/audit (all grants)', kind: 'jointgraph', grants: 'all' },
+  { id: 'jointgraph-authz-cache', label: 'JointGraph + labels/authz/audit + cache (all grants)', kind: 'jointgraph', grants: 'all', cache: true },
+  { id: 'jointgraph-authz-partial', label: 'JointGraph + labels/authz/audit (some grants lacking)', kind: 'jointgraph', grants: 'partial' },
+  { id: 'apollo', label: 'Apollo Gateway 2.14.4 (@apollo/server 5)', kind: 'apollo' },
+  { id: 'hive', label: 'Hive Gateway 2.15.1', kind: 'hive' },
+  { id: 'mercurius', label: '@mercuriusjs/gateway 5.2.0 (jit)', kind: 'mercurius' },
+  { id: 'direct', label: 'providers queried directly (upper bound)', kind: 'direct' },
+] satisfies Contender[]);
+
+/** The gateway every ratio is taken against, besides JointGraph-plain. */
+export const BASELINE: ContenderId = 'apollo';
+export const OURS: ContenderId = 'jointgraph-plain';

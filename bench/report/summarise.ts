@@ -1,0 +1,73 @@
+// From repeats to reported figures: medians with their spread, and ratios taken within the same
+// round (repeat k of one gateway against repeat k of the baseline), then their median.
+
+import { BASELINE, OURS, type ContenderId } from '../plan/contenders.ts';
+import type { ContenderResult, LoadRun, WorkloadResult } from './results.ts';
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface Summary {
+  rps: Spread;
+  p50: number | null;
+  p99: number | null;
+  peakRssMb: number | null;
+  subgraphRequestsPerRequest: number;
+  representationsPerRequest: number;
+  /** Every repeat was free of errors and wrong answers. */
+  valid: boolean;
+  /** The largest share of the machine other processes used during a repeat. */
+  foreignCpu: number;
+  vsBaseline: number | null;
+  vsOurs: number | null;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+const optionalMedian = (values: (number | null)[]) => {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length ? median(present) : null;
+};
+
+/** The median over rounds of this contender's req/s divided by the other's in the same round. */
+export function roundRatio(runs: readonly LoadRun[], other: readonly LoadRun[] | undefined): number | null {
+  if (!other?.length) return null;
+  const ratios = runs.flatMap((r) => {
+    const same = other.find((o) => o.repeat === r.repeat);
+    return same && same.rps > 0 ? [r.rps / same.rps] : [];
+  });
+  return ratios.length ? median(ratios) : null;
+}
+
+export function find(workload: WorkloadResult, id: ContenderId): ContenderResult | undefined {
+  return workload.contenders.find((c) => c.id === id);
+}
+
+export function summarise(workload: WorkloadResult, contender: ContenderResult): Summary | null {
+  const runs = contender.runs;
+  if (runs.length === 0) return null;
+  const peaks = runs.map((r) => r.peakRssMb).filter((v): v is number => v !== null);
+  return {
+    rps: spread(runs.map((r) => r.rps)),
+    p50: optionalMedian(runs.map((r) => r.p50)),
+    p99: optionalMedian(runs.map((r) => r.p99)),
+    peakRssMb: peaks.length ? Math.max(...peaks) : null,
+    subgraphRequestsPerRequest: median(runs.map((r) => r.subgraphRequestsPerRequest)),
+    representationsPerRequest: median(runs.map((r) => r.representationsPerRequest)),
+    valid: runs.every((r) => r.valid),
+    foreignCpu: Math.max(...runs.map((r) => r.foreignCpu)),
+    vsBaseline: contender.id === BASELINE ? 1 : roundRatio(runs, find(workload, BASELINE)?.runs),
+    vsOurs: contender.id === OURS ? 1 : roundRatio(runs, find(workload, OURS)?.runs),
+  };
+}

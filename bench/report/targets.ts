@@ -1,0 +1,72 @@
+// The issue's targets, judged from one run's results and stated with the numbers behind each:
+// where JointGraph stands, met or not.
+
+import type { ContenderId } from '../plan/contenders.ts';
+import type { BenchResults, WorkloadResult } from './results.ts';
+import { find, roundRatio, summarise } from './summarise.ts';
+
+export interface TargetVerdict {
+  target: string;
+  status: 'met' | 'not met' | 'not measured';
+  detail: string;
+}
+
+const fmt = (x: number) => `${x.toFixed(2)}×`;
+const headline = (w: WorkloadResult) => w.scenario === 1 || w.scenario === 2;
+
+function ratioTarget(results: BenchResults, target: string, id: ContenderId, against: ContenderId, atLeast: number, scope = headline): TargetVerdict {
+  const found = results.workloads.filter((w) => scope(w) && w.load).map((w) => ({ w, ratio: roundRatio(find(w, id)?.runs ?? [], find(w, against)?.runs) }));
+  const measured = found.filter((f): f is { w: WorkloadResult; ratio: number } => f.ratio !== null);
+  if (measured.length < found.length || measured.length === 0) return { target, status: 'not measured', detail: 'a contender has no valid runs' };
+  // The work behind each figure: subgraph requests per client request under load, ours vs theirs.
+  const work = (w: WorkloadResult, c: ContenderId) => {
+    const entry = find(w, c);
+    const s = entry && summarise(w, entry);
+    return s ? s.subgraphRequestsPerRequest.toFixed(1) : '—';
+  };
+  return {
+    target,
+    status: measured.every((f) => f.ratio >= atLeast) ? 'met' : 'not met',
+    detail: measured.map((f) => `${f.w.id}: ${fmt(f.ratio)} (subgraph req/req under load ${work(f.w, id)} vs ${work(f.w, against)})`).join('; '),
+  };
+}
+
+function fanOutFlat(results: BenchResults): TargetVerdict {
+  const target = 'fan-out: subgraph requests per request constant in N';
+  const fan = results.workloads.filter((w) => w.scenario === 3);
+  const configs: ContenderId[] = ['jointgraph-plain', 'jointgraph-authz', 'jointgraph-authz-partial'];
+  const rows = configs.map((id) => ({ id, counts: fan.map((w) => find(w, id)?.lone?.subgraphRequests ?? null) }));
+  if (fan.length < 2 || rows.some((r) => r.counts.includes(null))) return { target, status: 'not measured', detail: 'fewer than two N values checked' };
+  const flat = rows.every((r) => new Set(r.counts).size === 1);
+  const ns = fan.map((w) => w.n).join('/');
+  return { target, status: flat ? 'met' : 'not met', detail: rows.map((r) => `${r.id}: ${r.counts.join('/')} for N = ${ns}`).join('; ') };
+}
+
+function memoryTarget(results: BenchResults): TargetVerdict {
+  const target = 'peak RSS of JointGraph-plain no higher than Apollo Gateway’s';
+  const pairs = results.workloads.flatMap((w) => {
+    const ours = find(w, 'jointgraph-plain');
+    const apollo = find(w, 'apollo');
+    const a = ours && summarise(w, ours)?.peakRssMb;
+    const b = apollo && summarise(w, apollo)?.peakRssMb;
+    return typeof a === 'number' && typeof b === 'number' ? [{ id: w.id, ours: a, apollo: b }] : [];
+  });
+  if (pairs.length === 0) return { target, status: 'not measured', detail: 'no load runs' };
+  const worse = pairs.filter((p) => p.ours > p.apollo);
+  return {
+    target,
+    status: worse.length === 0 ? 'met' : 'not met',
+    detail: pairs.map((p) => `${p.id}: ${p.ours.toFixed(0)} vs ${p.apollo.toFixed(0)} MiB`).join(', '),
+  };
+}
+
+export function judgeTargets(results: BenchResults): TargetVerdict[] {
+  const authz = ratioTarget(results, 'labels/authz/audit on (all grants): at most 15% below plain (every scenario)', 'jointgraph-authz', 'jointgraph-plain', 0.85, () => true);
+  return [
+    ratioTarget(results, 'JointGraph-plain ≥ 2× Apollo Gateway req/s (scenarios 1, 2)', 'jointgraph-plain', 'apollo', 2),
+    ratioTarget(results, 'JointGraph-plain ≥ 1.5× Hive Gateway req/s (scenarios 1, 2)', 'jointgraph-plain', 'hive', 1.5),
+    authz,
+    fanOutFlat(results),
+    memoryTarget(results),
+  ];
+}
