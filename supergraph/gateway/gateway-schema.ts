@@ -26,6 +26,8 @@ export function buildGatewaySchema(options: GatewaySchemaOptions): GraphQLSchema
   let schema: GraphQLSchema | undefined;
   schema = getStitchedSchemaFromSupergraphSdl({
     supergraphSdl: options.supergraphSdl,
+    // Requests to one provider in the same tick go out as one (as Hive Gateway does by default).
+    batch: true,
     onSubschemaConfig(config) {
       const name = names.get(config.name) ?? config.name;
       const entry = overrides.get(name);
