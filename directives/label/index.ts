@@ -1,3 +1,3 @@
 export { LABEL_SPEC } from './label-spec.ts';
 export { CLOSED_DEFAULT, GRADES, gradeRank, sameLabel, SHARING_TYPES, type Grade, type Label, type SharingType } from './label.ts';
-export { isDataType, labelFromDirective, readLabelProposals, type LabelProposals } from './read-labels.ts';
+export { labelFromDirective, readLabelProposals, type LabelProposals } from './read-labels.ts';

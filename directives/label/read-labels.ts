@@ -1,13 +1,11 @@
 // Reads the @label proposals in a (super)graph: field labels by schema coordinate (`Type.field`)
 // and type labels by type name, the defaults for their fields.
 
-import { Kind, parse, type ConstDirectiveNode, type DocumentNode } from 'graphql';
+import { Kind, type ConstDirectiveNode, type DocumentNode } from 'graphql';
+import { readDirectiveUsages, type DirectiveUsages } from '../read-directive-usages.ts';
 import { GRADES, SHARING_TYPES, type Label } from './label.ts';
 
-export interface LabelProposals {
-  fields: Map<string, Label>;
-  types: Map<string, Label>;
-}
+export type LabelProposals = DirectiveUsages<Label>;
 
 export function labelFromDirective(directive: ConstDirectiveNode): Label {
   const label: Partial<Label> = {};
@@ -22,23 +20,6 @@ export function labelFromDirective(directive: ConstDirectiveNode): Label {
   return label as Label;
 }
 
-/** Object types whose fields carry data; federation and spec plumbing is left out. */
-export function isDataType(name: string): boolean {
-  return !name.startsWith('__') && !name.includes('__');
-}
-
 export function readLabelProposals(sdl: string | DocumentNode): LabelProposals {
-  const doc = typeof sdl === 'string' ? parse(sdl) : sdl;
-  const fields = new Map<string, Label>();
-  const types = new Map<string, Label>();
-  for (const def of doc.definitions) {
-    if ((def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) || !isDataType(def.name.value)) continue;
-    const typeLabel = def.directives?.find((d) => d.name.value === 'label');
-    if (typeLabel) types.set(def.name.value, labelFromDirective(typeLabel));
-    for (const field of def.fields ?? []) {
-      const directive = field.directives?.find((d) => d.name.value === 'label');
-      if (directive) fields.set(`${def.name.value}.${field.name.value}`, labelFromDirective(directive));
-    }
-  }
-  return { fields, types };
+  return readDirectiveUsages(sdl, 'label', labelFromDirective);
 }

@@ -1,8 +1,8 @@
 // Reads @quality declarations from a (super)graph: by coordinate for fields, by type name for
 // types (the default for their fields).
 
-import { Kind, parse, type ConstDirectiveNode, type DocumentNode } from 'graphql';
-import { isDataType } from '../label/index.ts';
+import { Kind, type ConstDirectiveNode, type DocumentNode } from 'graphql';
+import { readDirectiveUsages, type DirectiveUsages } from '../read-directive-usages.ts';
 import type { Quality } from './quality.ts';
 
 function qualityFromDirective(directive: ConstDirectiveNode): Quality {
@@ -14,25 +14,10 @@ function qualityFromDirective(directive: ConstDirectiveNode): Quality {
   return q as unknown as Quality;
 }
 
-export interface QualityDeclarations {
-  fields: Map<string, Quality>;
-  types: Map<string, Quality>;
-}
+export type QualityDeclarations = DirectiveUsages<Quality>;
 
 export function readQualityDeclarations(sdl: string | DocumentNode): QualityDeclarations {
-  const doc = typeof sdl === 'string' ? parse(sdl) : sdl;
-  const fields = new Map<string, Quality>();
-  const types = new Map<string, Quality>();
-  for (const def of doc.definitions) {
-    if ((def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION) || !isDataType(def.name.value)) continue;
-    const onType = def.directives?.find((d) => d.name.value === 'quality');
-    if (onType) types.set(def.name.value, qualityFromDirective(onType));
-    for (const f of def.fields ?? []) {
-      const directive = f.directives?.find((d) => d.name.value === 'quality');
-      if (directive) fields.set(`${def.name.value}.${f.name.value}`, qualityFromDirective(directive));
-    }
-  }
-  return { fields, types };
+  return readDirectiveUsages(sdl, 'quality', qualityFromDirective);
 }
 
 /** The declaration that applies to a field: its own, else its type's. */
