@@ -3,10 +3,9 @@
 // operator's cache must not become a second copy of a provider's database. A TTL is always
 // capped by the declared update cycle.
 
-import { readFileSync } from 'node:fs';
 import { CYCLE_SECONDS, type QualityDeclarations } from '../../directives/index.ts';
 import { declaredQuality } from '../quality/declared-quality.ts';
-import { ConfigError } from '../config/index.ts';
+import { ConfigError, readJsonFile } from '../config/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 
 export interface CacheRule {
@@ -39,12 +38,7 @@ export function parseCachePolicy(json: unknown, source = 'cache policy'): CacheP
 }
 
 export function readCachePolicy(file: string): CachePolicy {
-  try {
-    return parseCachePolicy(JSON.parse(readFileSync(file, 'utf8')), file);
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(file, `cannot read the cache policy: ${(error as Error).message}`);
-  }
+  return parseCachePolicy(readJsonFile(file, 'cache policy'), file);
 }
 
 /** Seconds a coordinate may be cached for: 0 when it may not be cached at all. */

@@ -1,7 +1,7 @@
 // The operator's list of provider subgraphs: name, URL, optional SDL file and timeout.
 
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readJsonFile } from './read-json-file.ts';
 import { ConfigError } from './settings.ts';
 
 export interface SubgraphEntry {
@@ -44,11 +44,5 @@ export function parseSubgraphList(json: unknown, baseDir: string, source = 'subg
 }
 
 export function readSubgraphList(file: string): SubgraphEntry[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(file, `cannot read the subgraph list: ${(error as Error).message}`);
-  }
-  return parseSubgraphList(json, dirname(file), file);
+  return parseSubgraphList(readJsonFile(file, 'subgraph list'), dirname(file), file);
 }

@@ -2,8 +2,7 @@
 // Only SHA-256 digests of API keys and admin tokens are stored.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/index.ts';
+import { ConfigError, readJsonFile } from '../config/index.ts';
 import type { Party, Requester } from './requester.ts';
 
 export interface AppEntry extends Requester {
@@ -66,11 +65,5 @@ export function parseAppRegistry(json: unknown, source = 'app registry'): AppReg
 }
 
 export function readAppRegistry(file: string): AppRegistry {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(file, `cannot read the app registry: ${(error as Error).message}`);
-  }
-  return parseAppRegistry(json, file);
+  return parseAppRegistry(readJsonFile(file, 'app registry'), file);
 }

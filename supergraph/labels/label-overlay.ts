@@ -1,9 +1,8 @@
 // The operator's label overlay: labels by coordinate (`Person.id`), by type (`Person`) or by
 // wildcard (`Person.*`). The operator's word beats the provider's proposal.
 
-import { readFileSync } from 'node:fs';
 import { GRADES, SHARING_TYPES, type Label } from '../../directives/index.ts';
-import { ConfigError } from '../config/index.ts';
+import { ConfigError, readJsonFile } from '../config/index.ts';
 
 export interface LabelOverlay {
   /** `Type.field` → label */
@@ -46,11 +45,5 @@ export function parseLabelOverlay(json: unknown, source = 'label overlay'): Labe
 }
 
 export function readLabelOverlay(file: string): LabelOverlay {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(file, `cannot read the label overlay: ${(error as Error).message}`);
-  }
-  return parseLabelOverlay(json, file);
+  return parseLabelOverlay(readJsonFile(file, 'label overlay'), file);
 }
