@@ -1,4 +1,4 @@
-import { Kind, parse, visit } from 'graphql';
+import { parse, visit } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { APPS, asApp } from './support/authorization.ts';
 import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';

@@ -39,7 +39,3 @@ export const ERRORS = Object.freeze({
 } satisfies Record<string, ErrorSpec>);
 
 export type ErrorCode = keyof typeof ERRORS;
-
-export function hintFor(code: ErrorCode): string {
-  return ERRORS[code].hint;
-}

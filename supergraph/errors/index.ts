@@ -1,2 +1,2 @@
-export { ERRORS, hintFor, type ErrorCode, type ErrorSpec } from './catalogue.ts';
+export { ERRORS, type ErrorCode, type ErrorSpec } from './catalogue.ts';
 export { codedError } from './graphql-error.ts';

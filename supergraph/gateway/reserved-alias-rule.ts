@@ -3,8 +3,7 @@
 // them, so nothing a requester sends can pass for gateway plumbing.
 
 import { GraphQLError, type ASTVisitor, type ValidationContext } from 'graphql';
-
-export const RESERVED_ALIAS_PREFIX = '_jg_';
+import { INTERNAL_ALIAS_PREFIX as RESERVED_ALIAS_PREFIX } from '../response/index.ts';
 
 export function ReservedAliasRule(context: ValidationContext): ASTVisitor {
   return {

@@ -4,7 +4,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ERRORS } from '../errors/index.ts';
 import type { DeniedField, PrunedOperation } from './prune-denied-fields.ts';
-import { TYPE_ALIAS } from './prune-denied-fields.ts';
+import { TYPE_ALIAS } from '../response/index.ts';
 
 type Json = Record<string, unknown>;
 

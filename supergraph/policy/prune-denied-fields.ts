@@ -8,6 +8,7 @@ import {
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionNode, type SelectionSetNode,
 } from 'graphql';
+import { INTERNAL_ALIAS_PREFIX, TYPE_ALIAS } from '../response/index.ts';
 import type { Verdict } from './decide.ts';
 
 export type Denied = Extract<Verdict, { allowed: false }>;
@@ -39,9 +40,7 @@ export interface PrunedOperation {
   keyOrder: { path: string[]; keys: string[] }[];
 }
 
-export const ROW_DISTRICT_ALIAS = '_jg_district';
-/** Added where a denial applies to one member of an abstract type only. */
-export const TYPE_ALIAS = '_jg_type';
+export const ROW_DISTRICT_ALIAS = `${INTERNAL_ALIAS_PREFIX}district`;
 
 export interface PruneOptions {
   schema: GraphQLSchema;

@@ -7,6 +7,7 @@ import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
 import { deny, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { ERRORS } from '../errors/index.ts';
+import { INTERNAL_ALIAS_PREFIX } from '../response/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import type { RequestAuthorization } from './request-authorization.ts';
 import { ROW_DISTRICT_ALIAS } from './prune-denied-fields.ts';
@@ -26,7 +27,7 @@ const policyAllows = rule({ cache: 'no_cache' })((parent: Record<string, unknown
   const authz = context.authz;
   if (!authz || authz.mode === 'dry-run') return true;
   // Fields the gateway added for itself (keys, as-of times): never returned; requesters cannot use the prefix.
-  if (info.fieldNodes[0]?.alias?.value.startsWith('_jg_')) return true;
+  if (info.fieldNodes[0]?.alias?.value.startsWith(INTERNAL_ALIAS_PREFIX)) return true;
   const coordinate = `${info.parentType.name}.${info.fieldName}`;
   const verdict = authz.verdictFor(coordinate);
   if (!verdict.allowed) {

@@ -6,10 +6,10 @@ import { getNamedType, isAbstractType, isCompositeType, isObjectType, Kind, type
 import type { QualityDeclarations } from '../../directives/index.ts';
 import { declaredQuality } from './declared-quality.ts';
 import type { LabelCatalog } from '../labels/index.ts';
+import { INTERNAL_ALIAS_PREFIX, TYPE_ALIAS } from '../response/index.ts';
 
-export const KEY_ALIAS = (field: string) => `_jg_key_${field}`;
-export const AS_OF_ALIAS = (field: string) => `_jg_asof_${field}`;
-export const RUNTIME_TYPE_ALIAS = '_jg_type';
+export const KEY_ALIAS = (field: string) => `${INTERNAL_ALIAS_PREFIX}key_${field}`;
+export const AS_OF_ALIAS = (field: string) => `${INTERNAL_ALIAS_PREFIX}asof_${field}`;
 
 function aliased(alias: string, name: string): FieldNode {
   return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } };
@@ -28,7 +28,7 @@ export function instrumentOperation(schema: GraphQLSchema, document: DocumentNod
       return named && isCompositeType(named) ? { ...s, selectionSet: instrument(s.selectionSet, named) } : s;
     });
     const added: FieldNode[] = [];
-    if (isAbstractType(type)) added.push(aliased(RUNTIME_TYPE_ALIAS, '__typename'));
+    if (isAbstractType(type)) added.push(aliased(TYPE_ALIAS, '__typename'));
     if (isObjectType(type)) {
       for (const key of catalog.keyFields.get(type.name) ?? []) added.push(aliased(KEY_ALIAS(key), key));
       const asOf = new Set<string>();
@@ -56,7 +56,7 @@ export function stripInternalFields(value: unknown): void {
   if (Array.isArray(value)) return value.forEach(stripInternalFields);
   if (value === null || typeof value !== 'object') return;
   for (const key of Object.keys(value)) {
-    if (key.startsWith('_jg_')) delete (value as Record<string, unknown>)[key];
+    if (key.startsWith(INTERNAL_ALIAS_PREFIX)) delete (value as Record<string, unknown>)[key];
     else stripInternalFields((value as Record<string, unknown>)[key]);
   }
 }

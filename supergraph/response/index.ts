@@ -1,1 +1,1 @@
-export { INTERNAL_ALIAS_PREFIX, walkResponse, type VisitedValue } from './walk-response.ts';
+export { INTERNAL_ALIAS_PREFIX, TYPE_ALIAS, walkResponse, type VisitedValue } from './walk-response.ts';

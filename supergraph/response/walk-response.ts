@@ -17,6 +17,8 @@ export interface VisitedValue {
 }
 
 export const INTERNAL_ALIAS_PREFIX = '_jg_';
+/** Carries the runtime type where the operation selects through an abstract type. */
+export const TYPE_ALIAS = `${INTERNAL_ALIAS_PREFIX}type`;
 
 const NO_PATH: (string | number)[] = [];
 
@@ -37,7 +39,7 @@ export function walkResponse(
     if (Array.isArray(value)) return value.forEach((item, i) => walk(item, selectionSet, type, paths ? [...path, i] : NO_PATH));
     if (value === null || typeof value !== 'object') return;
     const object = value as Json;
-    const runtime = object.__typename ?? object._jg_type;
+    const runtime = object.__typename ?? object[TYPE_ALIAS];
     const concrete = typeof runtime === 'string' ? ((schema.getType(runtime) as GraphQLCompositeType | undefined) ?? type) : type;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
