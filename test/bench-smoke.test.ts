@@ -44,9 +44,9 @@ describe('benchmark smoke run', () => {
     }
   });
 
-  it('gets the README queries and the fan-out right from JointGraph, Apollo Gateway and Hive Gateway', () => {
+  it('gets the README queries and the fan-out right from JointGraph, Apollo Gateway and Hive Gateway on both runtimes', () => {
     for (const w of results.workloads.filter((w) => w.domain !== 'standard')) {
-      for (const id of [...JOINTGRAPH, WITH_CACHE, 'apollo', 'hive']) expect({ w: w.id, id, correct: correct(contender(w, id)), note: contender(w, id).note }).toEqual({ w: w.id, id, correct: true, note: undefined });
+      for (const id of [...JOINTGRAPH, WITH_CACHE, 'apollo', 'hive', 'hive-router']) expect({ w: w.id, id, correct: correct(contender(w, id)), note: contender(w, id).note }).toEqual({ w: w.id, id, correct: true, note: undefined });
     }
   });
 

@@ -53,9 +53,12 @@ export async function measureLoad(
   const before = await subgraphs.stats();
   const cpuBefore = cpuSnapshot(context.ourPids());
   const idleBefore = context.idlePids().reduce((t, p) => t + processTicks(p), 0);
+  const gatewayBefore = pid === null ? 0 : processTicks(pid);
   const spec: LoadSpec = { targets, durationS: shape.durationS, timeoutS: shape.timeoutS, fullCheckEvery: FULL_CHECK_EVERY, ...(shape.amount ? { amount: shape.amount } : {}) };
   const result = await driver.run(spec);
   const cpuAfter = cpuSnapshot(context.ourPids());
+  // CPU time of the gateway process (user + system, clock ticks of 10 ms) per answered request.
+  const gatewayCpuMs = pid === null ? null : (processTicks(pid) - gatewayBefore) * 10;
   const foreignCpu = foreignShare(cpuBefore, cpuAfter);
   const idleGatewaysCpu = (context.idlePids().reduce((t, p) => t + processTicks(p), 0) - idleBefore) / 100 / ((cpuAfter.at - cpuBefore.at) / 1000);
   const delta = trafficDelta(before, await subgraphs.settledStats([pid ?? subgraphs.child.pid]));
@@ -67,6 +70,7 @@ export async function measureLoad(
     p50: result.p50,
     p99: result.p99,
     peakRssMb: pid === null ? null : peakRss(pid),
+    cpuMsPerRequest: gatewayCpuMs === null || result.completed === 0 ? null : gatewayCpuMs / result.completed,
     subgraphRequestsPerRequest: clientRequests ? delta.requests / clientRequests : 0,
     representationsPerRequest: clientRequests ? delta.representations / clientRequests : 0,
     completed: result.completed,

@@ -126,7 +126,7 @@ export async function runDomain(run: DomainRun): Promise<WorkloadResult[]> {
             // The gateway under test alone on its core; the idle ones (and their late GC) elsewhere.
             if (gateway && placement.gatewayCpu !== undefined) pinToCore(gateway.pid, placement.gatewayCpu);
             if (gateway && !warmed.has(entry.id)) {
-              await measureLoad(targets, { ...load, durationS: 0.5, repeats: 1 }, context);
+              await measureLoad(targets, { ...load, durationS: Math.min(3, load.durationS), repeats: 1 }, context);
               warmed.add(entry.id);
             }
             const measurement = await measureLoad(targets, load, context);

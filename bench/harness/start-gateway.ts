@@ -1,7 +1,7 @@
 // Starts one contender's gateway process in front of a running subgraph process.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayReady, SubgraphProcessReady } from '../kit/ready-line.ts';
 import { entityOwners, toFederation1 } from '../gateways/fed1-sdl.ts';
@@ -36,6 +36,12 @@ export interface Placement {
 }
 
 const path = (p: string) => new URL(`../../${p}`, import.meta.url).pathname;
+
+/** Hive Gateway merges identical in-flight subgraph requests by default; every other gateway does not. */
+const HIVE_CONFIG = `export const gatewayConfig = {
+  transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
+};
+`;
 const MERCURIUS_DIR = path('bench/gateways/mercurius');
 
 /** The mercurius gateway keeps its own node_modules (graphql 16.14.0): install it on first use. */
@@ -82,8 +88,12 @@ export async function startGateway(contender: Contender, domain: Domain, subgrap
     case 'hive': {
       const port = await freePort();
       const bin = path('node_modules/@graphql-hive/gateway/dist/bin.js');
-      const args = [bin, 'supergraph', subgraphs.supergraphFile, '--host', '127.0.0.1', '--port', String(port), '--fork', '1'];
-      child = await spawnChild(process.execPath, args, { cpu, logFile, readyUrl: `http://127.0.0.1:${port}/graphql` });
+      const args = [bin, 'supergraph', subgraphs.supergraphFile, '--host', '127.0.0.1', '--port', String(port), '--fork', '1', ...(contender.routerRuntime ? ['--hive-router-runtime'] : [])];
+      // Hive Gateway reads gateway.config.ts from its working directory: merging off there.
+      const cwd = join(dir, `hive-${contender.id}`);
+      mkdirSync(cwd, { recursive: true });
+      writeFileSync(join(cwd, 'gateway.config.ts'), HIVE_CONFIG);
+      child = await spawnChild(process.execPath, args, { cpu, logFile, cwd, readyUrl: `http://127.0.0.1:${port}/graphql` });
       break;
     }
     case 'mercurius':

@@ -24,12 +24,14 @@ export interface SpawnOptions {
   readyUrl?: string;
   /** Open an IPC channel. */
   ipc?: boolean;
+  /** Working directory (default: this process's). */
+  cwd?: string;
 }
 
 export const TSX = ['--import', 'tsx'];
 
 export function spawnChild<T>(command: string, args: string[], options: SpawnOptions): Promise<Child<T>> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])], env: { ...process.env, NODE_ENV: 'production' } });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])], env: { ...process.env, NODE_ENV: 'production' }, ...(options.cwd ? { cwd: options.cwd } : {}) });
   const log = createWriteStream(options.logFile, { flags: 'a' });
   child.stderr!.pipe(log);
   const stop = () => stopChild(child);

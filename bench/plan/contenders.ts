@@ -1,7 +1,8 @@
 // The gateways compared in one run, in report order, and how each is started. Every gateway runs
-// as its own process with its own defaults (inbound request deduplication is off in all four;
-// whether identical in-flight subgraph requests are merged is each one's default, and shows in
-// the subgraph requests per request reported beside every figure).
+// as its own process with its own defaults, except that no gateway merges identical in-flight
+// subgraph requests across client requests (Hive Gateway's default is turned off), so that every
+// gateway does the same work per request; the subgraph requests per request are reported beside
+// every figure to show it.
 
 export type ContenderId =
   | 'jointgraph-plain'
@@ -10,6 +11,7 @@ export type ContenderId =
   | 'jointgraph-authz-partial'
   | 'apollo'
   | 'hive'
+  | 'hive-router'
   | 'mercurius'
   | 'direct';
 
@@ -17,6 +19,8 @@ export interface Contender {
   id: ContenderId;
   label: string;
   kind: 'jointgraph' | 'apollo' | 'hive' | 'mercurius' | 'direct';
+  /** Hive Gateway on the Hive Router runtime (its Rust query planner) instead of stitching. */
+  routerRuntime?: boolean;
   /** JointGraph with labels, grants and audit: all grants, or some withheld. */
   grants?: 'all' | 'partial';
   /** JointGraph's response cache on, with the domain's cache policy. */
@@ -31,7 +35,8 @@ export const CONTENDERS: readonly Contender[] = Object.freeze([
   { id: 'jointgraph-authz-cache', label: 'JointGraph + labels/authz/audit + cache (all grants)', kind: 'jointgraph', grants: 'all', cache: true },
   { id: 'jointgraph-authz-partial', label: 'JointGraph + labels/authz/audit (some grants lacking)', kind: 'jointgraph', grants: 'partial' },
   { id: 'apollo', label: 'Apollo Gateway 2.14.4 (@apollo/server 5)', kind: 'apollo' },
-  { id: 'hive', label: 'Hive Gateway 2.15.1', kind: 'hive' },
+  { id: 'hive', label: 'Hive Gateway 2.15.1, stitching runtime (merging off)', kind: 'hive' },
+  { id: 'hive-router', label: 'Hive Gateway 2.15.1, Hive Router runtime (merging off)', kind: 'hive', routerRuntime: true },
   { id: 'mercurius', label: '@mercuriusjs/gateway 5.2.0 (jit)', kind: 'mercurius' },
   { id: 'direct', label: 'providers queried directly (upper bound)', kind: 'direct' },
 ] satisfies Contender[]);

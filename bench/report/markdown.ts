@@ -14,9 +14,10 @@ const ratio = (x: number | null) => (x === null ? '—' : `${x.toFixed(2)}×`);
 function row(w: WorkloadResult, c: ContenderResult): string {
   const lone = c.lone ? `${n1(c.lone.subgraphRequests)} / ${n0(c.lone.representations)}` : '—';
   const s = summarise(w, c);
-  if (!s) return `| ${c.label} | ${c.status === 'checked' ? 'correct' : c.status}${c.note ? `: ${c.note.slice(0, 140)}` : ''} | | | | | | | | ${lone} |`;
+  if (!s) return `| ${c.label} | ${c.status === 'checked' ? 'correct' : c.status}${c.note ? `: ${c.note.slice(0, 140)}` : ''} | | | | | | | | | ${lone} |`;
   const rps = `${n1(s.rps.median)} (${n1(s.rps.min)}–${n1(s.rps.max)})${s.valid ? '' : ' ⚠ invalid runs'}${s.foreignCpu > 0.1 ? ` ⚠ busy machine (${(s.foreignCpu * 100).toFixed(0)}% used by other processes)` : ''}`;
-  return `| ${c.label} | ${rps} | ${ratio(s.vsBaseline)} | ${ratio(s.vsOurs)} | ${ms(s.p50)} | ${ms(s.p99)} | ${n0(s.peakRssMb)} | ${n1(s.subgraphRequestsPerRequest)} | ${n0(s.representationsPerRequest)} | ${lone} |`;
+  const rounds = s.vsBaselineRounds.length > 1 ? ` (${s.vsBaselineRounds.map((r) => r.toFixed(2)).join(', ')})` : '';
+  return `| ${c.label} | ${rps} | ${ratio(s.vsBaseline)}${rounds} | ${ratio(s.vsOurs)} | ${s.cpuMsPerRequest === null ? '—' : s.cpuMsPerRequest.toFixed(2)} | ${ms(s.p50)} | ${ms(s.p99)} | ${n0(s.peakRssMb)} | ${n1(s.subgraphRequestsPerRequest)} | ${n0(s.representationsPerRequest)} | ${lone} |`;
 }
 
 function workloadTable(w: WorkloadResult): string {
@@ -26,8 +27,8 @@ function workloadTable(w: WorkloadResult): string {
     '',
     `Queries: ${w.queries.join('; ')}. Load: ${load}.`,
     '',
-    '| gateway | req/s median (min–max) | × Apollo GW | × JG-plain | p50 ms | p99 ms | peak RSS MiB | subgraph req / req (load) | representations / req (load) | lone request: subgraph req / representations |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| gateway | req/s median (min–max) | × Apollo GW (per round) | × JG-plain | CPU ms / req | p50 ms | p99 ms | peak RSS MiB | subgraph req / req (load) | representations / req (load) | lone request: subgraph req / representations |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...w.contenders.map((c) => row(w, c)),
     '',
   ].join('\n');
@@ -62,7 +63,8 @@ export function markdownReport(results: BenchResults): string {
     `Placement: ${results.placement.pinned ? 'pinned with taskset' : 'not pinned'} — gateway under test: ${results.placement.gateway}; subgraphs: ${results.placement.subgraphs}; load driver (autocannon): ${results.placement.loadDriver}; harness: ${results.placement.harness}.`,
     `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
-    'Every figure is a median over the repeats with (min–max); ratios are taken within the same round and their median shown. ',
+    'Every figure is a median over the repeats with (min–max); ratios are taken within the same round and their median shown, with each round’s ratio. ',
+    '"CPU ms / req" is the gateway process’s user + system time (from /proc) over the window, divided by the requests it answered: it moves far less than req/s on a shared machine. ',
     '"subgraph req / req" is counted at the subgraphs over the whole measurement and divided by the client requests sent; ',
     'the last column is the same count for one lone request. Peak RSS is the gateway process’s VmHWM within the measurement window.',
     'Where JointGraph’s time goes: `PROFILE.md` (CPU profile by `npx tsx bench/profile/profile.ts`). Charts: `throughput.svg`, `fanout.svg`.',

@@ -23,6 +23,8 @@ export interface LoadRun {
   p50: number | null;
   p99: number | null;
   peakRssMb: number | null;
+  /** The gateway process's CPU time (user + system, from /proc) per completed request. */
+  cpuMsPerRequest: number | null;
   /** Under load: subgraph requests (and representations) per client request sent. */
   subgraphRequestsPerRequest: number;
   representationsPerRequest: number;

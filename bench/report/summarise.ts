@@ -15,6 +15,10 @@ export interface Summary {
   p50: number | null;
   p99: number | null;
   peakRssMb: number | null;
+  /** Median over rounds of the gateway's CPU milliseconds per request. */
+  cpuMsPerRequest: number | null;
+  /** The ratio within each round, per round: the spread behind vsBaseline. */
+  vsBaselineRounds: number[];
   subgraphRequestsPerRequest: number;
   representationsPerRequest: number;
   /** Every repeat was free of errors and wrong answers. */
@@ -40,13 +44,18 @@ const optionalMedian = (values: (number | null)[]) => {
   return present.length ? median(present) : null;
 };
 
-/** The median over rounds of this contender's req/s divided by the other's in the same round. */
-export function roundRatio(runs: readonly LoadRun[], other: readonly LoadRun[] | undefined): number | null {
-  if (!other?.length) return null;
-  const ratios = runs.flatMap((r) => {
+/** This contender's req/s divided by the other's in the same round, round by round. */
+export function roundRatios(runs: readonly LoadRun[], other: readonly LoadRun[] | undefined): number[] {
+  if (!other?.length) return [];
+  return runs.flatMap((r) => {
     const same = other.find((o) => o.repeat === r.repeat);
     return same && same.rps > 0 ? [r.rps / same.rps] : [];
   });
+}
+
+/** The median over rounds of this contender's req/s divided by the other's in the same round. */
+export function roundRatio(runs: readonly LoadRun[], other: readonly LoadRun[] | undefined): number | null {
+  const ratios = roundRatios(runs, other);
   return ratios.length ? median(ratios) : null;
 }
 
@@ -63,6 +72,8 @@ export function summarise(workload: WorkloadResult, contender: ContenderResult):
     p50: optionalMedian(runs.map((r) => r.p50)),
     p99: optionalMedian(runs.map((r) => r.p99)),
     peakRssMb: peaks.length ? Math.max(...peaks) : null,
+    cpuMsPerRequest: optionalMedian(runs.map((r) => r.cpuMsPerRequest ?? null)),
+    vsBaselineRounds: roundRatios(runs, find(workload, BASELINE)?.runs),
     subgraphRequestsPerRequest: median(runs.map((r) => r.subgraphRequestsPerRequest)),
     representationsPerRequest: median(runs.map((r) => r.representationsPerRequest)),
     valid: runs.every((r) => r.valid),

@@ -12,6 +12,7 @@ const COLOURS: Record<ContenderId, string> = {
   'jointgraph-authz-partial': '#b8e186',
   apollo: '#762a83',
   hive: '#e08214',
+  'hive-router': '#b35806',
   mercurius: '#2166ac',
   direct: '#999999',
 };

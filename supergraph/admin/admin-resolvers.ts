@@ -7,7 +7,7 @@ import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import { GrantError, type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
 import type { Party, Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
-import type { GatewayState } from '../gateway/create-gateway.ts';
+import type { GatewayState } from './gateway-state.ts';
 import type { ObjectionInput, ObjectionService, ObjectionStatus } from '../objections/index.ts';
 import { qualityReport } from '../quality/quality-report.ts';
 

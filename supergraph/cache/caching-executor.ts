@@ -7,12 +7,20 @@ import { createHash } from 'node:crypto';
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import {
   getNamedType, isCompositeType, Kind, print,
-  GraphQLError, type DocumentNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
+  GraphQLError, type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
 } from 'graphql';
 import type { ResponseCache } from './response-cache.ts';
 
+/** One `_entities` root field of a provider request: where its answer goes and its representations come from. */
+interface EntityField {
+  responseKey: string;
+  variable: string;
+}
+
 interface Analysis {
   kind: 'entities' | 'root' | 'uncacheable';
+  /** For entity fetches: every `_entities` field (the planner batches several into one request). */
+  entityFields: EntityField[];
   coordinates: string[];
   ttlSeconds: number;
   digest: string;
@@ -43,26 +51,40 @@ function collect(schema: GraphQLSchema, selectionSet: SelectionSetNode, type: Gr
   }
 }
 
+const UNCACHEABLE = (digest: string): Analysis => ({ kind: 'uncacheable', entityFields: [], coordinates: [], ttlSeconds: 0, digest });
+
+/** The `_entities(representations: $v)` field's variable, or undefined for any other shape. */
+function representationsVariable(field: FieldNode): string | undefined {
+  const arg = field.arguments?.length === 1 ? field.arguments[0] : undefined;
+  return arg?.name.value === 'representations' && arg.value.kind === Kind.VARIABLE ? arg.value.name.value : undefined;
+}
+
 function analyse(document: DocumentNode, options: CachingOptions): Analysis {
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   const digest = createHash('sha1').update(print(document)).digest('base64url');
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') return { kind: 'uncacheable', coordinates: [], ttlSeconds: 0, digest };
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') return UNCACHEABLE(digest);
   const coordinates = new Set<string>();
-  const [first] = operation.selectionSet.selections;
-  const entities = operation.selectionSet.selections.length === 1 && first?.kind === Kind.FIELD && first.name.value === '_entities';
-  if (entities && first.selectionSet) {
-    for (const s of first.selectionSet.selections) {
-      if (s.kind === Kind.FIELD && s.name.value === '__typename') continue;
-      const t = s.kind === Kind.INLINE_FRAGMENT && s.typeCondition ? (options.schema.getType(s.typeCondition.name.value) as GraphQLCompositeType | undefined) : undefined;
-      if (!t || s.kind !== Kind.INLINE_FRAGMENT) return { kind: 'uncacheable', coordinates: [], ttlSeconds: 0, digest };
-      collect(options.schema, s.selectionSet, t, coordinates);
+  const roots = operation.selectionSet.selections;
+  const entityFields: EntityField[] = [];
+  if (roots.some((s) => s.kind === Kind.FIELD && s.name.value === '_entities')) {
+    for (const root of roots) {
+      const variable = root.kind === Kind.FIELD && root.name.value === '_entities' ? representationsVariable(root) : undefined;
+      if (root.kind !== Kind.FIELD || !variable || !root.selectionSet) return UNCACHEABLE(digest);
+      entityFields.push({ responseKey: root.alias?.value ?? root.name.value, variable });
+      for (const s of root.selectionSet.selections) {
+        if (s.kind === Kind.FIELD && s.name.value === '__typename') continue;
+        const t = s.kind === Kind.INLINE_FRAGMENT && s.typeCondition ? (options.schema.getType(s.typeCondition.name.value) as GraphQLCompositeType | undefined) : undefined;
+        if (!t || s.kind !== Kind.INLINE_FRAGMENT) return UNCACHEABLE(digest);
+        collect(options.schema, s.selectionSet, t, coordinates);
+      }
     }
   } else {
     collect(options.schema, operation.selectionSet, options.schema.getQueryType()!, coordinates);
   }
   const list = [...coordinates];
   const ttlSeconds = list.length === 0 ? 0 : Math.min(...list.map((c) => options.ttlOf(c)));
-  return { kind: ttlSeconds > 0 ? (entities ? 'entities' : 'root') : 'uncacheable', coordinates: list, ttlSeconds, digest };
+  if (ttlSeconds <= 0) return UNCACHEABLE(digest);
+  return { kind: entityFields.length > 0 ? 'entities' : 'root', entityFields, coordinates: list, ttlSeconds, digest };
 }
 
 function entityKey(representation: Record<string, unknown>, keyFields: ReadonlyMap<string, readonly string[]>): string {
@@ -95,35 +117,46 @@ export function withCache(executor: Executor, options: CachingOptions): Executor
       return result;
     }
 
-    const representations = (request.variables?.representations ?? []) as Record<string, unknown>[];
-    const keys = representations.map((r) => prefix + JSON.stringify(r));
-    const answers: unknown[] = keys.map((k) => cache.get(k)?.value);
-    const missing = answers.flatMap((a, i) => (a === undefined ? [i] : []));
-    if (missing.length === 0) return { data: { _entities: answers } };
-
-    const missingReps = missing.map((i) => representations[i]);
-    const batchKey = prefix + JSON.stringify(missingReps);
-    const result = await cache.dedupe(batchKey, () => fetch({ ...request, variables: { ...request.variables, representations: missingReps } }));
-    const fetched = (result.data as { _entities?: unknown[] } | null | undefined)?._entities;
-    if (!fetched) return result;
-    const failed = new Set((result.errors ?? []).map((e) => e.path?.[1]).filter((i): i is number => typeof i === 'number'));
-    missing.forEach((original, j) => {
-      answers[original] = fetched[j] ?? null;
-      if (!failed.has(j) && fetched[j] != null) {
-        cache.set(keys[original]!, { value: fetched[j], coordinates: analysis.coordinates, entityKey: entityKey(representations[original]!, options.keyFields) }, analysis.ttlSeconds);
-      }
+    // Per entity: only the misses are fetched, every `_entities` field of the request at once.
+    const variables = request.variables ?? {};
+    const fields = analysis.entityFields.map(({ responseKey, variable }) => {
+      const representations = (variables[variable] ?? []) as Record<string, unknown>[];
+      const keys = representations.map((r) => `${prefix}${responseKey}\u0000${JSON.stringify(r)}`);
+      const answers: unknown[] = keys.map((k) => cache.get(k)?.value);
+      const missing = answers.flatMap((a, i) => (a === undefined ? [i] : []));
+      return { responseKey, variable, representations, keys, answers, missing };
     });
-    const errors = result.errors?.map((e) => relocate(e, missing));
-    return { ...result, data: { _entities: answers }, ...(errors ? { errors } : {}) };
+    const data = (): Record<string, unknown[]> => Object.fromEntries(fields.map((f) => [f.responseKey, f.answers]));
+    if (fields.every((f) => f.missing.length === 0)) return { data: data() };
+
+    const missingVariables = Object.fromEntries(fields.map((f) => [f.variable, f.missing.map((i) => f.representations[i])]));
+    const batchKey = prefix + JSON.stringify(missingVariables);
+    const result = await cache.dedupe(batchKey, () => fetch({ ...request, variables: { ...variables, ...missingVariables } }));
+    const returned = result.data as Record<string, unknown[] | undefined> | null | undefined;
+    if (!returned) return result;
+    for (const f of fields) {
+      const fetched = returned[f.responseKey] ?? [];
+      const failed = new Set((result.errors ?? []).filter((e) => e.path?.[0] === f.responseKey).map((e) => e.path?.[1]).filter((i): i is number => typeof i === 'number'));
+      f.missing.forEach((original, j) => {
+        f.answers[original] = fetched[j] ?? null;
+        if (!failed.has(j) && fetched[j] != null) {
+          cache.set(f.keys[original]!, { value: fetched[j], coordinates: analysis.coordinates, entityKey: entityKey(f.representations[original]!, options.keyFields) }, analysis.ttlSeconds);
+        }
+      });
+    }
+    const missingOf = new Map(fields.map((f) => [f.responseKey, f.missing]));
+    const errors = result.errors?.map((e) => relocate(e, missingOf));
+    return { ...result, data: data(), ...(errors ? { errors } : {}) };
   };
 }
 
-/** An error at `_entities[j]` of the partial fetch belongs at `_entities[missing[j]]`. */
-function relocate(error: GraphQLError, missing: number[]): GraphQLError {
+/** An error at `key[j]` of the partial fetch belongs at `key[missing[j]]`. */
+function relocate(error: GraphQLError, missingOf: ReadonlyMap<string, number[]>): GraphQLError {
   const path = error.path;
-  if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return error;
+  const missing = typeof path?.[0] === 'string' ? missingOf.get(path[0]) : undefined;
+  if (!path || !missing || typeof path[1] !== 'number') return error;
   return new GraphQLError(error.message, {
-    path: ['_entities', missing[path[1]] ?? path[1], ...path.slice(2)],
+    path: [path[0]!, missing[path[1]] ?? path[1], ...path.slice(2)],
     ...(error.originalError ? { originalError: error.originalError } : {}),
     extensions: error.extensions,
   });

@@ -1,11 +1,11 @@
-// The authorization stages of a /graphql request, as Fastify and mercurius hooks:
-// authenticate → state a purpose → (validate against the contract) → prune denied fields
-// before planning → execute under the shield → null the denials → record the access.
+// The authorization stages of a /graphql request: authenticate → state a purpose → (validate
+// against the contract) → prune denied fields before planning → (execute the plan, re-check
+// under the shield) → null the denials → record the access before the response leaves.
 
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { returnedCoordinates, type AuditLog } from '../audit/index.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { AuditLog } from '../audit/index.ts';
 import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
 import type { Authenticator } from '../identity/index.ts';
@@ -13,7 +13,7 @@ import type { LabelCatalog } from '../labels/index.ts';
 import type { ObjectionService } from '../objections/index.ts';
 import {
   applyDenials, collapseRowDenials, pruneDeniedFields, requestAuthorization,
-  type EnforcementMode, type RequestAuthorization,
+  type EnforcementMode, type PrunedOperation, type RequestAuthorization,
 } from '../policy/index.ts';
 
 export interface AuthorizationOptions {
@@ -28,13 +28,14 @@ export interface AuthorizationOptions {
 declare module 'fastify' {
   interface FastifyRequest {
     authz?: RequestAuthorization;
+    /** The document text asked for, once read. */
+    graphqlSource?: string;
     /** Set once execution finished: what the answer carried. */
     answered?: { returned: string[]; entities: number; errors: number };
   }
 }
 
 export const PURPOSE_HEADER = 'x-jointgraph-purpose';
-const EMPTY_QUERY = parse('{ __typename }');
 
 function refuse(reply: FastifyReply, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
   return reply.code(status).send({ errors: [{ message, extensions: { code, hint: ERRORS[code].hint, ...extra } }] });
@@ -54,61 +55,67 @@ export function authenticateRequest(options: AuthorizationOptions) {
   };
 }
 
-interface MercuriusContext {
-  authz?: RequestAuthorization;
-  reply?: FastifyReply;
+/** Before planning: the operation with every denied field removed (or refused whole in reject mode). */
+export function pruneForRequester(schema: GraphQLSchema, document: DocumentNode, operationName: string | null, authz: RequestAuthorization): PrunedOperation {
+  return pruneDeniedFields({ schema, document, operationName, verdictFor: authz.verdictFor });
 }
 
-function operationNameOf(request: FastifyRequest | undefined): string | null {
-  const params = (request?.method === 'GET' ? request.query : request?.body) as { operationName?: unknown } | undefined;
-  return typeof params?.operationName === 'string' ? params.operationName : null;
+/**
+ * A pruned operation is shared by every request of the same authorization scope; the verdicts'
+ * reasons and messages (which name the app and purpose) are this request's own.
+ */
+export function ownDenials(pruned: PrunedOperation, authz: RequestAuthorization): PrunedOperation {
+  if (pruned.denied.length === 0) return pruned;
+  return {
+    ...pruned,
+    denied: pruned.denied.map((d) => {
+      const verdict = authz.verdictFor(d.decidedAt);
+      return verdict.allowed ? d : { ...d, verdict };
+    }),
+  };
 }
 
-/** mercurius hooks: prune before planning, null the denials after execution. */
-export function addAuthorizationHooks(app: FastifyInstance, schema: GraphQLSchema, options: AuthorizationOptions): void {
-  app.graphql.addHook('preExecution', async (_schema, document: DocumentNode, context: MercuriusContext) => {
-    const authz = context.authz;
-    if (!authz) return;
-    const pruned = pruneDeniedFields({ schema, document, operationName: operationNameOf(context.reply?.request), verdictFor: authz.verdictFor });
-    authz.pruned = pruned;
-    if (pruned.denied.length > 0 && authz.mode === 'reject') {
-      const error = Object.assign(new Error('The operation asks for fields you are not granted.'), {
-        code: 'JG_OPERATION_REJECTED',
-        statusCode: 403,
-        denied: pruned.denied.map((d) => ({ path: d.path, coordinate: d.coordinate, reason: d.verdict.reason, message: d.verdict.message })),
-      });
-      throw error;
-    }
-    if (authz.mode === 'dry-run') return;
-    return { document: pruned.nothingLeft ? EMPTY_QUERY : pruned.document };
-  });
+/** The reject mode's refusal: every denied path, nothing asked of any provider. */
+export function rejection(pruned: PrunedOperation): { status: 403; body: { errors: GraphQLFormattedError[] } } {
+  const code = 'OPERATION_REJECTED';
+  return {
+    status: 403,
+    body: {
+      errors: [{
+        message: 'The operation asks for fields you are not granted.',
+        extensions: { code, hint: ERRORS[code].hint, denied: pruned.denied.map((d) => ({ path: d.path, coordinate: d.coordinate, reason: d.verdict.reason, message: d.verdict.message })) },
+      }],
+    },
+  };
+}
 
-  app.graphql.addHook('onResolution', async (execution, context: MercuriusContext) => {
-    const authz = context.authz;
-    const pruned = authz?.pruned;
-    if (!authz || !pruned) return;
-    const result = execution as { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[]; extensions?: Record<string, unknown> };
-    if (authz.mode === 'dry-run') {
-      result.extensions = {
-        ...result.extensions,
-        authorization: { dryRun: true, wouldDeny: pruned.denied.map((d) => ({ path: d.path, coordinate: d.coordinate, reason: d.verdict.reason })) },
-      };
-    } else {
-      if (pruned.nothingLeft && result.data) delete result.data.__typename;
-      const denials = applyDenials(result.data, pruned, { appId: authz.requester.appId, purpose: authz.purpose });
-      const errors = collapseRowDenials(result.data, [...(result.errors ?? []).map((e) => ('toJSON' in e ? (e as { toJSON(): GraphQLFormattedError }).toJSON() : e)), ...denials]);
-      if (errors.length > 0) result.errors = errors;
-    }
-    const returned = returnedCoordinates(schema, pruned.document, result.data, options.catalog.entityTypes);
-    context.reply!.request.answered = { returned: returned.coordinates, entities: returned.entities, errors: result.errors?.length ?? 0 };
-  });
+/** After execution: denied fields null with FORBIDDEN_FIELD, withheld records whole, or the dry-run report. */
+export function settleDenials(result: ExecutionOutcome, authz: RequestAuthorization, shared: PrunedOperation): void {
+  const pruned = ownDenials(shared, authz);
+  if (authz.mode === 'dry-run') {
+    result.extensions = {
+      ...result.extensions,
+      authorization: { dryRun: true, wouldDeny: pruned.denied.map((d) => ({ path: d.path, coordinate: d.coordinate, reason: d.verdict.reason })) },
+    };
+    return;
+  }
+  if (pruned.nothingLeft && result.data) delete result.data.__typename;
+  const denials = applyDenials(result.data, pruned, { appId: authz.requester.appId, purpose: authz.purpose });
+  const errors = collapseRowDenials(result.data, [...result.errors, ...denials]);
+  result.errors = errors;
+}
+
+export interface ExecutionOutcome {
+  data: Record<string, unknown> | null | undefined;
+  errors: GraphQLFormattedError[];
+  extensions?: Record<string, unknown>;
 }
 
 /** Fastify onSend: the access record is written before the response leaves. */
 export function recordAccess(options: AuthorizationOptions) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const authz = request.authz;
-    const source = (request.body as { query?: unknown } | undefined)?.query ?? (request.query as { query?: unknown } | undefined)?.query;
+    const source = request.graphqlSource;
     const status = reply.statusCode;
     const answered = request.answered;
     const denied = authz?.pruned?.denied.map((d) => d.coordinate) ?? [];

@@ -1,27 +1,30 @@
-// The gateway: Fastify + mercurius serving the stitched supergraph at /graphql (GET and POST,
-// GraphQL-over-HTTP), GraphiQL at /graphiql and provider health at /health.
+// The gateway: Fastify serving the supergraph at /graphql (GET and POST, GraphQL-over-HTTP)
+// on the plan executor, GraphiQL at /graphiql, provider health at /health, metrics at
+// /metrics and, with authorization, the admin endpoint. The request path, stage by stage:
+// negotiate the media type → authenticate and state a purpose → read the parameters →
+// run the operation (run-operation.ts) → record the access → answer.
 
 import Fastify, { type FastifyInstance } from 'fastify';
-import mercurius from 'mercurius';
-import type { SubgraphEntry } from '../config/index.ts';
-import { buildGatewaySchema } from './gateway-schema.ts';
-import { checkHealth } from './health.ts';
-import { documentErrorCode, edgeError, isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
-import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
-import type { SubgraphCall } from './subgraph-executor.ts';
-import { supergraphGraphs } from './supergraph-graphs.ts';
-import { ReservedAliasRule } from './reserved-alias-rule.ts';
-import { addAuthorizationHooks, authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
-import { registerAdmin } from '../admin/admin-plugin.ts';
-import type { AppRegistry } from '../identity/index.ts';
-import { protectedSchema, type RequestAuthorization } from '../policy/index.ts';
+import type { GraphQLFormattedError } from 'graphql';
 import { readQualityDeclarations, type QualityDeclarations } from '../../directives/index.ts';
-import { ResponseCache, ttlFor, type CachePolicy } from '../cache/index.ts';
+import { registerAdmin, type GatewayState } from '../admin/index.ts';
+import { ResponseCache, ttlFor, withCache, type CachePolicy } from '../cache/index.ts';
+import type { SubgraphEntry } from '../config/index.ts';
+import { ERRORS } from '../errors/index.ts';
+import { checkHealth, createPlanExecutor, createProviderClient, supergraphGraphs, type SubgraphCall } from '../execution/index.ts';
+import type { AppRegistry } from '../identity/index.ts';
 import { buildLabelCatalog, type LabelCatalog } from '../labels/index.ts';
+import { contractSchema, shieldedReader, type RequestAuthorization } from '../policy/index.ts';
+import { observesSomething, wantsLineage, type QualityContext } from '../quality/quality-stage.ts';
 import { ServiceMetrics } from '../quality/service-metrics.ts';
-import { addInternalFieldStripping, addQualityInstrumentation, addQualityObservation, wantsLineage, type QualityContext } from '../quality/quality-hooks.ts';
-import { ERRORS, type ErrorCode } from '../errors/index.ts';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
+import { createDocumentCache } from './document-cache.ts';
+import { graphiqlPage } from './graphiql-page.ts';
+import { readGraphQLParams } from './graphql-params.ts';
+import { edgeError, isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
+import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
+import { ReservedAliasRule } from './reserved-alias-rule.ts';
+import { createOperationRunner } from './run-operation.ts';
 
 export interface GatewayOptions {
   /** Labels, joint authorization and the audit trail; without it the gateway is plain federation. */
@@ -41,6 +44,13 @@ export interface GatewayOptions {
   cacheClock?: { now(): number };
   /** How often providers are probed for the availability measure; 0 or absent: only on /health. */
   probeIntervalMs?: number;
+  /** Connections to each provider at most. */
+  providerConnections?: number;
+  /** Parsed documents, prepared operations and plans kept at most. */
+  documentCacheBytes?: number;
+  maxPlans?: number;
+  /** A document with more tokens is refused before it is parsed whole. */
+  maxTokens?: number;
 }
 
 declare module 'fastify' {
@@ -53,13 +63,7 @@ declare module 'fastify' {
   }
 }
 
-export interface GatewayState {
-  metrics: ServiceMetrics;
-  cache: ResponseCache | undefined;
-  catalog: LabelCatalog;
-  declarations: QualityDeclarations;
-  providers: { name: string; url: string }[];
-}
+const GRAPHQL_PATH = '/graphql';
 
 function memoize<T>(f: (key: string) => T): (key: string) => T {
   const memo = new Map<string, T>();
@@ -69,42 +73,81 @@ function memoize<T>(f: (key: string) => T): (key: string) => T {
   };
 }
 
-const GRAPHQL_PATH = '/graphql';
+type CallContext = { authz?: RequestAuthorization; quality?: QualityContext } | undefined;
 
 export async function createGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const authorization = options.authorization;
-  const catalog = authorization?.catalog ?? buildLabelCatalog(options.supergraphSdl);
-  const declarations = readQualityDeclarations(options.supergraphSdl);
-  const metrics = new ServiceMetrics(supergraphGraphs(options.supergraphSdl).map((g) => g.name));
+  const catalog: LabelCatalog = authorization?.catalog ?? buildLabelCatalog(options.supergraphSdl);
+  const declarations: QualityDeclarations = readQualityDeclarations(options.supergraphSdl);
+  const graphs = supergraphGraphs(options.supergraphSdl);
+  const metrics = new ServiceMetrics(graphs.map((g) => g.name));
   const cache = options.cachePolicy
     ? new ResponseCache({ maxBytes: options.cachePolicy.maxBytes, registry: metrics.registry, ...(options.cacheClock ? { perf: options.cacheClock } : {}) })
     : undefined;
-  const schema = buildGatewaySchema({
-    ...options,
-    onSubgraphCall(call) {
-      const context = call.context as { authz?: RequestAuthorization; quality?: QualityContext } | undefined;
-      context?.authz?.providers.add(call.subgraph);
-      context?.quality?.calls.push(call);
-      metrics.recordCall(call);
-      options.onSubgraphCall?.(call);
-    },
-    ...(cache && options.cachePolicy
+  const overrides = new Map((options.subgraphs ?? []).map((s) => [s.name, s]));
+  const providers = graphs.map((g) => ({ name: g.name, url: overrides.get(g.name)?.url ?? g.url }));
+
+  const onCall = (call: SubgraphCall) => {
+    const context = call.context as CallContext;
+    context?.authz?.providers.add(call.subgraph);
+    context?.quality?.calls.push(call);
+    metrics.recordCall(call);
+    options.onSubgraphCall?.(call);
+  };
+  const clients = new Map(
+    providers.map((p) => [
+      p.name,
+      createProviderClient({ name: p.name, url: p.url, timeoutMs: overrides.get(p.name)?.timeoutMs ?? options.defaultTimeoutMs, connections: options.providerConnections ?? 128, onCall }),
+    ]),
+  );
+  let schemaForCache: import('graphql').GraphQLSchema | undefined;
+  const ttlOf = options.cachePolicy ? memoize((c: string) => ttlFor(options.cachePolicy!, catalog, declarations, c)) : undefined;
+  const executor = await createPlanExecutor({
+    supergraphSdl: options.supergraphSdl,
+    providers: clients,
+    maxPlans: options.maxPlans ?? 2_000,
+    ...(cache && ttlOf
       ? {
-          cache: {
-            cache,
-            keyFields: catalog.keyFields,
-            ttlOf: memoize((c: string) => ttlFor(options.cachePolicy!, catalog, declarations, c)),
-            scopeOf: (context: unknown) => (context as { authz?: RequestAuthorization } | undefined)?.authz?.scope ?? 'public',
-          },
+          wrapProvider: (subgraph, transport) =>
+            withCache(transport, {
+              subgraph,
+              cache,
+              keyFields: catalog.keyFields,
+              ttlOf,
+              scopeOf: (context) => (context as CallContext)?.authz?.scope ?? 'public',
+              get schema() {
+                return schemaForCache!;
+              },
+            }),
         }
       : {}),
   });
-  const served = authorization ? protectedSchema(schema, authorization.catalog) : schema;
-  const overrides = new Map((options.subgraphs ?? []).map((s) => [s.name, s.url]));
-  const providers = supergraphGraphs(options.supergraphSdl).map((g) => ({ name: g.name, url: overrides.get(g.name) ?? g.url }));
+  schemaForCache = executor.schema;
+  const served = authorization ? contractSchema(executor.schema, catalog) : executor.schema;
+  const quality = {
+    schema: served,
+    catalog,
+    declarations,
+    metrics,
+    ...(authorization?.objections ? { openObjection: authorization.objections.openFor.bind(authorization.objections) } : {}),
+  };
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes });
+  const runOperation = createOperationRunner({
+    served,
+    ...(authorization ? { shielded: shieldedReader(served, catalog) } : {}),
+    catalog,
+    documents: createDocumentCache({ schema: served, rules: [ReservedAliasRule], maxBytes: options.documentCacheBytes ?? 32 * 2 ** 20, maxTokens: options.maxTokens ?? 20_000 }),
+    executor,
+    quality,
+    worthObserving: observesSomething(declarations),
+    maxPreparedBytes: options.documentCacheBytes ?? 32 * 2 ** 20,
+    log: (errors: readonly GraphQLFormattedError[]) => app.log.error({ errors }, 'unexpected execution errors'),
+  });
+
   app.decorateRequest('graphqlMediaType', JSON_TYPE);
+  app.decorateRequest('graphqlSource', undefined);
+  app.decorateRequest('answered', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.url !== GRAPHQL_PATH) return;
@@ -117,16 +160,21 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         .send({ errors: [{ message: `Cannot answer with any of: ${request.headers.accept}.`, extensions: { code, hint: ERRORS[code].hint } }] });
     }
     request.graphqlMediaType = mediaType;
-    // mercurius's response schema serialises error paths as strings; list indices must stay numbers.
-    reply.serializer(JSON.stringify);
     if (request.method === 'POST' && !isGraphQLRequestBody(request.headers['content-type'])) {
       const edge = unsupportedMediaType();
       return reply.code(edge.status).type(mediaType).send(edge.body);
     }
   });
+  app.setErrorHandler(async (error, request, reply) => {
+    const edge = edgeError(error as Parameters<typeof edgeError>[0]);
+    if (edge.status >= 500) request.log.error({ err: error }, 'gateway error');
+    if (edge.headers) reply.headers(edge.headers);
+    return reply.code(edge.status).type(request.graphqlMediaType).send(edge.body);
+  });
   if (authorization) {
+    const authenticate = authenticateRequest(authorization);
     app.addHook('preHandler', async (request, reply) => {
-      if (request.routeOptions.url === GRAPHQL_PATH) return authenticateRequest(authorization)(request, reply);
+      if (request.routeOptions.url === GRAPHQL_PATH) return authenticate(request, reply);
     });
     const record = recordAccess(authorization);
     app.addHook('onSend', async (request, reply, payload) => {
@@ -135,54 +183,32 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     });
   }
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.routeOptions.url === GRAPHQL_PATH && reply.statusCode !== 406) {
-      reply.header('content-type', `${request.graphqlMediaType}; charset=utf-8`);
+  const handle = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const type = request.graphqlMediaType;
+    const read = readGraphQLParams(request);
+    if (!read.ok) {
+      const code = 'BAD_REQUEST';
+      return reply.code(400).type(type).send({ errors: [{ message: read.message, extensions: { code, hint: ERRORS[code].hint } }] });
     }
-    return payload;
+    request.graphqlSource = read.params.query;
+    const response = await runOperation({
+      params: read.params,
+      method: request.method,
+      authz: request.authz,
+      lineage: wantsLineage(request.headers, read.params.extensions),
+      documentStatus: type === GRAPHQL_RESPONSE ? 400 : 200,
+    });
+    if (response.answered) request.answered = response.answered;
+    if (response.headers) reply.headers(response.headers);
+    return reply.code(response.status).type(`${type}; charset=utf-8`).serializer(JSON.stringify).send(response.body);
+  };
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('application/graphql', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scope.route({ method: ['GET', 'POST'], url: GRAPHQL_PATH, handler: handle });
   });
-
-  await app.register(mercurius, {
-    schema: served,
-    path: GRAPHQL_PATH,
-    graphiql: true,
-    validationRules: [ReservedAliasRule],
-    context: (request) => ({ authz: request.authz, quality: { calls: [], lineage: wantsLineage(request) } satisfies QualityContext }),
-    async errorHandler(error, request, reply) {
-      const edge = edgeError(error as Parameters<typeof edgeError>[0], request.graphqlMediaType);
-      if (edge.status >= 500) request.log.error({ err: error }, 'gateway error');
-      if (edge.headers) reply.headers(edge.headers);
-      await reply.code(edge.status).send(edge.body);
-    },
-    errorFormatter(execution, context) {
-      const errors = (execution.errors ?? []).map(formatExecutionError);
-      const unexpected = execution.errors?.filter((e) => !e.extensions?.code) ?? [];
-      if (unexpected.length > 0) context.reply?.log.error({ errors: unexpected }, 'unexpected execution errors');
-      if (execution.data === undefined) {
-        // A request error found at execution (e.g. a missing required variable): nothing ran.
-        const coded = errors.map((e) => ({ ...e, extensions: { ...e.extensions, code: documentErrorCode(e), hint: ERRORS[documentErrorCode(e)].hint } }));
-        return { statusCode: 400, response: { data: undefined, errors: coded } } as never;
-      }
-      // graphql-tools marks query-planning failures CRITICAL_ERROR: the answer cannot be trusted
-      // in part, so no data is returned (as graphql-tools' own executor does).
-      const critical = execution.errors?.some((e) => e.extensions?.CRITICAL_ERROR) ?? false;
-      return { statusCode: 200, response: { data: critical ? null : execution.data, errors } } as never;
-    },
-  });
+  app.get('/graphiql', async (_, reply) => reply.type('text/html; charset=utf-8').send(graphiqlPage(GRAPHQL_PATH)));
 
   const objections = authorization?.objections;
-  const qualityHooks = {
-    schema: served,
-    catalog,
-    declarations,
-    metrics,
-    ...(objections ? { openObjection: (coordinate: string, key: string) => objections.openFor(coordinate, key) } : {}),
-  };
-  // Order matters: observe before denials are applied, instrument after pruning, strip last.
-  addQualityObservation(app, qualityHooks);
-  if (authorization) addAuthorizationHooks(app, served, authorization);
-  addQualityInstrumentation(app, qualityHooks);
-  addInternalFieldStripping(app);
   objections?.whenCorrected((o) => {
     const [type, key] = [o.entityKey.slice(0, o.entityKey.indexOf(':')), o.entityKey.slice(o.entityKey.indexOf(':') + 1)];
     cache?.purge({ type, key });
@@ -193,6 +219,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
+  app.addHook('onClose', async () => executor.close());
   const state: GatewayState = { metrics, cache, catalog, declarations, providers };
   if (authorization && options.admin) {
     await registerAdmin(app, { ...authorization, registry: options.admin.registry, gateway: state, ...(objections ? { objections } : {}) });
@@ -207,13 +234,6 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   app.decorate('jointgraph', state);
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));
   return app;
-}
-
-/** Serialises an execution error with a catalogued code, without engine-internal flags. */
-function formatExecutionError(error: GraphQLError): GraphQLFormattedError {
-  const { CRITICAL_ERROR: _internal, ...extensions } = error.toJSON().extensions ?? {};
-  const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
-  return { ...error.toJSON(), extensions: { ...extensions, code, hint: extensions.hint ?? ERRORS[code as ErrorCode]?.hint ?? ERRORS.INTERNAL_SERVER_ERROR.hint } };
 }
 
 export { GRAPHQL_RESPONSE };

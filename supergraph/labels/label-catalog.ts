@@ -4,7 +4,7 @@
 
 import { Kind, parse, type ConstDirectiveNode, type DocumentNode, type ObjectTypeDefinitionNode } from 'graphql';
 import { CLOSED_DEFAULT, isDataType, readLabelProposals, sameLabel, type Label } from '../../directives/index.ts';
-import { supergraphGraphs } from '../gateway/supergraph-graphs.ts';
+import { supergraphGraphs } from '../execution/index.ts';
 import { EMPTY_OVERLAY, type LabelOverlay } from './label-overlay.ts';
 
 export type LabelSource = 'overlay' | 'overlay-type' | 'provider' | 'provider-type' | 'default';

@@ -5,4 +5,5 @@ export { decide, type DenyReason, type Subject, type Verdict } from './decide.ts
 export { pruneDeniedFields, ROW_DISTRICT_ALIAS, type DeniedField, type PrunedOperation } from './prune-denied-fields.ts';
 export { requestAuthorization, type EnforcementMode, type RequestAuthorization } from './request-authorization.ts';
 export { shieldFor } from './shield-rules.ts';
-export { protectedSchema } from './protected-schema.ts';
+export { releaseUnderShield, shieldDocument } from './release-under-shield.ts';
+export { shieldedReader } from './shielded-reader.ts';

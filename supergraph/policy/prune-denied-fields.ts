@@ -18,6 +18,8 @@ export interface DeniedField {
   /** Response keys from the root; list positions are implied. */
   path: string[];
   verdict: Denied;
+  /** The coordinate whose verdict denied it (a member's, under an abstract type). */
+  decidedAt: string;
   /** Set when the field was asked for under a type condition of an abstract type. */
   onType?: string;
 }
@@ -67,6 +69,8 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
   const emptied: EmptiedField[] = [];
   const injected: string[][] = [];
   const keyOrder: { path: string[]; keys: string[] }[] = [];
+  // Fields kept under a district-limited grant: the shield needs the runtime type to check them.
+  let rowScoped = 0;
 
   /** The response keys a selection set asks for, fragments flattened, in order. */
   function responseKeys(selectionSet: SelectionSetNode, keys: string[] = []): string[] {
@@ -82,14 +86,14 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
     return keys;
   }
 
-  function verdict(parent: GraphQLCompositeType, field: string): Verdict {
-    if (!isAbstractType(parent)) return verdictFor(`${parent.name}.${field}`);
+  function verdict(parent: GraphQLCompositeType, field: string): { v: Verdict; at: string } {
+    if (!isAbstractType(parent)) return { v: verdictFor(`${parent.name}.${field}`), at: `${parent.name}.${field}` };
     // A field of an interface or union is allowed only where every possible type allows it.
     for (const type of schema.getPossibleTypes(parent)) {
       const v = verdictFor(`${type.name}.${field}`);
-      if (!v.allowed) return v;
+      if (!v.allowed) return { v, at: `${type.name}.${field}` };
     }
-    return { allowed: true, grantId: null, rowScope: 'ALL' };
+    return { v: { allowed: true, grantId: null, rowScope: 'ALL' }, at: `${parent.name}.${field}` };
   }
 
   function prune(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, path: string[], onType?: string): SelectionSetNode | null {
@@ -105,14 +109,17 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
           kept.push(selection);
           continue;
         }
-        const v = verdict(parent, name);
+        const { v, at } = verdict(parent, name);
         const fieldPath = [...path, key];
         if (!v.allowed) {
           const coordinate = `${parent.name}.${name}`;
-          denied.set(`${fieldPath.join('.')}|${coordinate}`, { coordinate, path: fieldPath, verdict: v, ...(onType ? { onType } : {}) });
+          denied.set(`${fieldPath.join('.')}|${coordinate}`, { coordinate, path: fieldPath, verdict: v, decidedAt: at, ...(onType ? { onType } : {}) });
           continue;
         }
-        if (v.rowScope === 'OWN_DISTRICT') needsDistrict = true;
+        if (v.rowScope === 'OWN_DISTRICT') {
+          needsDistrict = true;
+          rowScoped++;
+        }
         if (!selection.selectionSet) {
           kept.push(selection);
           continue;
@@ -129,9 +136,9 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
         if (!body) continue;
         const type = condition ? (schema.getType(condition.name.value) as GraphQLCompositeType) : parent;
         const narrows = isAbstractType(parent) && type !== parent && !isAbstractType(type);
-        const before = denied.size + emptied.length;
+        const before = denied.size + emptied.length + rowScoped;
         const child = prune(body, type, path, narrows ? type.name : onType);
-        if (narrows && denied.size + emptied.length > before) needsType = true;
+        if (narrows && denied.size + emptied.length + rowScoped > before) needsType = true;
         if (child) {
           kept.push({
             kind: Kind.INLINE_FRAGMENT,

@@ -5,7 +5,7 @@
 
 import { CYCLE_SECONDS, gradeRank, type Grade, type QualityDeclarations, type UpdateCycle } from '../../directives/index.ts';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import type { SubgraphCall } from '../gateway/subgraph-executor.ts';
+import type { SubgraphCall } from '../execution/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { walkResponse } from '../response/index.ts';
 import { AS_OF_ALIAS, KEY_ALIAS } from './instrument-operation.ts';

@@ -4,8 +4,7 @@
 // and kept in small windows for the quality report.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { HealthReport } from '../gateway/health.ts';
-import type { SubgraphCall } from '../gateway/subgraph-executor.ts';
+import type { HealthReport, SubgraphCall } from '../execution/index.ts';
 
 const WINDOW = 2_048;
 

@@ -1,0 +1,14 @@
+// What a running gateway measures and keeps, as the admin endpoint, the CLI and tests read it.
+
+import type { QualityDeclarations } from '../../directives/index.ts';
+import type { ResponseCache } from '../cache/index.ts';
+import type { LabelCatalog } from '../labels/index.ts';
+import type { ServiceMetrics } from '../quality/service-metrics.ts';
+
+export interface GatewayState {
+  metrics: ServiceMetrics;
+  cache: ResponseCache | undefined;
+  catalog: LabelCatalog;
+  declarations: QualityDeclarations;
+  providers: { name: string; url: string }[];
+}

@@ -1,0 +1,2 @@
+export { registerAdmin, type AdminOptions } from './admin-plugin.ts';
+export type { GatewayState } from './gateway-state.ts';

@@ -1,0 +1,114 @@
+// How the gateway talks to one provider: a keep-alive pool of HTTP connections (undici), one
+// deadline per call kept by a shared sweeper (no timer or signal per call), the answer parsed
+// once. Transport failures, timeouts, non-GraphQL answers and provider errors all become errors
+// that name the provider and carry a stable code, so the rest of a response survives.
+
+import type { ExecutionResult } from '@graphql-tools/utils';
+import { GraphQLError } from 'graphql';
+import { Pool } from 'undici';
+import { codedError, type ErrorCode } from '../errors/index.ts';
+import { Deadlines } from './deadlines.ts';
+
+export interface SubgraphCall {
+  subgraph: string;
+  /** The gateway request that made the call. */
+  context: unknown;
+  ms: number;
+  outcome: 'ok' | 'error' | ErrorCode;
+  /** When the provider's store last changed, as it reported (`extensions.jointgraph.updatedAt`). */
+  updatedAt?: string;
+}
+
+export interface ProviderRequest {
+  query: string;
+  variables?: Record<string, unknown> | undefined;
+  operationName?: string | undefined;
+  context: unknown;
+}
+
+export interface ProviderClientOptions {
+  name: string;
+  url: string;
+  timeoutMs: number;
+  /** Open connections to this provider at most; further calls wait for one (within their deadline). */
+  connections: number;
+  onCall?: (call: SubgraphCall) => void;
+}
+
+export type ProviderClient = ((request: ProviderRequest) => Promise<ExecutionResult>) & { close(): Promise<void> };
+
+const deadlines = new Deadlines();
+
+type TransportCode = 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_BAD_RESPONSE';
+
+function transportFailure(name: string, code: TransportCode, message: string): ExecutionResult {
+  return { errors: [codedError(code, message, { extensions: { subgraph: name } })] };
+}
+
+function providerError(name: string, error: { message?: unknown; path?: unknown; extensions?: { code?: unknown } }): GraphQLError {
+  const message = typeof error?.message === 'string' ? error.message : 'an error without a message';
+  return codedError('SUBGRAPH_ERROR', `Provider "${name}" reported: ${message}`, {
+    ...(Array.isArray(error?.path) ? { path: error.path as (string | number)[] } : {}),
+    extensions: { subgraph: name, providerError: { message, code: error?.extensions?.code ?? null } },
+  });
+}
+
+function isJson(contentType: string | string[] | undefined): boolean {
+  const type = Array.isArray(contentType) ? contentType[0] : contentType;
+  return type !== undefined && type.includes('json');
+}
+
+export function createProviderClient({ name, url, timeoutMs, connections, onCall }: ProviderClientOptions): ProviderClient {
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const path = `${target.pathname}${target.search}`;
+  const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+
+  async function send(request: ProviderRequest): Promise<ExecutionResult> {
+    const controller = new AbortController();
+    const deadline = deadlines.add(timeoutMs, controller);
+    try {
+      const response = await pool.request({
+        path,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }),
+        signal: controller.signal,
+      });
+      if (!isJson(response.headers['content-type'])) {
+        await response.body.dump();
+        const type = response.headers['content-type'] ?? 'no content type';
+        return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} with ${type}, not GraphQL.`);
+      }
+      const text = await response.body.text();
+      let body: { data?: unknown; errors?: unknown; extensions?: Record<string, unknown> };
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} with malformed JSON.`);
+      }
+      if (body === null || typeof body !== 'object' || (!('data' in body) && !Array.isArray(body.errors))) {
+        return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} without "data" or "errors".`);
+      }
+      const errors = Array.isArray(body.errors) ? body.errors.map((e) => providerError(name, e as never)) : undefined;
+      return { data: (body.data ?? null) as ExecutionResult['data'], ...(errors?.length ? { errors } : {}), ...(body.extensions ? { extensions: body.extensions } : {}) };
+    } catch (error) {
+      if (deadline.expired) return transportFailure(name, 'SUBGRAPH_TIMEOUT', `Provider "${name}" did not answer within ${timeoutMs} ms.`);
+      const cause = (error as { code?: string }).code ?? (error as Error).message;
+      return transportFailure(name, 'SUBGRAPH_UNAVAILABLE', `Provider "${name}" is unreachable (${cause}).`);
+    } finally {
+      deadlines.remove(deadline);
+    }
+  }
+
+  const client = async (request: ProviderRequest): Promise<ExecutionResult> => {
+    const started = performance.now();
+    const result = await send(request);
+    const first = result.errors?.[0]?.extensions?.code as ErrorCode | undefined;
+    const outcome: SubgraphCall['outcome'] = first === undefined ? 'ok' : first === 'SUBGRAPH_ERROR' ? 'error' : first;
+    const updatedAt = (result.extensions?.jointgraph as { updatedAt?: unknown } | undefined)?.updatedAt;
+    onCall?.({ subgraph: name, context: request.context, ms: performance.now() - started, outcome, ...(typeof updatedAt === 'string' ? { updatedAt } : {}) });
+    return result;
+  };
+  return Object.assign(client, { close: () => pool.close() });
+}

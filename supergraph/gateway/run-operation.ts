@@ -1,0 +1,180 @@
+// One GraphQL operation through the gateway's stages, after the HTTP edge and authentication:
+// parse and validate (cached) → pick the operation → coerce variables → split introspection →
+// prune denied fields (cached per document and authorization scope) → instrument for lineage
+// → execute the cached plan → re-check under the shield → settle denials → observe quality →
+// strip the gateway's own fields. Returns the status and body; never throws for bad input.
+
+import {
+  execute, getOperationAST, getVariableValues, print,
+  type DocumentNode, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode,
+} from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { returnedCoordinates } from '../audit/index.ts';
+import { ERRORS, type ErrorCode } from '../errors/index.ts';
+import type { PlanExecutor } from '../execution/index.ts';
+import type { LabelCatalog } from '../labels/index.ts';
+import { releaseUnderShield, shieldDocument, type PrunedOperation, type RequestAuthorization } from '../policy/index.ts';
+import { instrumentForLineage, observeQuality, type QualityContext, type QualityStageOptions } from '../quality/quality-stage.ts';
+import { stripInternalFields } from '../quality/instrument-operation.ts';
+import { ownDenials, pruneForRequester, rejection, settleDenials, type ExecutionOutcome } from './authorization-stage.ts';
+import type { CheckedDocument } from './document-cache.ts';
+import { documentErrorCode } from './http-errors.ts';
+import type { GraphQLParams } from './graphql-params.ts';
+import { splitIntrospection } from './split-introspection.ts';
+
+export interface OperationStages {
+  /** The schema requesters are served (the contract when labels apply). */
+  served: GraphQLSchema;
+  /** The served schema whose fields read released values under the shield; with labels only. */
+  shielded?: GraphQLSchema;
+  catalog: LabelCatalog;
+  documents: (source: string) => CheckedDocument;
+  executor: PlanExecutor;
+  quality: QualityStageOptions;
+  worthObserving: (document: DocumentNode) => boolean;
+  /** Prepared operations kept at most (bytes of source). */
+  maxPreparedBytes: number;
+  log: (errors: readonly GraphQLFormattedError[]) => void;
+}
+
+export interface OperationRequest {
+  params: GraphQLParams;
+  method: string;
+  authz: RequestAuthorization | undefined;
+  lineage: boolean;
+  /** Status for a well-formed request whose document is refused (400, or 200 for legacy JSON clients). */
+  documentStatus: number;
+}
+
+export interface OperationResponse {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[]; extensions?: Record<string, unknown> };
+  headers?: Record<string, string>;
+  /** What the answer carried, for the audit record. */
+  answered?: { returned: string[]; entities: number; errors: number };
+}
+
+interface Prepared {
+  pruned: PrunedOperation | undefined;
+  /** The canonical document to plan, or null when nothing is left to ask. */
+  planned: DocumentNode | null;
+  operationName: string | undefined;
+  shield: DocumentNode | null;
+}
+
+type RequestContext = { authz?: RequestAuthorization; quality: QualityContext };
+
+function coded(code: ErrorCode, message: string, extra: Partial<GraphQLFormattedError> = {}): GraphQLFormattedError {
+  return { message, ...extra, extensions: { code, hint: ERRORS[code].hint, ...extra.extensions } };
+}
+
+function documentErrors(errors: readonly GraphQLError[], code?: ErrorCode): GraphQLFormattedError[] {
+  return errors.map((e) => {
+    const json = e.toJSON();
+    return coded(code ?? documentErrorCode(e), e.message, json.locations ? { locations: json.locations } : {});
+  });
+}
+
+/** A catalogued code on every execution error; engine internals are not passed on. */
+function formatExecutionError(error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError {
+  const json = 'toJSON' in error ? error.toJSON() : error;
+  const extensions = { ...json.extensions };
+  const code = typeof extensions.code === 'string' && extensions.code in ERRORS ? (extensions.code as ErrorCode) : 'INTERNAL_SERVER_ERROR';
+  if (code === 'INTERNAL_SERVER_ERROR') delete extensions.serviceName;
+  return { ...json, extensions: { ...extensions, code, hint: extensions.hint ?? ERRORS[code].hint } };
+}
+
+export function createOperationRunner(stages: OperationStages) {
+  const prepared = new LRUCache<string, Prepared>({ maxSize: stages.maxPreparedBytes, sizeCalculation: (_, key) => Math.max(1, key.length * 16) });
+
+  function prepare(document: DocumentNode, source: string, operation: OperationDefinitionNode, operationName: string | null, request: OperationRequest): Prepared {
+    const { authz, lineage } = request;
+    const key = `${authz ? authz.scope : ''}\u0000${lineage ? 'L' : ''}\u0000${operationName ?? ''}\u0000${source}`;
+    let entry = prepared.get(key);
+    if (entry) return entry;
+    let pruned: PrunedOperation | undefined;
+    let planned: DocumentNode | null = document;
+    let name = operationName ?? undefined;
+    if (authz) {
+      pruned = pruneForRequester(stages.served, document, operationName, authz);
+      if (authz.mode !== 'dry-run') planned = pruned.nothingLeft ? null : pruned.document;
+    }
+    if (planned && lineage) planned = instrumentForLineage(stages.quality, planned, name ?? null);
+    if (planned && planned !== document) name = operation.name?.value;
+    const shield = planned && authz && authz.mode !== 'dry-run' && stages.shielded ? shieldDocument(stages.served, planned, authz.verdictFor) : null;
+    if (planned) {
+      const text = planned === document ? `${name ?? ''}\u0000${source}` : print(planned);
+      const build = planned;
+      planned = stages.executor.canonicalDocument(text, () => build);
+    }
+    entry = { pruned, planned, operationName: name, shield };
+    if (key.length * 16 <= stages.maxPreparedBytes / 8) prepared.set(key, entry);
+    return entry;
+  }
+
+  return async function runOperation(request: OperationRequest): Promise<OperationResponse> {
+    const { params, authz, documentStatus } = request;
+    const checked = stages.documents(params.query);
+    if (!checked.ok) return { status: documentStatus, body: { errors: documentErrors(checked.errors) } };
+    const operation = getOperationAST(checked.document, params.operationName);
+    if (!operation) {
+      const message = params.operationName ? `Unknown operation named "${params.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+      return { status: documentStatus, body: { errors: [coded('OPERATION_NOT_FOUND', message)] } };
+    }
+    if (request.method !== 'POST' && operation.operation !== 'query') {
+      return { status: 405, headers: { allow: 'POST' }, body: { errors: [coded('METHOD_NOT_ALLOWED', `A ${operation.operation} must be sent with POST.`)] } };
+    }
+    const coerced = getVariableValues(stages.served, operation.variableDefinitions ?? [], params.variables ?? {});
+    if (coerced.errors) return { status: documentStatus, body: { errors: documentErrors(coerced.errors, 'BAD_USER_INPUT') } };
+
+    const split = splitIntrospection(checked.document, operation);
+    const dataDocument = split ? split.data : checked.document;
+    const context: RequestContext = { ...(authz ? { authz } : {}), quality: { calls: [], lineage: request.lineage } };
+    const outcome: ExecutionOutcome = { data: undefined, errors: [] };
+    let pruned: PrunedOperation | undefined;
+    if (dataDocument) {
+      const source = split ? print(dataDocument) : params.query;
+      const plan = prepare(dataDocument, source, operation, params.operationName, request);
+      pruned = plan.pruned;
+      if (authz) authz.pruned = pruned;
+      if (authz?.mode === 'reject' && pruned && pruned.denied.length > 0) return { status: 403, body: rejection(ownDenials(pruned, authz)).body };
+      if (plan.planned) {
+        context.quality.document = plan.planned;
+        const result = await stages.executor.execute({ document: plan.planned, operationName: plan.operationName, variables: params.variables, context });
+        outcome.data = (result.data ?? null) as Record<string, unknown> | null;
+        outcome.errors = (result.errors ?? []).map(formatExecutionError);
+        if (plan.shield && stages.shielded && outcome.data) {
+          outcome.errors.push(...(await releaseUnderShield({ schema: stages.shielded, document: plan.shield, data: outcome.data, variables: params.variables, context })));
+        }
+      } else {
+        outcome.data = {};
+      }
+      if (authz && pruned) settleDenials(outcome, authz, pruned);
+    }
+    if (split?.introspection) {
+      const result = await execute({ schema: stages.served, document: split.introspection, operationName: params.operationName, variableValues: params.variables ?? {} });
+      const merged: Record<string, unknown> = {};
+      for (const key of split.keys) {
+        if (result.data && key in result.data) merged[key] = result.data[key];
+        else if (outcome.data && key in outcome.data) merged[key] = outcome.data[key];
+      }
+      outcome.data = merged;
+      outcome.errors.push(...(result.errors ?? []).map(formatExecutionError));
+    }
+
+    const lineage = observeQuality(stages.quality, stages.worthObserving, context.quality, outcome.data);
+    if (lineage) outcome.extensions = { ...outcome.extensions, lineage };
+    const returned = authz && pruned ? returnedCoordinates(stages.served, pruned.document, outcome.data, stages.catalog.entityTypes) : undefined;
+    stripInternalFields(outcome.data);
+    const unexpected = outcome.errors.filter((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
+    if (unexpected.length > 0) stages.log(unexpected);
+    const body: OperationResponse['body'] = { data: outcome.data ?? null };
+    if (outcome.errors.length > 0) body.errors = outcome.errors;
+    if (outcome.extensions) body.extensions = outcome.extensions;
+    return {
+      status: 200,
+      body,
+      answered: { returned: returned?.coordinates ?? [], entities: returned?.entities ?? 0, errors: outcome.errors.length },
+    };
+  };
+}
