@@ -105,7 +105,55 @@ describe('no provider is sent a field the requester may not receive', () => {
   });
 });
 
+describe('cached plans follow the pruning', () => {
+  it('never reuses a granted requester’s plan for one without the grant, in either order', async () => {
+    const { grant } = await import('./support/authorization.ts');
+    const query = '{ enterprises(first: 2) { name taxArrears } }';
+    await grant(platform, APPS.assistance, { coordinates: ['Enterprise.taxArrears'], purpose: 'social-assistance' });
+    for (let round = 0; round < 2; round++) {
+      platform.log.clear();
+      const granted = await asApp(platform, APPS.assistance, 'social-assistance/C-9')(query);
+      expect((granted.data!.enterprises as { taxArrears: unknown }[])[0]!.taxArrears).toEqual(expect.any(Number));
+      expect(fieldsAsked().tax?.has('taxArrears')).toBe(true);
+      platform.log.clear();
+      const denied = await ask()(query);
+      expect((denied.data!.enterprises as { taxArrears: unknown }[])[0]!.taxArrears).toBeNull();
+      expectNothingDeniedAsked();
+    }
+  });
+
+  it('answers a named operation whose every field is denied with nulls and FORBIDDEN_FIELD, asking no provider', async () => {
+    const response = await platform.gateway.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', 'x-api-key': APPS.tax, 'x-jointgraph-purpose': 'tax-inspection' },
+      payload: { query: 'query Arrears { enterprises(first: 1) { taxArrears } }', operationName: 'Arrears' },
+    });
+    const body = response.json() as { data: unknown; errors: { extensions: { code: string } }[] };
+    expect(response.statusCode).toBe(200);
+    expect(body.data).toEqual({ enterprises: null });
+    expect(body.errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN_FIELD']);
+    expect(platform.log.dataRequests()).toEqual([]);
+  });
+});
+
 describe('the contract', () => {
+  it('answers the standard introspection query with every type’s fields, for GraphiQL and code generators', async () => {
+    const { getIntrospectionQuery } = await import('graphql');
+    const result = await ask()(getIntrospectionQuery());
+    const types = (result.data!.__schema as { types: { name: string; fields: { name: string }[] | null }[] }).types;
+    const enterprise = types.find((t) => t.name === 'Enterprise')!;
+    expect(enterprise.fields!.map((f) => f.name)).toContain('taxArrears');
+    expect(result.errors).toBeUndefined();
+    expect(platform.log.dataRequests()).toEqual([]);
+  });
+
+  it('answers introspection and data in one operation, each from its own source', async () => {
+    const result = await ask()('{ __type(name: "Enterprise") { name } enterprises(first: 1) { name } __typename }');
+    expect(Object.keys(result.data!)).toEqual(['__type', 'enterprises', '__typename']);
+    expect(result.data).toMatchObject({ __type: { name: 'Enterprise' }, enterprises: [{ name: expect.any(String) }], __typename: 'Query' });
+  });
+
   it('shows requesters no NOT_SHARED field in introspection', async () => {
     const result = await ask()('{ person: __type(name: "Person") { fields { name } } enterprise: __type(name: "Enterprise") { fields { name } } }');
     const names = (t: string) => ((result.data![t] as { fields: { name: string }[] }).fields.map((f) => f.name));

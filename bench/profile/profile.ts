@@ -19,12 +19,14 @@ import { selfTimes, stageTimes, type CpuProfile, type SelfTime } from './analyse
 
 /** The stages of a JointGraph request worth timing (inclusive), by a frame that marks each. */
 const STAGES = [
-  ['subgraph HTTP: @graphql-tools/executor-http + Node fetch (undici)', 'baseExecutor '],
-  ['  of which Node fetch (undici) itself', 'fetch node:internal/deps/undici'],
-  ['building subgraph documents (delegate transformRequest)', 'transformRequest '],
-  ['merging subgraph results (delegate resolveExternalValue)', 'resolveExternalValue '],
-  ['per-request loader scoping (request-scope.ts field wrapper, inclusive of what it wraps)', 'supergraph/gateway/request-scope.ts'],
-  ['graphql-shield field middleware (inclusive of what it wraps)', 'graphql-shield/esm/generator'],
+  ['GraphQL-over-HTTP handler (inclusive of everything below)', 'runOperation '],
+  ['authentication (API key, grants in force)', 'supergraph/identity/authenticate.ts'],
+  ['request authorization: verdicts and scope', 'get scope '],
+  ['plan execution (Hive Router runtime)', 'executeQueryPlan '],
+  ['  of which projecting the answer', 'projectDataByOperation '],
+  ['provider calls (undici pool, one parse per answer)', 'send supergraph/execution/provider-client.ts'],
+  ['shield over released values', 'releaseUnderShield '],
+  ['settling denials', 'settleDenials '],
   ['quality observation (walkResponse for observeResponse)', 'observeResponse '],
   ['audit: returned coordinates', 'returnedCoordinates '],
   ['audit: SQLite append', 'sqliteTransaction '],

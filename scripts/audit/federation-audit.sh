@@ -1,13 +1,26 @@
 #!/bin/sh
 # The Guild's federation gateway audit (graphql-hive/federation-gateway-audit) against JointGraph.
-# usage: scripts/audit/federation-audit.sh AUDIT_CLONE
+# usage: scripts/audit/federation-audit.sh AUDIT_CLONE [plain|authz]
+#   plain  (default) plain federation: run.sh starts cli/gateway.ts
+#   authz  the authorization pipeline on (labels, joint grants, audit trail; mode enforce):
+#          run-authz.sh starts authz-gateway.ts, every field UNCONDITIONAL, a demo app's key
 # AUDIT_CLONE is a clone of the audit whose runtime dependencies are installed (its full
-# dev-dependency install fails on Node 20: drop devDependencies and overrides, then npm install).
+# dev-dependency install fails on Node 20: drop devDependencies, overrides and peerDependencies,
+# add graphql and tsx to its dependencies, then npm install).
+# Results: $AUDIT_WORK/results.txt (plain) or $AUDIT_WORK/results-authz.txt (authz);
+# per-suite gateway and TAP logs: $AUDIT_WORK/<mode>/logs/. AUDIT_WORK defaults to /tmp/jointgraph-audit.
 set -eu
-AUDIT="${1:?usage: federation-audit.sh AUDIT_CLONE}"
+AUDIT="$(cd "${1:?usage: federation-audit.sh AUDIT_CLONE [plain|authz]}" && pwd)"
+MODE="${2:-plain}"
+case "$MODE" in
+  plain) RUN=run.sh; RESULTS=results.txt ;;
+  authz) RUN=run-authz.sh; RESULTS=results-authz.txt ;;
+  *) echo "mode must be plain or authz, got \"$MODE\"" >&2; exit 2 ;;
+esac
 HERE="$(cd "$(dirname "$0")" && pwd)"
 WORK="${AUDIT_WORK:-/tmp/jointgraph-audit}"
 mkdir -p "$WORK"
+WORK="$(cd "$WORK" && pwd)"
 # Node 20 lacks Promise.withResolvers, which the audit's command line uses.
 cat > "$WORK/polyfill.mjs" <<'JS'
 if (typeof Promise.withResolvers !== 'function') {
@@ -20,11 +33,17 @@ if (typeof Promise.withResolvers !== 'function') {
 JS
 # the audit kills whatever listens on the gateway port before each suite: use unusual ports
 if ss -ltn | grep -qE ':(14000|14200)\b'; then echo "port 14000 or 14200 is busy" >&2; exit 1; fi
-rm -rf "$HERE/logs" "$WORK/results.txt"
+rm -rf "$WORK/$MODE" "$WORK/$RESULTS"
+mkdir -p "$WORK/$MODE"
 cd "$AUDIT"
+# --cwd only decides where the audit writes its logs; the run script's own folder is its cwd.
 NODE_OPTIONS="--import $WORK/polyfill.mjs" GATEWAY_TIMEOUT=30000 AUDIT_WORK="$WORK" \
-  npx tsx src/cli.ts test --cwd "$HERE" --run-script ./run.sh \
+  npx tsx src/cli.ts test --cwd "$WORK/$MODE" --run-script "$HERE/$RUN" \
   --graphql http://127.0.0.1:14000/graphql --healthcheck http://127.0.0.1:14000/health \
-  --port 14200 --reporter dot --write "$WORK/results.txt"
+  --port 14200 --reporter dot --write "$WORK/$RESULTS"
 # a full run exits 0 even when cases fail: the results file has the score
-tail -3 "$WORK/results.txt"
+echo "mode $MODE: $WORK/$RESULTS"
+tail -3 "$WORK/$RESULTS"
+# failing cases (suite, 0-based case index); the reasons are in $WORK/$MODE/logs/<suite>-tests.log
+awk '/^---$/ { exit } NR % 2 == 1 { id = $0; next }
+     { for (i = 1; i <= length($0); i++) if (substr($0, i, 1) == "X") print "  FAIL " id " case " (i - 1) }' "$WORK/$RESULTS"

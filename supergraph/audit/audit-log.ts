@@ -36,6 +36,8 @@ export interface ChainCheck {
 
 export interface AuditLog {
   append(record: AccessRecord): StoredRecord;
+  /** Several records in one transaction (one write to disk), in order. */
+  appendAll(records: readonly AccessRecord[]): StoredRecord[];
   verify(): ChainCheck;
   /** Who received a coordinate, and for what purpose, between two instants. */
   recipients(coordinate: string, from?: string, to?: string): StoredRecord[];
@@ -101,19 +103,26 @@ export function openAuditLog(file: string): AuditLog {
   );
   const recent = db.prepare('SELECT * FROM audit_record WHERE (@appId IS NULL OR app_id = @appId) ORDER BY seq DESC LIMIT @limit');
 
-  const append = db.transaction((record: AccessRecord): StoredRecord => {
+  const appendAll = db.transaction((records: readonly AccessRecord[]): StoredRecord[] => {
     const last = head.get() as { seq: number; hash: string } | undefined;
-    const seq = (last?.seq ?? 0) + 1;
-    const prevHash = last?.hash ?? GENESIS;
-    const hash = recordHash(prevHash, seq, record);
-    insert.run({ ...record, seq, prevHash, hash, returned: JSON.stringify(record.returned), denied: JSON.stringify(record.denied), providers: JSON.stringify(record.providers) });
-    for (const coordinate of record.returned) insertCoordinate.run(seq, coordinate);
-    setHead.run(seq, hash);
-    return { ...record, seq, prevHash, hash };
+    let seq = last?.seq ?? 0;
+    let prevHash = last?.hash ?? GENESIS;
+    const stored: StoredRecord[] = [];
+    for (const record of records) {
+      seq += 1;
+      const hash = recordHash(prevHash, seq, record);
+      insert.run({ ...record, seq, prevHash, hash, returned: JSON.stringify(record.returned), denied: JSON.stringify(record.denied), providers: JSON.stringify(record.providers) });
+      for (const coordinate of record.returned) insertCoordinate.run(seq, coordinate);
+      stored.push({ ...record, seq, prevHash, hash });
+      prevHash = hash;
+    }
+    setHead.run(seq, prevHash);
+    return stored;
   });
 
   return {
-    append,
+    append: (record) => appendAll([record])[0]!,
+    appendAll,
     verify() {
       let prev = GENESIS;
       let expectedSeq = 1;

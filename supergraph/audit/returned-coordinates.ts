@@ -12,12 +12,16 @@ export interface Returned {
 export function returnedCoordinates(schema: GraphQLSchema, document: DocumentNode, data: Record<string, unknown> | null | undefined, entityTypes: ReadonlySet<string>): Returned {
   const coordinates = new Set<string>();
   const entities = new Set<object>();
+  const isEntity = new Map<string, boolean>();
   walkResponse(schema, document, data, ({ coordinate, value }) => {
     if (value === null || value === undefined) return;
     coordinates.add(coordinate);
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item && typeof item === 'object' && entityTypes.has(schema.getType(coordinateType(schema, coordinate))?.name ?? '')) entities.add(item);
-    }
+    if (typeof value !== 'object') return;
+    let entity = isEntity.get(coordinate);
+    if (entity === undefined) isEntity.set(coordinate, (entity = entityTypes.has(coordinateType(schema, coordinate))));
+    if (!entity) return;
+    if (Array.isArray(value)) for (const item of value) item && typeof item === 'object' && entities.add(item);
+    else entities.add(value);
   }, { paths: false });
   return { coordinates: [...coordinates].sort(), entities: entities.size };
 }

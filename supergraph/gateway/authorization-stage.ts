@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import type { AuditLog } from '../audit/index.ts';
+import { groupCommit, type AuditLog } from '../audit/index.ts';
 import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
 import type { Authenticator } from '../identity/index.ts';
@@ -113,6 +113,7 @@ export interface ExecutionOutcome {
 
 /** Fastify onSend: the access record is written before the response leaves. */
 export function recordAccess(options: AuthorizationOptions) {
+  const append = groupCommit(options.audit);
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const authz = request.authz;
     const source = request.graphqlSource;
@@ -126,7 +127,7 @@ export function recordAccess(options: AuthorizationOptions) {
       : !answered ? 'INVALID'
       : denied.length > 0 || answered.errors > 0 ? 'PARTIAL'
       : 'OK';
-    options.audit.append({
+    await append({
       at: new Date().toISOString(),
       appId: authz?.requester.appId ?? null,
       department: authz?.requester.department ?? null,

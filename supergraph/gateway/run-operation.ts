@@ -9,6 +9,7 @@ import {
   type DocumentNode, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { INTERNAL_ALIAS_PREFIX } from '../response/index.ts';
 import { returnedCoordinates } from '../audit/index.ts';
 import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { PlanExecutor } from '../execution/index.ts';
@@ -60,6 +61,8 @@ interface Prepared {
   planned: DocumentNode | null;
   operationName: string | undefined;
   shield: DocumentNode | null;
+  /** The planned document selects fields under the gateway's own `_jg_` aliases, to be removed. */
+  internal: boolean;
 }
 
 type RequestContext = { authz?: RequestAuthorization; quality: QualityContext };
@@ -102,12 +105,15 @@ export function createOperationRunner(stages: OperationStages) {
     if (planned && lineage) planned = instrumentForLineage(stages.quality, planned, name ?? null);
     if (planned && planned !== document) name = operation.name?.value;
     const shield = planned && authz && authz.mode !== 'dry-run' && stages.shielded ? shieldDocument(stages.served, planned, authz.verdictFor) : null;
+    let internal = false;
     if (planned) {
+      // Requesters cannot use the `_jg_` prefix (ReservedAliasRule): only a document the gateway changed has it.
       const text = planned === document ? `${name ?? ''}\u0000${source}` : print(planned);
+      internal = planned !== document && text.includes(INTERNAL_ALIAS_PREFIX);
       const build = planned;
       planned = stages.executor.canonicalDocument(text, () => build);
     }
-    entry = { pruned, planned, operationName: name, shield };
+    entry = { pruned, planned, operationName: name, shield, internal };
     if (key.length * 16 <= stages.maxPreparedBytes / 8) prepared.set(key, entry);
     return entry;
   }
@@ -132,10 +138,12 @@ export function createOperationRunner(stages: OperationStages) {
     const context: RequestContext = { ...(authz ? { authz } : {}), quality: { calls: [], lineage: request.lineage } };
     const outcome: ExecutionOutcome = { data: undefined, errors: [] };
     let pruned: PrunedOperation | undefined;
+    let internal = false;
     if (dataDocument) {
       const source = split ? print(dataDocument) : params.query;
       const plan = prepare(dataDocument, source, operation, params.operationName, request);
       pruned = plan.pruned;
+      internal = plan.internal;
       if (authz) authz.pruned = pruned;
       if (authz?.mode === 'reject' && pruned && pruned.denied.length > 0) return { status: 403, body: rejection(ownDenials(pruned, authz)).body };
       if (plan.planned) {
@@ -165,7 +173,7 @@ export function createOperationRunner(stages: OperationStages) {
     const lineage = observeQuality(stages.quality, stages.worthObserving, context.quality, outcome.data);
     if (lineage) outcome.extensions = { ...outcome.extensions, lineage };
     const returned = authz && pruned ? returnedCoordinates(stages.served, pruned.document, outcome.data, stages.catalog.entityTypes) : undefined;
-    stripInternalFields(outcome.data);
+    if (internal) stripInternalFields(outcome.data);
     const unexpected = outcome.errors.filter((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
     if (unexpected.length > 0) stages.log(unexpected);
     const body: OperationResponse['body'] = { data: outcome.data ?? null };

@@ -36,7 +36,12 @@ export interface GrantServiceOptions {
 
 export type GrantService = ReturnType<typeof createGrantService>;
 
+/** Apps whose grants in force are remembered between requests, at most. */
+const MAX_APPS_REMEMBERED = 10_000;
+
 export function createGrantService({ store, catalog, replyWorkingDays, now = () => new Date() }: GrantServiceOptions) {
+  // Every data request needs its app's grants in force: read once per change, not per request.
+  const activeByApp = new Map<string, { version: number; until: number; grants: Application[] }>();
   function resolveCoordinates(input: ApplicationInput): string[] {
     let coordinates: string[];
     try {
@@ -126,7 +131,15 @@ export function createGrantService({ store, catalog, replyWorkingDays, now = () 
     /** The grants in force for an app right now: read on every request, so revocation and expiry apply at once. */
     active(appId: string): Application[] {
       const at = now();
-      return store.list({ appId }).filter((a) => statusOf(a, at) === 'ACTIVE');
+      const version = store.version();
+      const known = activeByApp.get(appId);
+      if (known && known.version === version && at.getTime() < known.until) return known.grants;
+      const grants = Object.freeze(store.list({ appId }).filter((a) => statusOf(a, at) === 'ACTIVE')) as Application[];
+      // Valid until the store changes or the first of these grants expires.
+      const until = Math.min(Number.POSITIVE_INFINITY, ...grants.map((g) => Date.parse(g.expiresAt)));
+      if (activeByApp.size >= MAX_APPS_REMEMBERED) activeByApp.clear();
+      activeByApp.set(appId, { version, until, grants });
+      return grants;
     },
 
     overdue(): { application: Application; waitingFor: Party[] }[] {

@@ -14,6 +14,8 @@ export interface GrantStore {
   list(filter?: { appId?: string }): Application[];
   answer(id: string, party: Party, decision: Decision, reason: string | null, at: string): void;
   revoke(id: string, party: Party, reason: string, at: string): void;
+  /** Changes whenever any application changes, through this store or another process. */
+  version(): number;
   close(): void;
 }
 
@@ -79,6 +81,14 @@ export function openSqliteGrantStore(file: string): GrantStore {
   const updateParty = db.prepare('UPDATE application_party SET decision = ?, reason = ?, answered_at = ? WHERE application_id = ? AND party = ?');
   const updateRevoked = db.prepare('UPDATE application SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?');
 
+  // data_version moves when another connection commits; this connection's writes are counted here.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let ownWrites = 0;
+  const written = <A extends unknown[]>(write: (...args: A) => void) => (...args: A) => {
+    write(...args);
+    ownWrites++;
+  };
+
   const hydrate = (row: ApplicationRow): Application => ({
     id: row.id,
     appId: row.app_id,
@@ -99,17 +109,18 @@ export function openSqliteGrantStore(file: string): GrantStore {
   });
 
   return {
-    insert: db.transaction((a: Application) => {
+    insert: written(db.transaction((a: Application) => {
       insertApplication.run({ ...a, coordinates: JSON.stringify(a.coordinates) });
       for (const p of a.parties) insertParty.run(a.id, p.party, p.decision, p.reason, p.answeredAt);
-    }),
+    })),
     get: (id) => {
       const row = selectOne.get(id) as ApplicationRow | undefined;
       return row ? hydrate(row) : undefined;
     },
     list: (filter) => ((filter?.appId ? selectByApp.all(filter.appId) : selectAll.all()) as ApplicationRow[]).map(hydrate),
-    answer: (id, party, decision, reason, at) => void updateParty.run(decision, reason, at, id, party),
-    revoke: (id, party, reason, at) => void updateRevoked.run(at, party, reason, id),
+    answer: written((id: string, party: Party, decision: Decision, reason: string | null, at: string) => void updateParty.run(decision, reason, at, id, party)),
+    revoke: written((id: string, party: Party, reason: string, at: string) => void updateRevoked.run(at, party, reason, id)),
+    version: () => (dataVersion.get() as number) * 1_000_000 + ownWrites,
     close: () => db.close(),
   };
 }

@@ -2,7 +2,7 @@
 // coordinate), what was pruned, and which providers were called.
 
 import { createHash } from 'node:crypto';
-import type { Application } from '../grants/index.ts';
+import { purposeCovers, type Application } from '../grants/index.ts';
 import type { Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { decide, type Verdict } from './decide.ts';
@@ -34,13 +34,12 @@ export function requestAuthorization(
   let scope: string | undefined;
   return {
     get scope() {
-      if (scope === undefined) {
-        const parts = [...catalog.fields.keys()].sort().map((c) => {
-          const v = this.verdictFor(c);
-          return v.allowed ? `${c}+${v.rowScope === 'OWN_DISTRICT' ? requester.district : ''}` : `${c}-`;
-        });
-        scope = createHash('sha1').update(parts.join('\n')).digest('base64url');
-      }
+      // Whether a field is allowed, and for which rows, follows from the labels, the grants
+      // whose purpose covers this one (their coordinates and row scope are fixed), and the
+      // requester's district: requests alike in these see alike.
+      scope ??= createHash('sha1')
+        .update(`${requester.district ?? ''}\n${grants.filter((g) => purposeCovers(g.purpose, purpose)).map((g) => g.id).sort().join('\n')}`)
+        .digest('base64url');
       return scope;
     },
     requester,
