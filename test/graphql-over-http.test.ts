@@ -108,6 +108,39 @@ describe('GraphQL over HTTP', () => {
     expect(response.json().errors[0].extensions).toMatchObject({ code: 'SUBGRAPH_ERROR', subgraph: 'enterprise', providerError: { code: 'BAD_USER_INPUT' } });
   });
 
+  it('refuses batched requests and non-object variables with 400 BAD_REQUEST', async () => {
+    for (const payload of [`[${JSON.stringify({ query: QUERY })}]`, JSON.stringify({ query: QUERY, variables: [1] }), JSON.stringify({ query: 123 })]) {
+      const response = await post(payload);
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.json().errors[0].extensions.code).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('refuses a subscription with OPERATION_NOT_SUPPORTED, and a mutation over GET with 405', async () => {
+    const subscription = await post({ query: 'subscription { enterprises { name } }' });
+    expect(subscription.statusCode).toBe(400);
+    expect(subscription.json().errors[0].extensions.code).toBe('OPERATION_NOT_SUPPORTED');
+    const mutation = await platform.gateway.inject({ url: `/graphql?query=${encodeURIComponent('mutation { x }')}`, headers: { accept: GRAPHQL_RESPONSE } });
+    expect(mutation.statusCode).toBe(405);
+    expect(mutation.headers.allow).toBe('POST');
+  });
+
+  it('answers other methods with 405 and an Allow header, and unknown paths with a coded 404', async () => {
+    const put = await platform.gateway.inject({ method: 'PUT', url: '/graphql', headers: { accept: GRAPHQL_RESPONSE } });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers.allow).toContain('POST');
+    expect(put.json().errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
+    const missing = await platform.gateway.inject({ url: '/nowhere' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('accepts the document itself as an application/graphql body', async () => {
+    const response = await post(QUERY, { 'content-type': 'application/graphql' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data.enterprises).toHaveLength(1);
+  });
+
   it('keeps serving after all of the above', async () => {
     const response = await post({ query: QUERY });
     expect(response.statusCode).toBe(200);

@@ -205,6 +205,17 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/graphql', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     scope.route({ method: ['GET', 'POST'], url: GRAPHQL_PATH, handler: handle });
+    scope.route({
+      method: ['PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      url: GRAPHQL_PATH,
+      handler: async (request, reply) => {
+        reply.header('allow', 'GET, HEAD, POST, OPTIONS');
+        // No cross-origin access is granted (no CORS headers): browsers keep other origins out.
+        if (request.method === 'OPTIONS') return reply.code(204).send();
+        const code = 'METHOD_NOT_ALLOWED';
+        return reply.code(405).type(request.graphqlMediaType).send({ errors: [{ message: `${request.method} is not a GraphQL-over-HTTP method.`, extensions: { code, hint: ERRORS[code].hint } }] });
+      },
+    });
   });
   app.get('/graphiql', async (_, reply) => reply.type('text/html; charset=utf-8').send(graphiqlPage(GRAPHQL_PATH)));
 
@@ -233,6 +244,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   app.get('/metrics', async (_, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.decorate('jointgraph', state);
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));
+  app.setNotFoundHandler(async (request, reply) => {
+    const code = 'NOT_FOUND';
+    return reply.code(404).type(JSON_TYPE).send({ errors: [{ message: `Nothing is served at ${request.method} ${request.url.split('?')[0]}.`, extensions: { code, hint: ERRORS[code].hint } }] });
+  });
   return app;
 }
 

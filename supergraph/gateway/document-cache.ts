@@ -6,7 +6,10 @@
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { LRUCache } from 'lru-cache';
 
-export type CheckedDocument = { ok: true; document: DocumentNode } | { ok: false; errors: readonly GraphQLError[] };
+export type CheckedDocument =
+  | { ok: true; document: DocumentNode }
+  /** `document` is there when it parsed but failed validation. */
+  | { ok: false; document?: DocumentNode; errors: readonly GraphQLError[] };
 
 export interface DocumentCacheOptions {
   schema: GraphQLSchema;
@@ -27,7 +30,7 @@ export function createDocumentCache({ schema, rules, maxBytes, maxTokens }: Docu
     try {
       const document = parse(source, { noLocation: false, maxTokens });
       const errors = validate(schema, document, allRules);
-      checked = errors.length > 0 ? { ok: false, errors } : { ok: true, document };
+      checked = errors.length > 0 ? { ok: false, document, errors } : { ok: true, document };
     } catch (error) {
       checked = { ok: false, errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
     }

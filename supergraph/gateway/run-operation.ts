@@ -121,14 +121,19 @@ export function createOperationRunner(stages: OperationStages) {
   return async function runOperation(request: OperationRequest): Promise<OperationResponse> {
     const { params, authz, documentStatus } = request;
     const checked = stages.documents(params.query);
+    if (request.method !== 'POST' && checked.document) {
+      // GET may only read: anything else is refused by method, before the document is judged.
+      const kind = getOperationAST(checked.document, params.operationName)?.operation;
+      if (kind && kind !== 'query') return { status: 405, headers: { allow: 'POST' }, body: { errors: [coded('METHOD_NOT_ALLOWED', `A ${kind} must be sent with POST.`)] } };
+    }
     if (!checked.ok) return { status: documentStatus, body: { errors: documentErrors(checked.errors) } };
     const operation = getOperationAST(checked.document, params.operationName);
     if (!operation) {
       const message = params.operationName ? `Unknown operation named "${params.operationName}".` : 'Must provide operation name if query contains multiple operations.';
       return { status: documentStatus, body: { errors: [coded('OPERATION_NOT_FOUND', message)] } };
     }
-    if (request.method !== 'POST' && operation.operation !== 'query') {
-      return { status: 405, headers: { allow: 'POST' }, body: { errors: [coded('METHOD_NOT_ALLOWED', `A ${operation.operation} must be sent with POST.`)] } };
+    if (operation.operation === 'subscription' || !stages.served.getRootType(operation.operation)) {
+      return { status: documentStatus, body: { errors: [coded('OPERATION_NOT_SUPPORTED', `This gateway does not serve ${operation.operation} operations.`)] } };
     }
     const coerced = getVariableValues(stages.served, operation.variableDefinitions ?? [], params.variables ?? {});
     if (coerced.errors) return { status: documentStatus, body: { errors: documentErrors(coerced.errors, 'BAD_USER_INPUT') } };
