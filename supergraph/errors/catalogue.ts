@@ -10,6 +10,7 @@ export const ERRORS = Object.freeze({
   BAD_REQUEST: { status: 400, hint: 'Send a JSON body {"query": "...", "variables": {...}} or a GET with ?query=.' },
   GRAPHQL_PARSE_FAILED: { status: 400, hint: 'Fix the GraphQL syntax at the reported location.' },
   GRAPHQL_VALIDATION_FAILED: { status: 400, hint: 'Check field and argument names against the schema (GraphiQL at /graphiql).' },
+  OPERATION_LIMIT_EXCEEDED: { status: 400, hint: 'Ask for less in one operation (see extensions.limit, measured and allowed): fewer levels, aliases or items per list; page through large lists.' },
   BAD_USER_INPUT: { status: 400, hint: 'Check the variable values against the types the operation declares.' },
   OPERATION_NOT_FOUND: { status: 400, hint: 'Name the operation to run with "operationName".' },
   OPERATION_NOT_SUPPORTED: { status: 400, hint: 'Send a query (or a mutation where the supergraph has one); subscriptions are not served over HTTP requests.' },

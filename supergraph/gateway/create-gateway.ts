@@ -23,6 +23,7 @@ import { graphiqlPage } from './graphiql-page.ts';
 import { readGraphQLParams } from './graphql-params.ts';
 import { edgeError, isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
+import { DEFAULT_LIMITS, operationLimitRules, type OperationLimits } from './operation-limits.ts';
 import { ReservedAliasRule } from './reserved-alias-rule.ts';
 import { createOperationRunner } from './run-operation.ts';
 
@@ -51,6 +52,8 @@ export interface GatewayOptions {
   maxPlans?: number;
   /** A document with more tokens is refused before it is parsed whole. */
   maxTokens?: number;
+  /** Depth, aliases, directives, fields and cost of one operation. */
+  limits?: OperationLimits;
 }
 
 declare module 'fastify' {
@@ -137,7 +140,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     served,
     ...(authorization ? { shielded: shieldedReader(served, catalog) } : {}),
     catalog,
-    documents: createDocumentCache({ schema: served, rules: [ReservedAliasRule], maxBytes: options.documentCacheBytes ?? 32 * 2 ** 20, maxTokens: options.maxTokens ?? 20_000 }),
+    documents: createDocumentCache({ schema: served, limits: operationLimitRules(options.limits ?? DEFAULT_LIMITS), rules: [ReservedAliasRule], maxBytes: options.documentCacheBytes ?? 32 * 2 ** 20, maxTokens: options.maxTokens ?? 10_000 }),
     executor,
     quality,
     worthObserving: observesSomething(declarations),

@@ -13,6 +13,8 @@ export type CheckedDocument =
 
 export interface DocumentCacheOptions {
   schema: GraphQLSchema;
+  /** Checked first, alone: the operation limits, which bound the cost of everything after. */
+  limits: readonly ValidationRule[];
   rules: readonly ValidationRule[];
   maxBytes: number;
   maxTokens: number;
@@ -21,7 +23,7 @@ export interface DocumentCacheOptions {
 /** A parsed document holds about this many bytes per byte of source. */
 const AST_WEIGHT = 12;
 
-export function createDocumentCache({ schema, rules, maxBytes, maxTokens }: DocumentCacheOptions): (source: string) => CheckedDocument {
+export function createDocumentCache({ schema, limits, rules, maxBytes, maxTokens }: DocumentCacheOptions): (source: string) => CheckedDocument {
   const allRules = [...specifiedRules, ...rules];
   const cache = new LRUCache<string, CheckedDocument>({ maxSize: maxBytes, sizeCalculation: (_, key) => Math.max(1, key.length * AST_WEIGHT) });
   return (source) => {
@@ -29,7 +31,8 @@ export function createDocumentCache({ schema, rules, maxBytes, maxTokens }: Docu
     if (checked) return checked;
     try {
       const document = parse(source, { noLocation: false, maxTokens });
-      const errors = validate(schema, document, allRules);
+      const refused = validate(schema, document, limits);
+      const errors = refused.length > 0 ? refused : validate(schema, document, allRules);
       checked = errors.length > 0 ? { ok: false, document, errors } : { ok: true, document };
     } catch (error) {
       checked = { ok: false, errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };

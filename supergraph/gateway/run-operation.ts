@@ -74,7 +74,8 @@ function coded(code: ErrorCode, message: string, extra: Partial<GraphQLFormatted
 function documentErrors(errors: readonly GraphQLError[], code?: ErrorCode): GraphQLFormattedError[] {
   return errors.map((e) => {
     const json = e.toJSON();
-    return coded(code ?? documentErrorCode(e), e.message, json.locations ? { locations: json.locations } : {});
+    const own = typeof e.extensions.code === 'string' && e.extensions.code in ERRORS ? (e.extensions.code as ErrorCode) : undefined;
+    return coded(code ?? own ?? documentErrorCode(e), e.message, { ...(json.locations ? { locations: json.locations } : {}), ...(own ? { extensions: e.extensions } : {}) });
   });
 }
 
