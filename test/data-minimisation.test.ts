@@ -122,6 +122,14 @@ describe('cached plans follow the pruning', () => {
     }
   });
 
+  it('answers __typename itself when nothing else is left to ask', async () => {
+    expect((await ask()('{ __typename }')).data).toEqual({ __typename: 'Query' });
+    const denied = await ask()('{ kind: __typename enterprises(first: 1) { taxArrears } }');
+    expect(denied.data).toEqual({ kind: 'Query', enterprises: null });
+    expect(denied.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN_FIELD']);
+    expect(platform.log.dataRequests()).toEqual([]);
+  });
+
   it('answers a named operation whose every field is denied with nulls and FORBIDDEN_FIELD, asking no provider', async () => {
     const response = await platform.gateway.inject({
       method: 'POST',

@@ -99,7 +99,6 @@ export function settleDenials(result: ExecutionOutcome, authz: RequestAuthorizat
     };
     return;
   }
-  if (pruned.nothingLeft && result.data) delete result.data.__typename;
   const denials = applyDenials(result.data, pruned, { appId: authz.requester.appId, purpose: authz.purpose });
   const errors = collapseRowDenials(result.data, [...result.errors, ...denials]);
   result.errors = errors;

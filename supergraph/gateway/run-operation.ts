@@ -160,6 +160,9 @@ export function createOperationRunner(stages: OperationStages) {
         if (plan.shield && stages.shielded && outcome.data) {
           outcome.errors.push(...(await releaseUnderShield({ schema: stages.shielded, document: plan.shield, data: outcome.data, variables: params.variables, context })));
         }
+      } else if (pruned && pruned.document.definitions.some((d) => d.kind === 'OperationDefinition' && d.selectionSet.selections.length > 0)) {
+        // Only `__typename` is left: the gateway answers it from the schema.
+        outcome.data = (execute({ schema: stages.served, document: pruned.document }) as { data?: Record<string, unknown> | null }).data ?? {};
       } else {
         outcome.data = {};
       }

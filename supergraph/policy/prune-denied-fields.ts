@@ -5,7 +5,7 @@
 
 import {
   getNamedType, isAbstractType, isCompositeType, Kind,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema,
+  type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionNode, type SelectionSetNode,
 } from 'graphql';
 import { INTERNAL_ALIAS_PREFIX, TYPE_ALIAS } from '../response/index.ts';
@@ -36,7 +36,7 @@ export interface PrunedOperation {
   emptied: EmptiedField[];
   /** Where a district field was added for a row-level rule, to be removed from the answer. */
   injected: string[][];
-  /** Nothing the requester may receive is left: no provider needs to be asked. */
+  /** Nothing but `__typename` is left: no provider needs to be asked. */
   nothingLeft: boolean;
   /** Response keys in the order asked, for selections that lost fields, so answers keep that order. */
   keyOrder: { path: string[]; keys: string[] }[];
@@ -50,8 +50,6 @@ export interface PruneOptions {
   operationName?: string | null;
   verdictFor(coordinate: string): Verdict;
 }
-
-const typename: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
 
 export function pruneDeniedFields({ schema, document, operationName, verdictFor }: PruneOptions): PrunedOperation {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -163,7 +161,8 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
   const nothingLeft = selectionSet === null || selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename');
   const pruned: OperationDefinitionNode = {
     ...operation,
-    selectionSet: selectionSet ?? { kind: Kind.SELECTION_SET, selections: [typename] },
+    // Nothing at all left: an empty selection, never planned (see nothingLeft).
+    selectionSet: selectionSet ?? { kind: Kind.SELECTION_SET, selections: [] },
   };
   return { document: { kind: Kind.DOCUMENT, definitions: [pruned] }, denied: [...denied.values()], emptied, injected, nothingLeft, keyOrder };
 }
