@@ -3,7 +3,7 @@
 # usage: scripts/audit/federation-audit.sh AUDIT_CLONE [plain|authz]
 #   plain  (default) plain federation: run.sh starts cli/gateway.ts
 #   authz  the authorization pipeline on (labels, joint grants, audit trail; mode enforce):
-#          run-authz.sh starts authz-gateway.ts, every field UNCONDITIONAL, a demo app's key
+#          run.sh starts authz-gateway.ts, every field UNCONDITIONAL, a demo app's key
 # AUDIT_CLONE is a clone of the audit whose runtime dependencies are installed (its full
 # dev-dependency install fails on Node 20: drop devDependencies, overrides and peerDependencies,
 # add graphql and tsx to its dependencies, then npm install).
@@ -13,8 +13,8 @@ set -eu
 AUDIT="$(cd "${1:?usage: federation-audit.sh AUDIT_CLONE [plain|authz]}" && pwd)"
 MODE="${2:-plain}"
 case "$MODE" in
-  plain) RUN=run.sh; RESULTS=results.txt ;;
-  authz) RUN=run-authz.sh; RESULTS=results-authz.txt ;;
+  plain) RESULTS=results.txt ;;
+  authz) RESULTS=results-authz.txt ;;
   *) echo "mode must be plain or authz, got \"$MODE\"" >&2; exit 2 ;;
 esac
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -37,13 +37,14 @@ rm -rf "$WORK/$MODE" "$WORK/$RESULTS"
 mkdir -p "$WORK/$MODE"
 cd "$AUDIT"
 # --cwd only decides where the audit writes its logs; the run script's own folder is its cwd.
-NODE_OPTIONS="--import $WORK/polyfill.mjs" GATEWAY_TIMEOUT=30000 AUDIT_WORK="$WORK" \
-  npx tsx src/cli.ts test --cwd "$WORK/$MODE" --run-script "$HERE/$RUN" \
+NODE_OPTIONS="--import $WORK/polyfill.mjs" GATEWAY_TIMEOUT=30000 AUDIT_WORK="$WORK" AUDIT_MODE="$MODE" \
+  npx tsx src/cli.ts test --cwd "$WORK/$MODE" --run-script "$HERE/run.sh" \
   --graphql http://127.0.0.1:14000/graphql --healthcheck http://127.0.0.1:14000/health \
   --port 14200 --reporter dot --write "$WORK/$RESULTS"
 # a full run exits 0 even when cases fail: the results file has the score
 echo "mode $MODE: $WORK/$RESULTS"
 tail -3 "$WORK/$RESULTS"
+echo
 # failing cases (suite, 0-based case index); the reasons are in $WORK/$MODE/logs/<suite>-tests.log
 awk '/^---$/ { exit } NR % 2 == 1 { id = $0; next }
      { for (i = 1; i <= length($0); i++) if (substr($0, i, 1) == "X") print "  FAIL " id " case " (i - 1) }' "$WORK/$RESULTS"

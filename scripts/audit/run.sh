@@ -1,6 +1,8 @@
 #!/bin/sh
-# Invoked by the audit once per suite as: sh run.sh <suite-id> (cwd = this folder).
-# Fetches the suite's supergraph from the audit server, then starts JointGraph's gateway on it.
+# Invoked by the audit once per suite as: sh run.sh <suite-id>. Fetches the suite's supergraph
+# from the audit server, then starts JointGraph's gateway on it: plain federation (cli/gateway.ts),
+# or with AUDIT_MODE=authz the authorization pipeline on (authz-gateway.ts: labels, joint grants,
+# audit trail, mode enforce; its labels, app and state stay in $AUDIT_WORK/authz/<suite-id>).
 SUITE="$1"
 AUDIT_PORT="${AUDIT_PORT:-14200}"
 GATEWAY_PORT="${GATEWAY_PORT:-14000}"
@@ -16,4 +18,9 @@ until curl -sf "http://127.0.0.1:$AUDIT_PORT/$SUITE/supergraph" -o "$SUPERGRAPH"
   sleep 0.5
 done
 cd "$ROOT" || exit 1
+if [ "${AUDIT_MODE:-plain}" = authz ]; then
+  STATE="$WORK/authz/$SUITE"
+  rm -rf "$STATE"
+  exec node --import tsx "$ROOT/scripts/audit/authz-gateway.ts" --supergraph "$SUPERGRAPH" --port "$GATEWAY_PORT" --host 127.0.0.1 --work "$STATE"
+fi
 exec node --import tsx "$ROOT/cli/gateway.ts" --supergraph "$SUPERGRAPH" --port "$GATEWAY_PORT" --host 127.0.0.1
