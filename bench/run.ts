@@ -2,7 +2,7 @@
 // and queries; writes results.json, RESULTS.md and two SVG charts. `npm run bench -- --smoke`
 // checks correctness and subgraph request counts only (plus a short load burst), for CI.
 // Flags: --smoke, --out DIR (default bench/results, or a temporary directory for --smoke),
-//        --only ID[,ID] (workload ids or prefixes, e.g. s1,s3), --no-pin
+//        --only ID[,ID] (workload ids or prefixes, e.g. s1,s3), --contenders ID[,ID] (e.g. jointgraph,apollo), --no-pin
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,13 +19,14 @@ import { METHOD_NOTES } from './report/method-notes.ts';
 import type { BenchResults, WorkloadResult } from './report/results.ts';
 import { fanOutChart, throughputChart } from './report/svg-chart.ts';
 
-const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' }, 'no-pin': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' }, contenders: { type: 'string' }, 'no-pin': { type: 'boolean' } } });
 const smoke = values.smoke ?? false;
 const out = values.out ?? (smoke ? mkdtempSync(join(tmpdir(), 'jointgraph-bench-smoke-')) : new URL('./results/', import.meta.url).pathname);
 // Timings are only measured in full runs; pinning needs two cores and taskset.
 const pin = !smoke && !values['no-pin'] && cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 const [SUBGRAPH_CPU, GATEWAY_CPU] = pin ? [0, 1] : [undefined, undefined];
 const only = values.only?.split(',').filter(Boolean);
+const contenders = values.contenders?.split(',').filter(Boolean);
 
 const started = Date.now();
 const dir = mkdtempSync(join(tmpdir(), 'jointgraph-bench-'));
@@ -49,6 +50,7 @@ try {
           workloads: domainWorkloads,
           placement: { dir, gatewayCpu: GATEWAY_CPU, parkCpu: SUBGRAPH_CPU },
           driver,
+          ...(contenders ? { contenders } : {}),
           ...(smoke && id === 'fanout' ? { subgraphArgs: SMOKE_FANOUT_ARGS } : {}),
           log,
         })),

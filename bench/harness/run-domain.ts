@@ -4,7 +4,7 @@
 // fails or dies is reported as such and the run goes on without it.
 
 import { readFileSync } from 'node:fs';
-import { CONTENDERS } from '../plan/contenders.ts';
+import { CONTENDERS as ALL_CONTENDERS } from '../plan/contenders.ts';
 import type { Domain } from '../plan/domains.ts';
 import type { LoadShape, Workload } from '../plan/workloads.ts';
 import type { ContenderResult, WorkloadResult } from '../report/results.ts';
@@ -21,6 +21,8 @@ export interface DomainRun {
   placement: Placement;
   driver: Driver;
   subgraphArgs?: string[];
+  /** Only these contenders (ids or prefixes); all when absent. */
+  contenders?: readonly string[];
   log(line: string): void;
 }
 
@@ -54,6 +56,7 @@ function shapeFor(load: LoadShape, loneMs: number): LoadShape {
 
 export async function runDomain(run: DomainRun): Promise<WorkloadResult[]> {
   const { domain, placement, driver, log } = run;
+  const CONTENDERS = ALL_CONTENDERS.filter((c) => !run.contenders || run.contenders.some((id) => c.id.startsWith(id)));
   log(`[${domain.id}] starting subgraphs (${domain.title}${run.subgraphArgs ? `, ${run.subgraphArgs.join(' ')}` : ''})`);
   const subgraphs: SubgraphProcess = await startSubgraphProcess(domain, placement.dir, placement.parkCpu, run.subgraphArgs);
   const supergraphSdl = readFileSync(subgraphs.ready.supergraphFile, 'utf8');

@@ -35,6 +35,8 @@ export interface ChainCheck {
 }
 
 export interface AuditLog {
+  /** Where the trail is kept (`:memory:` for a trail that lives in this process only). */
+  readonly file: string;
   append(record: AccessRecord): StoredRecord;
   /** Several records in one transaction (one write to disk), in order. */
   appendAll(records: readonly AccessRecord[]): StoredRecord[];
@@ -121,6 +123,7 @@ export function openAuditLog(file: string): AuditLog {
   });
 
   return {
+    file,
     append: (record) => appendAll([record])[0]!,
     appendAll,
     verify() {

@@ -1,26 +1,85 @@
-// Records of requests answered in the same turn of the event loop are written together: one
-// transaction and one flush to disk for all of them, and every response still waits until its
-// own record is durable.
+// Records are written in batches: everything answered while one batch is being written goes
+// into the next, as one transaction with one flush to disk. A trail kept in a file is written
+// by a worker thread, so the flush never stalls the gateway; every response still waits until
+// its own record is durable.
 
+import { Worker } from 'node:worker_threads';
 import type { AccessRecord, AuditLog } from './audit-log.ts';
 
-export type RecordAccess = (record: AccessRecord) => Promise<void>;
+export interface RecordAccess {
+  (record: AccessRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  record: AccessRecord;
+  done: () => void;
+  failed: (error: Error) => void;
+}
+
+type Write = (records: AccessRecord[]) => Promise<void>;
+
+function workerWriter(file: string): { write: Write; close: () => Promise<void> } {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './append-worker.ts' : './append-worker.js', import.meta.url);
+  // TypeScript sources run through tsx's loader, registered in the worker's own thread.
+  const boot = url.pathname.endsWith('.ts')
+    ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`
+    : `import(${JSON.stringify(url.href)})`;
+  const worker = new Worker(boot, { eval: true, workerData: { file } });
+  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  let next = 0;
+  worker.on('message', ({ id, error }: { id: number; error?: string }) => {
+    const w = waiting.get(id);
+    waiting.delete(id);
+    if (error) w?.reject(new Error(`The audit trail could not be written: ${error}`));
+    else w?.resolve();
+  });
+  const failAll = (error: Error) => {
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  };
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`The audit writer stopped (exit code ${code}); no record is confirmed until the gateway restarts.`)));
+  return {
+    write: (records) =>
+      new Promise<void>((resolve, reject) => {
+        const id = next++;
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, records });
+      }),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
 
 export function groupCommit(audit: AuditLog): RecordAccess {
-  let pending: { record: AccessRecord; done: () => void; failed: (error: unknown) => void }[] = [];
-  const flush = () => {
-    const batch = pending;
-    pending = [];
-    try {
-      audit.appendAll(batch.map((p) => p.record));
-      for (const p of batch) p.done();
-    } catch (error) {
-      for (const p of batch) p.failed(error);
+  const writer: { write: Write; close: () => Promise<void> } =
+    audit.file === ':memory:'
+      ? { write: async (records) => void audit.appendAll(records), close: async () => {} }
+      : workerWriter(audit.file);
+  let queue: Pending[] = [];
+  let writing = false;
+
+  const drain = async () => {
+    writing = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        await writer.write(batch.map((p) => p.record));
+        for (const p of batch) p.done();
+      } catch (error) {
+        for (const p of batch) p.failed(error as Error);
+      }
     }
+    writing = false;
   };
-  return (record) =>
+
+  const record = (access: AccessRecord) =>
     new Promise<void>((done, failed) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ record, done, failed });
+      queue.push({ record: access, done, failed });
+      if (!writing) setImmediate(() => void drain());
     });
+  return Object.assign(record, { close: () => writer.close() });
 }

@@ -1,35 +1,89 @@
 // What a response actually carried: the coordinates of the non-null fields in its data, and the
-// number of entities (objects of a @key type) in it.
+// number of entities (objects of a @key type) in it. Runs on every audited answer, so the
+// selections are compiled once per document and type, and the walk itself only reads values.
 
-import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { walkResponse } from '../response/index.ts';
+import { getNamedType, isAbstractType, isCompositeType, Kind, type DocumentNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { INTERNAL_ALIAS_PREFIX, TYPE_ALIAS } from '../response/index.ts';
 
 export interface Returned {
   coordinates: string[];
   entities: number;
 }
 
-export function returnedCoordinates(schema: GraphQLSchema, document: DocumentNode, data: Record<string, unknown> | null | undefined, entityTypes: ReadonlySet<string>): Returned {
-  const coordinates = new Set<string>();
-  const entities = new Set<object>();
-  const isEntity = new Map<string, boolean>();
-  walkResponse(schema, document, data, ({ coordinate, value }) => {
-    if (value === null || value === undefined) return;
-    coordinates.add(coordinate);
-    if (typeof value !== 'object') return;
-    let entity = isEntity.get(coordinate);
-    if (entity === undefined) isEntity.set(coordinate, (entity = entityTypes.has(coordinateType(schema, coordinate))));
-    if (!entity) return;
-    if (Array.isArray(value)) for (const item of value) item && typeof item === 'object' && entities.add(item);
-    else entities.add(value);
-  }, { paths: false });
-  return { coordinates: [...coordinates].sort(), entities: entities.size };
+interface CompiledField {
+  key: string;
+  coordinate: string;
+  /** The field's values are entities. */
+  entity: boolean;
+  child?: { selectionSet: SelectionSetNode; type: GraphQLCompositeType };
 }
 
-/** The named type a coordinate's field returns. */
-function coordinateType(schema: GraphQLSchema, coordinate: string): string {
-  const [type, field] = coordinate.split('.') as [string, string];
-  const t = schema.getType(type);
-  const f = t && 'getFields' in t ? (t.getFields() as Record<string, { type: { toString(): string } }>)[field] : undefined;
-  return f ? f.type.toString().replace(/[[\]!]/g, '') : '';
+type Json = Record<string, unknown>;
+
+const compiled = new WeakMap<SelectionSetNode, Map<string, CompiledField[]>>();
+
+/** The fields a selection set asks of an object of the concrete type, fragments applied. */
+function fieldsFor(schema: GraphQLSchema, entityTypes: ReadonlySet<string>, selectionSet: SelectionSetNode, type: GraphQLCompositeType): CompiledField[] {
+  let byType = compiled.get(selectionSet);
+  if (!byType) compiled.set(selectionSet, (byType = new Map()));
+  let fields = byType.get(type.name);
+  if (fields) return fields;
+  fields = [];
+  const add = (set: SelectionSetNode, on: GraphQLCompositeType) => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.INLINE_FRAGMENT) {
+        const condition = s.typeCondition ? (schema.getType(s.typeCondition.name.value) as GraphQLCompositeType) : on;
+        // A fragment on another member, or on a member while the runtime type is unknown: not this object's.
+        if (!isAbstractType(condition) && (isAbstractType(on) || condition.name !== on.name)) continue;
+        add(s.selectionSet, isAbstractType(condition) ? on : condition);
+        continue;
+      }
+      if (s.kind !== Kind.FIELD || s.name.value.startsWith('__')) continue;
+      const key = s.alias?.value ?? s.name.value;
+      if (key.startsWith(INTERNAL_ALIAS_PREFIX)) continue;
+      const field = 'getFields' in on ? on.getFields()[s.name.value] : undefined;
+      const named = field && getNamedType(field.type);
+      fields!.push({
+        key,
+        coordinate: `${on.name}.${s.name.value}`,
+        entity: named !== undefined && entityTypes.has(named.name),
+        ...(s.selectionSet && named && isCompositeType(named) ? { child: { selectionSet: s.selectionSet, type: named } } : {}),
+      });
+    }
+  };
+  add(selectionSet, type);
+  byType.set(type.name, fields);
+  return fields;
+}
+
+export function returnedCoordinates(schema: GraphQLSchema, document: DocumentNode, data: Json | null | undefined, entityTypes: ReadonlySet<string>): Returned {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const root = operation?.kind === Kind.OPERATION_DEFINITION ? schema.getRootType(operation.operation) : undefined;
+  const coordinates = new Set<string>();
+  let entities = 0;
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || !root || !data) return { coordinates: [], entities };
+
+  const visitObject = (object: Json, selectionSet: SelectionSetNode, type: GraphQLCompositeType) => {
+    let concrete = type;
+    if (isAbstractType(type)) {
+      const runtime = object.__typename ?? object[TYPE_ALIAS];
+      concrete = (typeof runtime === 'string' ? (schema.getType(runtime) as GraphQLCompositeType | undefined) : undefined) ?? type;
+    }
+    for (const field of fieldsFor(schema, entityTypes, selectionSet, concrete)) {
+      const value = object[field.key];
+      if (value === null || value === undefined) continue;
+      coordinates.add(field.coordinate);
+      if (field.child) visitValue(value, field.child.selectionSet, field.child.type, field.entity);
+    }
+  };
+  const visitValue = (value: unknown, selectionSet: SelectionSetNode, type: GraphQLCompositeType, entity: boolean): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visitValue(item, selectionSet, type, entity);
+    } else if (value !== null && typeof value === 'object') {
+      if (entity) entities += 1;
+      visitObject(value as Json, selectionSet, type);
+    }
+  };
+  visitObject(data, operation.selectionSet, root);
+  return { coordinates: [...coordinates].sort(), entities };
 }

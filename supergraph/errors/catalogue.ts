@@ -33,6 +33,7 @@ export const ERRORS = Object.freeze({
   SUBGRAPH_UNAVAILABLE: { status: 200, hint: 'The provider could not be reached; the rest of the data was returned. Retry later.' },
   SUBGRAPH_TIMEOUT: { status: 200, hint: 'The provider did not answer within its timeout; the rest of the data was returned. Retry later.' },
   SUBGRAPH_ERROR: { status: 200, hint: 'The provider reported an error for these fields; see extensions.providerError.' },
+  SUBGRAPH_CIRCUIT_OPEN: { status: 200, hint: 'The provider failed repeatedly and is not being asked for a few seconds; the rest of the data was returned. Retry shortly.' },
   SUBGRAPH_BAD_RESPONSE: { status: 200, hint: 'The provider sent a response that is not GraphQL; its operator has been told via /health.' },
   LABEL_BASIS_MISSING: { status: 500, hint: 'A NOT_SHARED label must state its legal basis (basis: "...").' },
   AUDIT_CHAIN_BROKEN: { status: 500, hint: 'An audit record was edited, deleted or reordered; restore the store from a backup and investigate.' },

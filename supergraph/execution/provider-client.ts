@@ -1,10 +1,11 @@
 // How the gateway talks to one provider: a keep-alive pool of HTTP connections (undici), one
-// deadline per call kept by a shared sweeper (no timer or signal per call), the answer parsed
-// once. Transport failures, timeouts, non-GraphQL answers and provider errors all become errors
+// deadline per call kept by a shared sweeper (no timer or signal per call), a circuit breaker
+// (opossum), the answer parsed once. Transport failures, timeouts, non-GraphQL answers and provider errors all become errors
 // that name the provider and carry a stable code, so the rest of a response survives.
 
 import type { ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError } from 'graphql';
+import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
 import { codedError, type ErrorCode } from '../errors/index.ts';
 import { Deadlines } from './deadlines.ts';
@@ -26,13 +27,29 @@ export interface ProviderRequest {
   context: unknown;
 }
 
+export type CircuitState = 'closed' | 'half-open' | 'open';
+
+export interface BreakerOptions {
+  /** Share of failed calls (transport failures and timeouts) in the rolling window that opens the circuit. */
+  errorPercentage: number;
+  /** Calls in the window before the share counts. */
+  volumeThreshold: number;
+  /** How long the circuit stays open before one probe call is let through. */
+  resetMs: number;
+  windowMs: number;
+}
+
+export const DEFAULT_BREAKER: BreakerOptions = Object.freeze({ errorPercentage: 50, volumeThreshold: 10, resetMs: 5_000, windowMs: 10_000 });
+
 export interface ProviderClientOptions {
   name: string;
   url: string;
   timeoutMs: number;
   /** Open connections to this provider at most; further calls wait for one (within their deadline). */
   connections: number;
+  breaker?: BreakerOptions;
   onCall?: (call: SubgraphCall) => void;
+  onCircuit?: (subgraph: string, state: CircuitState) => void;
 }
 
 export type ProviderClient = ((request: ProviderRequest) => Promise<ExecutionResult>) & { close(): Promise<void> };
@@ -40,6 +57,15 @@ export type ProviderClient = ((request: ProviderRequest) => Promise<ExecutionRes
 const deadlines = new Deadlines();
 
 type TransportCode = 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_BAD_RESPONSE';
+
+/** Carries a transport failure through the breaker, which counts thrown calls as failures. */
+class TransportFailure extends Error {
+  constructor(readonly result: ExecutionResult) {
+    super('transport failure');
+  }
+}
+
+const TRANSPORT_CODES: ReadonlySet<unknown> = new Set<TransportCode>(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'SUBGRAPH_BAD_RESPONSE']);
 
 function transportFailure(name: string, code: TransportCode, message: string): ExecutionResult {
   return { errors: [codedError(code, message, { extensions: { subgraph: name } })] };
@@ -58,7 +84,7 @@ function isJson(contentType: string | string[] | undefined): boolean {
   return type !== undefined && type.includes('json');
 }
 
-export function createProviderClient({ name, url, timeoutMs, connections, onCall }: ProviderClientOptions): ProviderClient {
+export function createProviderClient({ name, url, timeoutMs, connections, breaker = DEFAULT_BREAKER, onCall, onCircuit }: ProviderClientOptions): ProviderClient {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const path = `${target.pathname}${target.search}`;
@@ -101,14 +127,51 @@ export function createProviderClient({ name, url, timeoutMs, connections, onCall
     }
   }
 
+  // A provider in trouble is not asked again and again: while the circuit is open, calls fail at
+  // once with SUBGRAPH_CIRCUIT_OPEN; after resetMs one probe call decides whether it closes.
+  const circuit = new CircuitBreaker(
+    async (request: ProviderRequest) => {
+      const result = await send(request);
+      if (TRANSPORT_CODES.has(result.errors?.[0]?.extensions?.code)) throw new TransportFailure(result);
+      return result;
+    },
+    {
+      timeout: false,
+      errorThresholdPercentage: breaker.errorPercentage,
+      volumeThreshold: breaker.volumeThreshold,
+      resetTimeout: breaker.resetMs,
+      rollingCountTimeout: breaker.windowMs,
+    },
+  );
+  circuit.on('open', () => onCircuit?.(name, 'open'));
+  circuit.on('halfOpen', () => onCircuit?.(name, 'half-open'));
+  circuit.on('close', () => onCircuit?.(name, 'closed'));
+  const open = (): ExecutionResult => ({
+    errors: [codedError('SUBGRAPH_CIRCUIT_OPEN', `Provider "${name}" failed repeatedly; the gateway stops asking it for ${breaker.resetMs} ms at a time until a probe succeeds.`, { extensions: { subgraph: name } })],
+  });
+  const guarded = async (request: ProviderRequest): Promise<ExecutionResult> => {
+    try {
+      return (await circuit.fire(request)) as ExecutionResult;
+    } catch (error) {
+      if (error instanceof TransportFailure) return error.result;
+      if ((error as { code?: string }).code === 'EOPENBREAKER') return open();
+      throw error;
+    }
+  };
+
   const client = async (request: ProviderRequest): Promise<ExecutionResult> => {
     const started = performance.now();
-    const result = await send(request);
+    const result = await guarded(request);
     const first = result.errors?.[0]?.extensions?.code as ErrorCode | undefined;
     const outcome: SubgraphCall['outcome'] = first === undefined ? 'ok' : first === 'SUBGRAPH_ERROR' ? 'error' : first;
     const updatedAt = (result.extensions?.jointgraph as { updatedAt?: unknown } | undefined)?.updatedAt;
     onCall?.({ subgraph: name, context: request.context, ms: performance.now() - started, outcome, ...(typeof updatedAt === 'string' ? { updatedAt } : {}) });
     return result;
   };
-  return Object.assign(client, { close: () => pool.close() });
+  return Object.assign(client, {
+    close: async () => {
+      circuit.shutdown();
+      await pool.close();
+    },
+  });
 }

@@ -113,7 +113,7 @@ export interface ExecutionOutcome {
 /** Fastify onSend: the access record is written before the response leaves. */
 export function recordAccess(options: AuthorizationOptions) {
   const append = groupCommit(options.audit);
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+  const record = async (request: FastifyRequest, reply: FastifyReply) => {
     const authz = request.authz;
     const source = request.graphqlSource;
     const status = reply.statusCode;
@@ -140,4 +140,5 @@ export function recordAccess(options: AuthorizationOptions) {
       status,
     });
   };
+  return Object.assign(record, { close: () => append.close() });
 }

@@ -11,7 +11,7 @@ import { registerAdmin, type GatewayState } from '../admin/index.ts';
 import { ResponseCache, ttlFor, withCache, type CachePolicy } from '../cache/index.ts';
 import type { SubgraphEntry } from '../config/index.ts';
 import { ERRORS } from '../errors/index.ts';
-import { checkHealth, createPlanExecutor, createProviderClient, supergraphGraphs, type SubgraphCall } from '../execution/index.ts';
+import { checkHealth, createPlanExecutor, createProviderClient, supergraphGraphs, type BreakerOptions, type SubgraphCall } from '../execution/index.ts';
 import type { AppRegistry } from '../identity/index.ts';
 import { buildLabelCatalog, type LabelCatalog } from '../labels/index.ts';
 import { contractSchema, shieldedReader, type RequestAuthorization } from '../policy/index.ts';
@@ -47,6 +47,8 @@ export interface GatewayOptions {
   probeIntervalMs?: number;
   /** Connections to each provider at most. */
   providerConnections?: number;
+  /** When a provider's circuit opens and how long it stays open. */
+  breaker?: BreakerOptions;
   /** Parsed documents, prepared operations and plans kept at most. */
   documentCacheBytes?: number;
   maxPlans?: number;
@@ -100,7 +102,15 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const clients = new Map(
     providers.map((p) => [
       p.name,
-      createProviderClient({ name: p.name, url: p.url, timeoutMs: overrides.get(p.name)?.timeoutMs ?? options.defaultTimeoutMs, connections: options.providerConnections ?? 128, onCall }),
+      createProviderClient({
+        name: p.name,
+        url: p.url,
+        timeoutMs: overrides.get(p.name)?.timeoutMs ?? options.defaultTimeoutMs,
+        connections: options.providerConnections ?? 128,
+        ...(options.breaker ? { breaker: options.breaker } : {}),
+        onCall,
+        onCircuit: (subgraph, state) => metrics.recordCircuit(subgraph, state),
+      }),
     ]),
   );
   let schemaForCache: import('graphql').GraphQLSchema | undefined;
@@ -184,6 +194,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       if (request.routeOptions.url === GRAPHQL_PATH) await record(request, reply);
       return payload;
     });
+    app.addHook('onClose', async () => record.close());
   }
 
   const handle = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {

@@ -4,7 +4,7 @@
 // and kept in small windows for the quality report.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { HealthReport, SubgraphCall } from '../execution/index.ts';
+import type { CircuitState, HealthReport, SubgraphCall } from '../execution/index.ts';
 
 const WINDOW = 2_048;
 
@@ -47,6 +47,20 @@ export class ServiceMetrics {
   readonly #up = new Gauge({ name: 'jointgraph_subgraph_up', help: '1 when the last health probe reached the provider', labelNames: ['subgraph'], registers: [this.registry] });
   readonly #updated = new Gauge({ name: 'jointgraph_subgraph_updated_timestamp_seconds', help: 'Last update time of the provider store, as the provider reports it', labelNames: ['subgraph'], registers: [this.registry] });
   readonly #lastAge = new Map<string, number>();
+  readonly #circuit = new Gauge({
+    name: 'jointgraph_subgraph_circuit_state', help: 'The circuit breaker in front of a provider: 0 closed, 1 half-open (probing), 2 open', labelNames: ['subgraph'], registers: [this.registry],
+  });
+  readonly #circuits = new Map<string, CircuitState>();
+
+  /** A provider's circuit changed state. */
+  recordCircuit(subgraph: string, state: CircuitState): void {
+    this.#circuits.set(subgraph, state);
+    this.#circuit.set({ subgraph }, state === 'closed' ? 0 : state === 'half-open' ? 1 : 2);
+  }
+
+  circuit(subgraph: string): CircuitState {
+    return this.#circuits.get(subgraph) ?? 'closed';
+  }
 
   constructor(providers: readonly string[]) {
     for (const name of providers) this.#provider(name);

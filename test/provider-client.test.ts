@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProviderClient } from '../supergraph/execution/index.ts';
+import { createProviderClient, type CircuitState } from '../supergraph/execution/index.ts';
 import { startFaultyProxy, type FaultyProxy } from './support/faulty-proxy.ts';
 
 let hanging: FaultyProxy;
@@ -33,6 +33,34 @@ describe('a provider call’s deadline', () => {
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'tax' });
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('a provider’s circuit breaker', () => {
+  it('opens after repeated failures, answers SUBGRAPH_CIRCUIT_OPEN without calling, and closes after a good probe', async () => {
+    const forwarding = await startFaultyProxy('http://127.0.0.1:9/unused');
+    forwarding.fault = 'html-500';
+    const states: CircuitState[] = [];
+    const client = createProviderClient({
+      name: 'tax', url: forwarding.url, timeoutMs: 1_000, connections: 2,
+      breaker: { errorPercentage: 50, volumeThreshold: 4, resetMs: 200, windowMs: 10_000 },
+      onCircuit: (_, state) => states.push(state),
+    });
+    try {
+      const codes = [];
+      for (let i = 0; i < 6; i++) codes.push((await client({ query: '{ __typename }', context: undefined })).errors?.[0]?.extensions?.code);
+      expect(codes.slice(0, 4)).toEqual(Array(4).fill('SUBGRAPH_BAD_RESPONSE'));
+      expect(codes.slice(4)).toEqual(['SUBGRAPH_CIRCUIT_OPEN', 'SUBGRAPH_CIRCUIT_OPEN']);
+      expect(states).toEqual(['open']);
+      forwarding.fault = 'graphql-errors'; // a GraphQL answer: the provider is reachable again
+      await new Promise((r) => setTimeout(r, 250));
+      const probe = await client({ query: '{ __typename }', context: undefined });
+      expect(probe.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_ERROR');
+      expect(states).toEqual(['open', 'half-open', 'closed']);
+    } finally {
+      await client.close();
+      await forwarding.close();
     }
   });
 });
