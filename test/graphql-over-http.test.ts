@@ -161,3 +161,25 @@ describe('reserved aliases', () => {
     expect(response.json().errors[0]).toMatchObject({ message: expect.stringContaining('reserved'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   });
 });
+
+describe('load shedding', () => {
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After past its memory bound, while a gateway within its bound serves', async () => {
+    const { createGateway } = await import('../supergraph/gateway/index.ts');
+    const strained = await createGateway({
+      supergraphSdl: platform.supergraphSdl, subgraphs: platform.subgraphs, defaultTimeoutMs: 2_000, healthTimeoutMs: 300, bodyLimitBytes: 1 << 20,
+      // A bound this process is already past: every request is shed.
+      pressure: { maxHeapUsedBytes: 1, maxEventLoopDelayMs: 60_000 },
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 1_200)); // the first sample
+      const response = await strained.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: { query: QUERY } });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json().errors[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', pressure: 'heapUsedBytes' });
+    } finally {
+      await strained.close();
+    }
+    const normal = await post({ query: QUERY });
+    expect(normal.statusCode).toBe(200);
+  });
+});

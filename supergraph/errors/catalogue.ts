@@ -39,6 +39,7 @@ export const ERRORS = Object.freeze({
   AUDIT_CHAIN_BROKEN: { status: 500, hint: 'An audit record was edited, deleted or reordered; restore the store from a backup and investigate.' },
   COMPOSITION_FAILED: { status: 500, hint: 'Fix the named subgraph at the named schema coordinate, then compose again.' },
   CONFIG_INVALID: { status: 500, hint: 'Fix the named setting; see the README for every setting and its default.' },
+  SERVICE_UNAVAILABLE: { status: 503, hint: 'The gateway is over its memory or latency bound and sheds load; retry after the Retry-After seconds.' },
   INTERNAL_SERVER_ERROR: { status: 500, hint: 'An unexpected error; it has been logged. Retry, and report it if it persists.' },
 } satisfies Record<string, ErrorSpec>);
 

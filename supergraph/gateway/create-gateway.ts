@@ -4,7 +4,9 @@
 // negotiate the media type → authenticate and state a purpose → read the parameters →
 // run the operation (run-operation.ts) → record the access → answer.
 
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { getHeapStatistics } from 'node:v8';
 import type { GraphQLFormattedError } from 'graphql';
 import { readQualityDeclarations, type QualityDeclarations } from '../../directives/index.ts';
 import { registerAdmin, type GatewayState } from '../admin/index.ts';
@@ -56,6 +58,8 @@ export interface GatewayOptions {
   maxTokens?: number;
   /** Depth, aliases, directives, fields and cost of one operation. */
   limits?: OperationLimits;
+  /** Shed load (503 with Retry-After) past these: heap in use, and event-loop delay. */
+  pressure?: { maxHeapUsedBytes: number; maxEventLoopDelayMs: number };
 }
 
 declare module 'fastify' {
@@ -69,6 +73,7 @@ declare module 'fastify' {
 }
 
 const GRAPHQL_PATH = '/graphql';
+const RETRY_AFTER_S = 5;
 
 function memoize<T>(f: (key: string) => T): (key: string) => T {
   const memo = new Map<string, T>();
@@ -158,6 +163,22 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     log: (errors: readonly GraphQLFormattedError[]) => app.log.error({ errors }, 'unexpected execution errors'),
   });
 
+  // Load shedding: past these bounds every request is refused at once with 503 and Retry-After,
+  // before the heap limit or an unbounded queue takes the process down.
+  const pressure = options.pressure ?? { maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.85), maxEventLoopDelayMs: 2_000 };
+  await app.register(underPressure, {
+    maxHeapUsedBytes: pressure.maxHeapUsedBytes,
+    maxEventLoopDelay: pressure.maxEventLoopDelayMs,
+    retryAfter: RETRY_AFTER_S,
+    pressureHandler: (_request, reply, type, value) => {
+      const code = 'SERVICE_UNAVAILABLE';
+      void reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_S))
+        .type(JSON_TYPE)
+        .send({ errors: [{ message: `The gateway is shedding load (${type}: ${Math.round(value ?? 0)}).`, extensions: { code, hint: ERRORS[code].hint, pressure: type } }] });
+    },
+  });
   app.decorateRequest('graphqlMediaType', JSON_TYPE);
   app.decorateRequest('graphqlSource', undefined);
   app.decorateRequest('answered', undefined);
