@@ -29,6 +29,7 @@ export const ERRORS = Object.freeze({
   APPLICATION_INVALID: { status: 200, hint: 'Name existing, conditionally shared coordinates (or a label selector), a purpose, a basis and a future expiry.' },
   APPLICATION_NOT_FOUND: { status: 200, hint: 'Check the application id; list applications with the applications query.' },
   ALREADY_ANSWERED: { status: 200, hint: 'The application is no longer pending; a new application starts a new approval.' },
+  LIMIT_REACHED: { status: 200, hint: 'Wait for answers to the applications or objections your app already filed before filing more; the limit is per app.' },
   REASON_REQUIRED: { status: 200, hint: 'A refusal or a revocation must state its reason.' },
   SUBGRAPH_UNAVAILABLE: { status: 200, hint: 'The provider could not be reached; the rest of the data was returned. Retry later.' },
   SUBGRAPH_TIMEOUT: { status: 200, hint: 'The provider did not answer within its timeout; the rest of the data was returned. Retry later.' },

@@ -9,7 +9,7 @@ import type { GrantStore } from './grant-store.ts';
 import { selectCoordinates, SelectorError } from './label-selector.ts';
 import { addWorkingDays } from './working-days.ts';
 
-export type GrantErrorCode = 'APPLICATION_INVALID' | 'APPLICATION_NOT_FOUND' | 'NOT_A_PARTY' | 'ALREADY_ANSWERED' | 'REASON_REQUIRED';
+export type GrantErrorCode = 'APPLICATION_INVALID' | 'APPLICATION_NOT_FOUND' | 'NOT_A_PARTY' | 'ALREADY_ANSWERED' | 'REASON_REQUIRED' | 'LIMIT_REACHED';
 
 export class GrantError extends Error {
   constructor(readonly code: GrantErrorCode, message: string) {
@@ -31,6 +31,8 @@ export interface GrantServiceOptions {
   catalog: LabelCatalog;
   /** The platform's reply deadline, in working days. */
   replyWorkingDays: number;
+  /** Applications one app may have waiting for answers at once (filing is not free for the parties). */
+  maxPendingPerApp?: number;
   now?: () => Date;
 }
 
@@ -39,7 +41,7 @@ export type GrantService = ReturnType<typeof createGrantService>;
 /** Apps whose grants in force are remembered between requests, at most. */
 const MAX_APPS_REMEMBERED = 10_000;
 
-export function createGrantService({ store, catalog, replyWorkingDays, now = () => new Date() }: GrantServiceOptions) {
+export function createGrantService({ store, catalog, replyWorkingDays, maxPendingPerApp = 50, now = () => new Date() }: GrantServiceOptions) {
   // Every data request needs its app's grants in force: read once per change, not per request.
   const activeByApp = new Map<string, { version: number; until: number; grants: Application[] }>();
   function resolveCoordinates(input: ApplicationInput): string[] {
@@ -76,6 +78,10 @@ export function createGrantService({ store, catalog, replyWorkingDays, now = () 
       const filed = now();
       if (!(Date.parse(input.expiresAt) > filed.getTime())) throw new GrantError('APPLICATION_INVALID', 'The requested expiry must be a future ISO date.');
       if (input.rowScope === 'OWN_DISTRICT' && !requester.district) throw new GrantError('APPLICATION_INVALID', 'Only an app of a district office can apply for its own district.');
+      const pending = store.countPending(requester.appId, filed.toISOString());
+      if (pending >= maxPendingPerApp) {
+        throw new GrantError('LIMIT_REACHED', `${requester.appId} has ${pending} applications waiting for an answer; at most ${maxPendingPerApp} may wait at once.`);
+      }
       const coordinates = resolveCoordinates(input);
       const owners = new Set(coordinates.flatMap((c) => catalog.fields.get(c)!.owners));
       const application: Application = {

@@ -14,6 +14,8 @@ export interface GrantStore {
   list(filter?: { appId?: string }): Application[];
   answer(id: string, party: Party, decision: Decision, reason: string | null, at: string): void;
   revoke(id: string, party: Party, reason: string, at: string): void;
+  /** Applications of an app still waiting for a party's answer (not refused, revoked or expired). */
+  countPending(appId: string, at: string): number;
   /** Changes whenever any application changes, through this store or another process. */
   version(): number;
   close(): void;
@@ -83,6 +85,11 @@ export function openSqliteGrantStore(file: string): GrantStore {
 
   // data_version moves when another connection commits; this connection's writes are counted here.
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const pendingOfApp = db.prepare(
+    `SELECT COUNT(*) FROM application a WHERE a.app_id = ? AND a.revoked_at IS NULL AND a.expires_at > ?
+       AND EXISTS (SELECT 1 FROM application_party p WHERE p.application_id = a.id AND p.decision = 'PENDING')
+       AND NOT EXISTS (SELECT 1 FROM application_party p WHERE p.application_id = a.id AND p.decision = 'REFUSED')`,
+  ).pluck();
   let ownWrites = 0;
   const written = <A extends unknown[]>(write: (...args: A) => void) => (...args: A) => {
     write(...args);
@@ -120,6 +127,7 @@ export function openSqliteGrantStore(file: string): GrantStore {
     list: (filter) => ((filter?.appId ? selectByApp.all(filter.appId) : selectAll.all()) as ApplicationRow[]).map(hydrate),
     answer: written((id: string, party: Party, decision: Decision, reason: string | null, at: string) => void updateParty.run(decision, reason, at, id, party)),
     revoke: written((id: string, party: Party, reason: string, at: string) => void updateRevoked.run(at, party, reason, id)),
+    countPending: (appId, at) => pendingOfApp.get(appId, at) as number,
     version: () => (dataVersion.get() as number) * 1_000_000 + ownWrites,
     close: () => db.close(),
   };

@@ -20,12 +20,14 @@ export interface ObjectionServiceOptions {
   store: ObjectionStore;
   catalog: LabelCatalog;
   workingDays: number;
+  /** Objections one app may have waiting for answers at once. */
+  maxOpenPerApp?: number;
   now?: () => Date;
 }
 
 export type ObjectionService = ReturnType<typeof createObjectionService>;
 
-export function createObjectionService({ store, catalog, workingDays, now = () => new Date() }: ObjectionServiceOptions) {
+export function createObjectionService({ store, catalog, workingDays, maxOpenPerApp = 100, now = () => new Date() }: ObjectionServiceOptions) {
   let open = new Map<string, Objection>();
   const correctionListeners: ((objection: Objection) => void)[] = [];
   const refresh = () => {
@@ -39,6 +41,10 @@ export function createObjectionService({ store, catalog, workingDays, now = () =
       if (!field) throw new GrantError('APPLICATION_INVALID', `Unknown schema coordinate ${input.coordinate}.`);
       if (!catalog.keyFields.has(field.type)) throw new GrantError('APPLICATION_INVALID', `${field.type} has no key; object to a field of Person or Enterprise.`);
       if (!input.key?.trim() || !input.comment?.trim()) throw new GrantError('APPLICATION_INVALID', 'An objection names the entity key and says what is wrong.');
+      const waiting = store.list('OPEN').filter((o) => o.appId === requester.appId).length;
+      if (waiting >= maxOpenPerApp) {
+        throw new GrantError('LIMIT_REACHED', `${requester.appId} has ${waiting} objections waiting for an answer; at most ${maxOpenPerApp} may wait at once.`);
+      }
       const filed = now();
       const objection = store.insert({
         coordinate: input.coordinate,
