@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import mercurius from 'mercurius';
-import { ERRORS } from '../errors/index.ts';
+import { documentErrorCode, ERRORS, type ErrorCode } from '../errors/index.ts';
 import { findBySecret, type AppRegistry, type Authenticator } from '../identity/index.ts';
 import { adminResolvers, type AdminCaller, type AdminDeps } from './admin-resolvers.ts';
 
@@ -46,6 +46,17 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
         path: '/graphql',
         graphiql: false,
         context: (request) => ({ caller: request.adminCaller }),
+        // Every error carries a catalogued code and a hint, as on /graphql.
+        errorFormatter(execution, context) {
+          const formatted = mercurius.defaultErrorFormatter(execution, context);
+          const requestError = execution.data === undefined || execution.data === null;
+          formatted.response.errors = formatted.response.errors?.map((e) => {
+            const own = e.extensions?.code;
+            const code: ErrorCode = typeof own === 'string' && own in ERRORS ? (own as ErrorCode) : requestError ? documentErrorCode(e) : 'INTERNAL_SERVER_ERROR';
+            return { ...e, extensions: { ...e.extensions, code, hint: e.extensions?.hint ?? ERRORS[code].hint } };
+          });
+          return formatted;
+        },
       });
     },
     { prefix: '/admin' },

@@ -14,13 +14,6 @@ function formatted(code: ErrorCode, message: string, extra?: Partial<GraphQLForm
   return { message, ...extra, extensions: { code, hint: ERRORS[code].hint, ...extra?.extensions } };
 }
 
-/** Classifies one GraphQL error produced before execution (parse, validation, variables). */
-export function documentErrorCode(error: { message: string }): ErrorCode {
-  if (error.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
-  if (/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(error.message)) return 'BAD_USER_INPUT';
-  if (/^Unknown operation named|^Must provide operation name/.test(error.message)) return 'OPERATION_NOT_FOUND';
-  return 'GRAPHQL_VALIDATION_FAILED';
-}
 
 interface FastifyishError {
   code?: string;

@@ -11,7 +11,7 @@ import {
 import { LRUCache } from 'lru-cache';
 import { INTERNAL_ALIAS_PREFIX } from '../response/index.ts';
 import { returnedCoordinates } from '../audit/index.ts';
-import { ERRORS, type ErrorCode } from '../errors/index.ts';
+import { documentErrorCode, ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { PlanExecutor } from '../execution/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { releaseUnderShield, shieldDocument, type PrunedOperation, type RequestAuthorization } from '../policy/index.ts';
@@ -19,7 +19,6 @@ import { instrumentForLineage, observeQuality, type QualityContext, type Quality
 import { stripInternalFields } from '../quality/instrument-operation.ts';
 import { ownDenials, pruneForRequester, rejection, settleDenials, type ExecutionOutcome } from './authorization-stage.ts';
 import type { CheckedDocument } from './document-cache.ts';
-import { documentErrorCode } from './http-errors.ts';
 import type { GraphQLParams } from './graphql-params.ts';
 import { splitIntrospection } from './split-introspection.ts';
 

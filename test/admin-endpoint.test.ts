@@ -31,3 +31,17 @@ describe('filing is bounded per app', () => {
     expect((await file(100)).errors?.[0]?.extensions?.code).toBe('LIMIT_REACHED');
   });
 });
+
+describe('the admin endpoint', () => {
+  it('codes every error it answers, with a hint, as /graphql does', async () => {
+    const cases: [string, string][] = [
+      ['{ nothing }', 'GRAPHQL_VALIDATION_FAILED'],
+      ['{ applications(', 'GRAPHQL_PARSE_FAILED'],
+      ['query($id: ID!) { application(id: $id) { id } }', 'BAD_USER_INPUT'],
+    ];
+    for (const [query, code] of cases) {
+      const result = await adminCall(platform, { token: 'jg-admin-operator' }, query);
+      expect(result.errors?.[0]?.extensions, query).toMatchObject({ code, hint: expect.any(String) });
+    }
+  });
+});
