@@ -40,6 +40,7 @@ export const ERRORS = Object.freeze({
   AUDIT_CHAIN_BROKEN: { status: 500, hint: 'An audit record was edited, deleted or reordered; restore the store from a backup and investigate.' },
   COMPOSITION_FAILED: { status: 500, hint: 'Fix the named subgraph at the named schema coordinate, then compose again.' },
   CONFIG_INVALID: { status: 500, hint: 'Fix the named setting; see the README for every setting and its default.' },
+  RATE_LIMITED: { status: 429, hint: 'Your app sent more requests (per minute, or at once) than its fair-use limit; wait for Retry-After seconds, or ask the operator for a higher limit.' },
   SERVICE_UNAVAILABLE: { status: 503, hint: 'The gateway is over its memory or latency bound and sheds load; retry after the Retry-After seconds.' },
   INTERNAL_SERVER_ERROR: { status: 500, hint: 'An unexpected error; it has been logged. Retry, and report it if it persists.' },
 } satisfies Record<string, ErrorSpec>);

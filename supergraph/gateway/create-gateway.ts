@@ -22,6 +22,7 @@ import { ServiceMetrics } from '../quality/service-metrics.ts';
 import { authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
 import { createDocumentCache } from './document-cache.ts';
 import { graphiqlPage } from './graphiql-page.ts';
+import { DEFAULT_FAIR_USE, fairUse, type FairUse } from './fair-use.ts';
 import { readGraphQLParams } from './graphql-params.ts';
 import { edgeError, isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
@@ -58,6 +59,8 @@ export interface GatewayOptions {
   maxTokens?: number;
   /** Depth, aliases, directives, fields and cost of one operation. */
   limits?: OperationLimits;
+  /** Per-app rate and requests in flight, unless the app's registry entry says otherwise. */
+  fairUse?: FairUse;
   /** Shed load (503 with Retry-After) past these: heap in use, and event-loop delay. */
   pressure?: { maxHeapUsedBytes: number; maxEventLoopDelayMs: number };
 }
@@ -237,9 +240,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     if (response.headers) reply.headers(response.headers);
     return reply.code(response.status).type(`${type}; charset=utf-8`).serializer(JSON.stringify).send(response.body);
   };
+  const fair = await fairUse(app, options.fairUse ?? DEFAULT_FAIR_USE, options.admin?.registry);
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/graphql', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    scope.route({ method: ['GET', 'POST'], url: GRAPHQL_PATH, handler: handle });
+    scope.route({ method: ['GET', 'POST'], url: GRAPHQL_PATH, handler: handle, ...fair });
     scope.route({
       method: ['PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       url: GRAPHQL_PATH,

@@ -19,6 +19,8 @@ interface FastifyishError {
   code?: string;
   statusCode?: number;
   message: string;
+  /** Set by the fair-use stage's rate limit. */
+  retryAfterS?: number;
 }
 
 /** Request body types a GraphQL POST may use. */
@@ -36,6 +38,8 @@ export function edgeError(error: FastifyishError): EdgeError {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return unsupportedMediaType();
+    case 'JG_RATE_LIMITED':
+      return { ...reply(429, formatted('RATE_LIMITED', error.message, { extensions: { retryAfterSeconds: error.retryAfterS } })), headers: { 'retry-after': String(error.retryAfterS ?? 60) } };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return reply(413, formatted('PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts.'));
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -5,8 +5,23 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConfigError, readJsonFile } from '../config/index.ts';
 import type { Party, Requester } from './requester.ts';
 
+export interface AppLimits {
+  /** Requests to /graphql per minute. */
+  requestsPerMinute?: number;
+  /** Requests to /graphql in flight at once. */
+  concurrent?: number;
+}
+
 export interface AppEntry extends Requester {
   apiKeySha256?: string;
+  /** Fair use for this app, over the gateway's defaults. */
+  limits?: AppLimits;
+}
+
+function positiveInteger(value: unknown, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ConfigError(where, 'expected a whole number of at least 1');
+  return value;
 }
 
 export interface AdminEntry {
@@ -53,6 +68,7 @@ export function parseAppRegistry(json: unknown, source = 'app registry'): AppReg
       roles: Array.isArray(a.roles) ? a.roles.map(String) : [],
       district: typeof a.district === 'string' ? a.district : null,
       ...(typeof a.apiKeySha256 === 'string' ? { apiKeySha256: a.apiKeySha256 } : {}),
+      ...(a.limits !== undefined ? { limits: parseLimits(a.limits, `${source} apps[${i}].limits`) } : {}),
     });
   }
   const admins = (raw.admins as Record<string, unknown>[]).map((a, i) => {
@@ -62,6 +78,17 @@ export function parseAppRegistry(json: unknown, source = 'app registry'): AppReg
   const jwt = { issuer: String(raw.jwt?.issuer ?? ''), audience: String(raw.jwt?.audience ?? '') };
   if (!jwt.issuer || !jwt.audience) throw new ConfigError(`${source} jwt`, 'an issuer and an audience are required');
   return { apps, admins, jwt };
+}
+
+function parseLimits(raw: unknown, where: string): AppLimits {
+  if (raw === null || typeof raw !== 'object') throw new ConfigError(where, 'expected {"requestsPerMinute": N, "concurrent": N}');
+  const { requestsPerMinute, concurrent } = raw as Record<string, unknown>;
+  const limits: AppLimits = {};
+  const perMinute = positiveInteger(requestsPerMinute, `${where}.requestsPerMinute`);
+  const inFlight = positiveInteger(concurrent, `${where}.concurrent`);
+  if (perMinute !== undefined) limits.requestsPerMinute = perMinute;
+  if (inFlight !== undefined) limits.concurrent = inFlight;
+  return limits;
 }
 
 export function readAppRegistry(file: string): AppRegistry {

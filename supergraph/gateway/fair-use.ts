@@ -1,0 +1,68 @@
+// Fair use of /graphql: each app (or, without authorization, each client address) gets a rate
+// (requests per minute, @fastify/rate-limit) and a number of requests in flight; past either it
+// is answered 429 RATE_LIMITED with Retry-After, and the other apps are not slowed down.
+
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { ERRORS } from '../errors/index.ts';
+import type { AppLimits, AppRegistry } from '../identity/index.ts';
+
+export interface FairUse {
+  requestsPerMinute: number;
+  concurrent: number;
+}
+
+/** Generous for one app on one gateway; an app that needs more says so in its registry entry. */
+export const DEFAULT_FAIR_USE: FairUse = Object.freeze({ requestsPerMinute: 60_000, concurrent: 64 });
+
+const keyOf = (request: FastifyRequest) => (request.authz ? `app:${request.authz.requester.appId}` : `ip:${request.ip}`);
+
+export function rateLimited(message: string, retryAfterS: number) {
+  const code = 'RATE_LIMITED';
+  return { errors: [{ message, extensions: { code, hint: ERRORS[code].hint, retryAfterSeconds: retryAfterS } }] };
+}
+
+/** The route options that put a route under fair use, and the plugin that must be registered first. */
+export async function fairUse(app: FastifyInstance, defaults: FairUse, registry: AppRegistry | undefined): Promise<Pick<RouteOptions, 'config' | 'preHandler' | 'onResponse'>> {
+  const limitsOf = (request: FastifyRequest): Required<AppLimits> => {
+    const own = request.authz ? registry?.apps.get(request.authz.requester.appId)?.limits : undefined;
+    return { requestsPerMinute: own?.requestsPerMinute ?? defaults.requestsPerMinute, concurrent: own?.concurrent ?? defaults.concurrent };
+  };
+  await app.register(rateLimit, { global: false });
+  const inFlight = new Map<string, number>();
+  const counted = new WeakSet<FastifyRequest>();
+  return {
+    config: {
+      rateLimit: {
+        // After authentication, so that the app is known.
+        hook: 'preHandler',
+        timeWindow: 60_000,
+        max: (request: FastifyRequest) => limitsOf(request).requestsPerMinute,
+        keyGenerator: keyOf,
+        errorResponseBuilder: (_request: FastifyRequest, context: { after: string; max: number; ttl: number }) =>
+          Object.assign(new Error(`More than ${context.max} requests a minute from this app; retry in ${context.after}.`), {
+            statusCode: 429,
+            code: 'JG_RATE_LIMITED',
+            retryAfterS: Math.ceil(context.ttl / 1000),
+          }),
+      },
+    },
+    preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const key = keyOf(request);
+      const now = inFlight.get(key) ?? 0;
+      const max = limitsOf(request).concurrent;
+      if (now >= max) {
+        return reply.code(429).header('retry-after', '1').type(request.graphqlMediaType).send(rateLimited(`${now} requests of this app are already in flight; at most ${max} at once.`, 1));
+      }
+      inFlight.set(key, now + 1);
+      counted.add(request);
+    },
+    onResponse: async (request: FastifyRequest) => {
+      if (!counted.has(request)) return;
+      const key = keyOf(request);
+      const left = (inFlight.get(key) ?? 1) - 1;
+      if (left <= 0) inFlight.delete(key);
+      else inFlight.set(key, left);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPS } from './support/authorization.ts';
+import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await startTestPlatform({ authorization: sampleAuthorization(), gateway: { fairUse: { requestsPerMinute: 3, concurrent: 2 } } });
+});
+afterAll(() => platform.close());
+
+const ask = (apiKey: string) =>
+  platform.gateway.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', 'x-api-key': apiKey, 'x-jointgraph-purpose': 'fair-use' },
+    payload: { query: '{ enterprises(first: 1) { name } }' },
+  });
+
+describe('fair use per app', () => {
+  it('answers 429 RATE_LIMITED with Retry-After past an app’s requests per minute, without holding back another app', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await ask(APPS.assistance)).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await ask(APPS.assistance);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.json().errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', hint: expect.any(String) });
+    // The tax app's own entry in apps.json sets higher limits than the gateway's defaults.
+    for (let i = 0; i < 5; i++) expect((await ask(APPS.tax)).statusCode).toBe(200);
+  });
+
+  it('answers 429 past an app’s requests in flight', async () => {
+    const responses = await Promise.all(Array.from({ length: 3 }, () => ask(APPS.nanhu)));
+    const codes = responses.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([200, 200, 429]);
+    expect(responses.find((r) => r.statusCode === 429)!.json().errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+});
