@@ -23,9 +23,20 @@ describe('operation limits', () => {
   it('refuses a fragment bomb before pruning or planning, naming the limit and both values', async () => {
     const result = await ask()(fragmentBomb(16));
     expect(result.status).toBe(400);
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'maxCost', allowed: 500_000, measured: expect.any(Number) });
-    expect(result.errors![0]!.extensions!.measured as number).toBeGreaterThan(500_000);
+    const byLimit = new Map(result.errors!.map((e) => [e.extensions!.limit, e.extensions!]));
+    expect(byLimit.get('maxFields')).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', allowed: 1_000 });
+    expect(byLimit.get('maxFields')!.measured as number).toBeGreaterThan(1_000);
+    expect(byLimit.get('maxCost')).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', allowed: 500_000 });
+    expect(byLimit.get('maxCost')!.measured as number).toBeGreaterThan(500_000);
     expect(platform.log.dataRequests()).toEqual([]);
+  });
+
+  it('counts the fields of an operation with its fragments inlined, not only as written', async () => {
+    // 2^10 = 1,024 fields once inlined from about 30 written: under the cost limit, over the field limit.
+    const result = await ask()(fragmentBomb(10));
+    expect(result.errors?.map((e) => e.extensions?.limit)).toEqual(['maxFields']);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ allowed: 1_000, measured: 1_025 });
+    expect((await ask()(fragmentBomb(9))).errors).toBeUndefined();
   });
 
   it('refuses many aliases of a large list', async () => {

@@ -25,7 +25,7 @@ const requester = { appId: 'tax-inspection', name: 'Tax', department: 'Taxation 
 async function shieldFixture() {
   const catalog = platform.authorization!.catalog;
   const clients = new Map(platform.subgraphs.map((s) => [s.name, createProviderClient({ name: s.name, url: s.url, timeoutMs: 2_000, connections: 4 })]));
-  const executor = await createPlanExecutor({ supergraphSdl: platform.supergraphSdl, providers: clients, maxPlans: 10 });
+  const executor = await createPlanExecutor({ supergraphSdl: platform.supergraphSdl, providers: clients, maxPlanBytes: 1 << 20 });
   await executor.close();
   const served = contractSchema(executor.schema, catalog);
   return { catalog, served, shielded: shieldedReader(served, catalog) };

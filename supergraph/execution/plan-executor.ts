@@ -2,7 +2,7 @@
 // executes the plan (fetches in sequence and in parallel, one request per provider and plan
 // step, entities batched). Plans are cached by the runtime per document object and operation
 // name; `canonicalDocument` hands it one object per distinct (pruned) document, so the plan
-// cache follows the pruning and stays bounded.
+// cache follows the pruning and stays bounded in bytes.
 
 import { documentStringMap } from '@envelop/core';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
@@ -18,8 +18,8 @@ export interface PlanExecutorOptions {
   providers: ReadonlyMap<string, ProviderClient>;
   /** Wraps each provider's executor (the response cache); identity when absent. */
   wrapProvider?: (subgraph: string, executor: Executor) => Executor;
-  /** Distinct documents (and so plans) kept at most. */
-  maxPlans: number;
+  /** Bytes of distinct document text kept (and with them their plans), at most. */
+  maxPlanBytes: number;
 }
 
 export interface PlanRequest {
@@ -39,6 +39,9 @@ export interface PlanExecutor {
 }
 
 const printed = new WeakMap<DocumentNode, string>();
+
+/** Bytes a parsed document and its plan take per byte of its text (an estimate). */
+const DOCUMENT_WEIGHT = 16;
 
 /** The text of a provider operation: the planner's own string when it made the document. */
 function operationText(document: DocumentNode): string {
@@ -63,13 +66,19 @@ export async function createPlanExecutor(options: PlanExecutorOptions): Promise<
     onSubgraphExecute: ((subgraph: string, request: ExecutionRequest) => executors.get(subgraph)!(request)) as never,
   } as Parameters<typeof unifiedGraphHandler>[0]);
   const run = handler.executor!;
-  const documents = new LRUCache<string, DocumentNode>({ max: options.maxPlans });
+  // A document object weighs a small multiple of its text; its plan goes with it (the runtime's
+  // plan cache is a WeakMap on the document).
+  const documents = new LRUCache<string, DocumentNode>({ maxSize: options.maxPlanBytes, sizeCalculation: (_, text) => Math.max(1, text.length * DOCUMENT_WEIGHT) });
 
   return {
     schema: handler.unifiedGraph,
     canonicalDocument(text, build) {
       let document = documents.get(text);
-      if (!document) documents.set(text, (document = build()));
+      if (!document) {
+        document = build();
+        // One document too large for the bound is planned, but not kept.
+        if (text.length * DOCUMENT_WEIGHT <= options.maxPlanBytes / 8) documents.set(text, document);
+      }
       return document;
     },
     async execute(request) {

@@ -52,9 +52,10 @@ export interface GatewayOptions {
   providerConnections?: number;
   /** When a provider's circuit opens and how long it stays open. */
   breaker?: BreakerOptions;
-  /** Parsed documents, prepared operations and plans kept at most. */
+  /** Bytes of requester documents kept parsed and validated, and (again) of operations kept pruned. */
   documentCacheBytes?: number;
-  maxPlans?: number;
+  /** Bytes of pruned documents kept planned. */
+  planCacheBytes?: number;
   /** A document with more tokens is refused before it is parsed whole. */
   maxTokens?: number;
   /** Depth, aliases, directives, fields and cost of one operation. */
@@ -126,7 +127,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const executor = await createPlanExecutor({
     supergraphSdl: options.supergraphSdl,
     providers: clients,
-    maxPlans: options.maxPlans ?? 2_000,
+    maxPlanBytes: options.planCacheBytes ?? 64 * 2 ** 20,
     ...(cache && ttlOf
       ? {
           wrapProvider: (subgraph, transport) =>

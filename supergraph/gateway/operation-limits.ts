@@ -8,11 +8,11 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { ERRORS } from '../errors/index.ts';
 
 export interface OperationLimits {
-  /** Field selections written in the document (fragments counted once). */
+  /** Fields written in the document, and fields of an operation once its fragments are inlined. */
   maxFields: number;
   maxDepth: number;
   maxAliases: number;
@@ -44,17 +44,49 @@ function reporter(limit: Limit) {
   };
 }
 
-/** Bounds graphql-js's own validation, whose field-merging check is quadratic in the fields of a selection. */
+/**
+ * Fields: those written in the document (graphql-js's field-merging check is quadratic in them),
+ * and those of each operation once its fragments are inlined (what pruning, printing and
+ * planning walk), whichever is larger. Each fragment is counted once and its count reused, so a
+ * document built to explode when inlined is measured in linear time.
+ */
 function maxFieldsRule(n: number): ValidationRule {
   return (context) => {
-    let fields = 0;
+    let written = 0;
+    const inlined = new Map<string, number>();
+    const count = (selectionSet: SelectionSetNode, visiting: ReadonlySet<string>): number => {
+      let total = 0;
+      for (const s of selectionSet.selections) {
+        if (s.kind === Kind.FIELD) total += 1 + (s.selectionSet ? count(s.selectionSet, visiting) : 0);
+        else if (s.kind === Kind.INLINE_FRAGMENT) total += count(s.selectionSet, visiting);
+        else total += fragmentFields(s.name.value, visiting);
+        // Past the limit the exact figure no longer matters, and the sum stays a safe integer.
+        if (total > n) return total;
+      }
+      return total;
+    };
+    const fragmentFields = (name: string, visiting: ReadonlySet<string>): number => {
+      const known = inlined.get(name);
+      if (known !== undefined) return known;
+      const fragment = context.getFragment(name);
+      // Cycles and unknown fragments are graphql-js's to report; they add nothing here.
+      if (!fragment || visiting.has(name)) return 0;
+      const total = count(fragment.selectionSet, new Set([...visiting, name]));
+      inlined.set(name, total);
+      return total;
+    };
+    let largest = 0;
     return {
       Field() {
-        fields += 1;
+        written += 1;
+      },
+      OperationDefinition(operation) {
+        largest = Math.max(largest, count(operation.selectionSet, new Set()));
       },
       Document: {
         leave() {
-          if (fields > n) reporter('maxFields')(context, new GraphQLError(`Field limit of ${n} exceeded, found ${fields}.`));
+          const found = Math.max(written, largest);
+          if (found > n) reporter('maxFields')(context, new GraphQLError(`Field limit of ${n} exceeded, found ${found} or more (fragments inlined).`));
         },
       },
     };

@@ -62,7 +62,12 @@ interface Prepared {
   shield: DocumentNode | null;
   /** The planned document selects fields under the gateway's own `_jg_` aliases, to be removed. */
   internal: boolean;
+  /** Length of the planned document's text when the gateway made it (0 when it is the requester's own). */
+  bytes: number;
 }
+
+/** Bytes an entry takes per byte of text (documents and the pruning's bookkeeping). */
+const PREPARED_WEIGHT = 16;
 
 type RequestContext = { authz?: RequestAuthorization; quality: QualityContext };
 
@@ -88,7 +93,9 @@ function formatExecutionError(error: GraphQLError | GraphQLFormattedError): Grap
 }
 
 export function createOperationRunner(stages: OperationStages) {
-  const prepared = new LRUCache<string, Prepared>({ maxSize: stages.maxPreparedBytes, sizeCalculation: (_, key) => Math.max(1, key.length * 16) });
+  // Weighed by what an entry holds: its key, and the pruned document it keeps (which fragments
+  // inlined can make larger than the source).
+  const prepared = new LRUCache<string, Prepared>({ maxSize: stages.maxPreparedBytes, sizeCalculation: (entry, key) => Math.max(1, (key.length + entry.bytes) * PREPARED_WEIGHT) });
 
   function prepare(document: DocumentNode, source: string, operation: OperationDefinitionNode, operationName: string | null, request: OperationRequest): Prepared {
     const { authz, lineage } = request;
@@ -106,15 +113,19 @@ export function createOperationRunner(stages: OperationStages) {
     if (planned && planned !== document) name = operation.name?.value;
     const shield = planned && authz && authz.mode !== 'dry-run' && stages.shielded ? shieldDocument(stages.served, planned, authz.verdictFor) : null;
     let internal = false;
+    let bytes = 0;
     if (planned) {
       // Requesters cannot use the `_jg_` prefix (ReservedAliasRule): only a document the gateway changed has it.
       const text = planned === document ? `${name ?? ''}\u0000${source}` : print(planned);
-      internal = planned !== document && text.includes(INTERNAL_ALIAS_PREFIX);
+      if (planned !== document) {
+        internal = text.includes(INTERNAL_ALIAS_PREFIX);
+        bytes = text.length;
+      }
       const build = planned;
       planned = stages.executor.canonicalDocument(text, () => build);
     }
-    entry = { pruned, planned, operationName: name, shield, internal };
-    if (key.length * 16 <= stages.maxPreparedBytes / 8) prepared.set(key, entry);
+    entry = { pruned, planned, operationName: name, shield, internal, bytes };
+    if ((key.length + bytes) * PREPARED_WEIGHT <= stages.maxPreparedBytes / 8) prepared.set(key, entry);
     return entry;
   }
 
@@ -145,7 +156,7 @@ export function createOperationRunner(stages: OperationStages) {
     let pruned: PrunedOperation | undefined;
     let internal = false;
     if (dataDocument) {
-      const source = split ? print(dataDocument) : params.query;
+      const source = split ? split.dataSource : params.query;
       const plan = prepare(dataDocument, source, operation, params.operationName, request);
       pruned = plan.pruned;
       internal = plan.internal;

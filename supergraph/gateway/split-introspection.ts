@@ -2,13 +2,15 @@
 // contract), never planned: `__schema` and `__type` root fields are split from the data fields,
 // which go to the plan. Root-level fragments are opened so that both halves stay valid.
 
-import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode } from 'graphql';
+import { Kind, print, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode, type SelectionSetNode } from 'graphql';
 
 export interface SplitOperation {
   /** The introspection half (with the document's fragments), or null. */
   introspection: DocumentNode | null;
   /** The data half, or null when the operation asks only for introspection. */
   data: DocumentNode | null;
+  /** The data half's text, which keys its pruning and plan. */
+  dataSource: string;
   /** The root response keys in the order asked, to merge the halves back. */
   keys: string[];
 }
@@ -33,8 +35,17 @@ function withDirectives(selection: SelectionNode, directives: SelectionNode['dir
   return directives?.length ? { ...selection, directives: [...(selection.directives ?? []), ...directives] } : selection;
 }
 
+/** Documents are cached, so each operation is looked at once. */
+const splits = new WeakMap<OperationDefinitionNode, SplitOperation | null>();
+
 /** Null when the operation has no introspection root field (the common case: nothing is copied). */
 export function splitIntrospection(document: DocumentNode, operation: OperationDefinitionNode): SplitOperation | null {
+  let split = splits.get(operation);
+  if (split === undefined) splits.set(operation, (split = splitOnce(document, operation)));
+  return split;
+}
+
+function splitOnce(document: DocumentNode, operation: OperationDefinitionNode): SplitOperation | null {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const fields = rootFields(operation.selectionSet, fragments) as FieldNode[];
@@ -47,5 +58,6 @@ export function splitIntrospection(document: DocumentNode, operation: OperationD
   });
   const keys = [...new Set(fields.map((f) => f.alias?.value ?? f.name.value))];
   const onlyTypename = data.every((f) => f.name.value === '__typename');
-  return { introspection: half(meta), data: onlyTypename ? null : half(data), keys };
+  const dataHalf = onlyTypename ? null : half(data);
+  return { introspection: half(meta), data: dataHalf, dataSource: dataHalf ? print(dataHalf) : '', keys };
 }
