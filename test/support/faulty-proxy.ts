@@ -14,13 +14,16 @@ export type Fault = 'none' | 'hang' | 'graphql-errors' | 'html-500';
 export interface FaultyProxy {
   url: string;
   fault: Fault;
+  /** Requests that reached this path (whatever it then did with them). */
+  received: number;
   close(): Promise<void>;
 }
 
 export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
   const sockets = new Set<import('node:net').Socket>();
-  const proxy: FaultyProxy = { url: '', fault: 'none', close: async () => {} };
+  const proxy: FaultyProxy = { url: '', fault: 'none', received: 0, close: async () => {} };
   const server: Server = createServer(async (req, res) => {
+    proxy.received += 1;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     switch (proxy.fault) {
