@@ -1,6 +1,5 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLabelCatalog } from '../supergraph/labels/index.ts';
 import { contractSchema, releaseUnderShield, requestAuthorization, shieldDocument, shieldedReader } from '../supergraph/policy/index.ts';
 import { createPlanExecutor, createProviderClient } from '../supergraph/execution/index.ts';
 import { createGateway } from '../supergraph/gateway/index.ts';

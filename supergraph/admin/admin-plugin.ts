@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import mercurius from 'mercurius';
-import { documentErrorCode, ERRORS, type ErrorCode } from '../errors/index.ts';
+import { documentErrorCode, errorBody, ERRORS, type ErrorCode } from '../errors/index.ts';
 import { findBySecret, type AppRegistry, type Authenticator } from '../identity/index.ts';
 import { adminResolvers, type AdminCaller, type AdminDeps } from './admin-resolvers.ts';
 
@@ -37,8 +37,7 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
           request.adminCaller = { kind: 'app', requester: app.requester };
           return;
         }
-        const code = 'ADMIN_UNAUTHENTICATED';
-        return reply.code(401).send({ errors: [{ message: 'Missing or invalid admin credentials.', extensions: { code, hint: ERRORS[code].hint } }] });
+        return reply.code(401).send(errorBody('ADMIN_UNAUTHENTICATED', 'Missing or invalid admin credentials.'));
       });
       await admin.register(mercurius, {
         schema: SCHEMA,

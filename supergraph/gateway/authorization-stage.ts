@@ -4,15 +4,15 @@
 
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { groupCommit, type AuditLog } from '../audit/index.ts';
-import { ERRORS, type ErrorCode } from '../errors/index.ts';
+import { errorBody, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
 import type { Authenticator } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import type { ObjectionService } from '../objections/index.ts';
 import {
-  applyDenials, collapseRowDenials, pruneDeniedFields, requestAuthorization,
+  applyDenials, collapseRowDenials, requestAuthorization,
   type EnforcementMode, type PrunedOperation, type RequestAuthorization,
 } from '../policy/index.ts';
 
@@ -38,7 +38,7 @@ declare module 'fastify' {
 export const PURPOSE_HEADER = 'x-jointgraph-purpose';
 
 function refuse(reply: FastifyReply, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
-  return reply.code(status).send({ errors: [{ message, extensions: { code, hint: ERRORS[code].hint, ...extra } }] });
+  return reply.code(status).send(errorBody(code, message, extra));
 }
 
 /** Fastify preHandler: who asks, and why. Failures never say whether an app exists. */
@@ -53,11 +53,6 @@ export function authenticateRequest(options: AuthorizationOptions) {
     const { requester } = authenticated;
     request.authz = requestAuthorization(options.catalog, requester, purpose, options.grants.active(requester.appId), options.mode);
   };
-}
-
-/** Before planning: the operation with every denied field removed (or refused whole in reject mode). */
-export function pruneForRequester(schema: GraphQLSchema, document: DocumentNode, operationName: string | null, authz: RequestAuthorization): PrunedOperation {
-  return pruneDeniedFields({ schema, document, operationName, verdictFor: authz.verdictFor });
 }
 
 /**
@@ -76,17 +71,10 @@ export function ownDenials(pruned: PrunedOperation, authz: RequestAuthorization)
 }
 
 /** The reject mode's refusal: every denied path, nothing asked of any provider. */
-export function rejection(pruned: PrunedOperation): { status: 403; body: { errors: GraphQLFormattedError[] } } {
-  const code = 'OPERATION_REJECTED';
-  return {
-    status: 403,
-    body: {
-      errors: [{
-        message: 'The operation asks for fields you are not granted.',
-        extensions: { code, hint: ERRORS[code].hint, denied: pruned.denied.map((d) => ({ path: d.path, coordinate: d.coordinate, reason: d.verdict.reason, message: d.verdict.message })) },
-      }],
-    },
-  };
+export function rejection(pruned: PrunedOperation): { errors: GraphQLFormattedError[] } {
+  return errorBody('OPERATION_REJECTED', 'The operation asks for fields you are not granted.', {
+    denied: pruned.denied.map((d) => ({ path: d.path, coordinate: d.coordinate, reason: d.verdict.reason, message: d.verdict.message })),
+  });
 }
 
 /** After execution: denied fields null with FORBIDDEN_FIELD, withheld records whole, or the dry-run report. */

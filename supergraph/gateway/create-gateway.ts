@@ -12,7 +12,7 @@ import { readQualityDeclarations, type QualityDeclarations } from '../../directi
 import { registerAdmin, type GatewayState } from '../admin/index.ts';
 import { ResponseCache, ttlFor, withCache, type CachePolicy } from '../cache/index.ts';
 import type { SubgraphEntry } from '../config/index.ts';
-import { ERRORS } from '../errors/index.ts';
+import { errorBody } from '../errors/index.ts';
 import { checkHealth, createPlanExecutor, createProviderClient, supergraphGraphs, type BreakerOptions, type SubgraphCall } from '../execution/index.ts';
 import type { AppRegistry } from '../identity/index.ts';
 import { buildLabelCatalog, type LabelCatalog } from '../labels/index.ts';
@@ -175,12 +175,11 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     maxEventLoopDelay: pressure.maxEventLoopDelayMs,
     retryAfter: RETRY_AFTER_S,
     pressureHandler: (_request, reply, type, value) => {
-      const code = 'SERVICE_UNAVAILABLE';
       void reply
         .code(503)
         .header('retry-after', String(RETRY_AFTER_S))
         .type(JSON_TYPE)
-        .send({ errors: [{ message: `The gateway is shedding load (${type}: ${Math.round(value ?? 0)}).`, extensions: { code, hint: ERRORS[code].hint, pressure: type } }] });
+        .send(errorBody('SERVICE_UNAVAILABLE', `The gateway is shedding load (${type}: ${Math.round(value ?? 0)}).`, { pressure: type }));
     },
   });
   app.decorateRequest('graphqlMediaType', JSON_TYPE);
@@ -191,11 +190,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     if (request.routeOptions.url !== GRAPHQL_PATH) return;
     const mediaType = negotiateMediaType(request.headers.accept);
     if (mediaType === null) {
-      const code = 'NOT_ACCEPTABLE';
-      return reply
-        .code(406)
-        .type(JSON_TYPE)
-        .send({ errors: [{ message: `Cannot answer with any of: ${request.headers.accept}.`, extensions: { code, hint: ERRORS[code].hint } }] });
+      return reply.code(406).type(JSON_TYPE).send(errorBody('NOT_ACCEPTABLE', `Cannot answer with any of: ${request.headers.accept}.`));
     }
     request.graphqlMediaType = mediaType;
     if (request.method === 'POST' && !isGraphQLRequestBody(request.headers['content-type'])) {
@@ -226,8 +221,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     const type = request.graphqlMediaType;
     const read = readGraphQLParams(request);
     if (!read.ok) {
-      const code = 'BAD_REQUEST';
-      return reply.code(400).type(type).send({ errors: [{ message: read.message, extensions: { code, hint: ERRORS[code].hint } }] });
+      return reply.code(400).type(type).send(errorBody('BAD_REQUEST', read.message));
     }
     request.graphqlSource = read.params.query;
     const response = await runOperation({
@@ -252,8 +246,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         reply.header('allow', 'GET, HEAD, POST, OPTIONS');
         // No cross-origin access is granted (no CORS headers): browsers keep other origins out.
         if (request.method === 'OPTIONS') return reply.code(204).send();
-        const code = 'METHOD_NOT_ALLOWED';
-        return reply.code(405).type(request.graphqlMediaType).send({ errors: [{ message: `${request.method} is not a GraphQL-over-HTTP method.`, extensions: { code, hint: ERRORS[code].hint } }] });
+        return reply.code(405).type(request.graphqlMediaType).send(errorBody('METHOD_NOT_ALLOWED', `${request.method} is not a GraphQL-over-HTTP method.`));
       },
     });
   });
@@ -285,8 +278,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   app.decorate('jointgraph', state);
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));
   app.setNotFoundHandler(async (request, reply) => {
-    const code = 'NOT_FOUND';
-    return reply.code(404).type(JSON_TYPE).send({ errors: [{ message: `Nothing is served at ${request.method} ${request.url.split('?')[0]}.`, extensions: { code, hint: ERRORS[code].hint } }] });
+    return reply.code(404).type(JSON_TYPE).send(errorBody('NOT_FOUND', `Nothing is served at ${request.method} ${request.url.split('?')[0]}.`));
   });
   return app;
 }

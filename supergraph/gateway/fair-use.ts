@@ -4,7 +4,7 @@
 
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { ERRORS } from '../errors/index.ts';
+import { errorBody } from '../errors/index.ts';
 import type { AppLimits, AppRegistry } from '../identity/index.ts';
 
 export interface FairUse {
@@ -16,11 +16,6 @@ export interface FairUse {
 export const DEFAULT_FAIR_USE: FairUse = Object.freeze({ requestsPerMinute: 60_000, concurrent: 64 });
 
 const keyOf = (request: FastifyRequest) => (request.authz ? `app:${request.authz.requester.appId}` : `ip:${request.ip}`);
-
-export function rateLimited(message: string, retryAfterS: number) {
-  const code = 'RATE_LIMITED';
-  return { errors: [{ message, extensions: { code, hint: ERRORS[code].hint, retryAfterSeconds: retryAfterS } }] };
-}
 
 /** The route options that put a route under fair use, and the plugin that must be registered first. */
 export async function fairUse(app: FastifyInstance, defaults: FairUse, registry: AppRegistry | undefined): Promise<Pick<RouteOptions, 'config' | 'preHandler' | 'onResponse'>> {
@@ -52,7 +47,7 @@ export async function fairUse(app: FastifyInstance, defaults: FairUse, registry:
       const now = inFlight.get(key) ?? 0;
       const max = limitsOf(request).concurrent;
       if (now >= max) {
-        return reply.code(429).header('retry-after', '1').type(request.graphqlMediaType).send(rateLimited(`${now} requests of this app are already in flight; at most ${max} at once.`, 1));
+        return reply.code(429).header('retry-after', '1').type(request.graphqlMediaType).send(errorBody('RATE_LIMITED', `${now} requests of this app are already in flight; at most ${max} at once.`, { retryAfterSeconds: 1 }));
       }
       inFlight.set(key, now + 1);
       counted.add(request);

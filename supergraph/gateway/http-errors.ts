@@ -2,7 +2,7 @@
 // GraphQL-over-HTTP asks for. Request errors (no execution happened) carry no `data` entry.
 
 import type { GraphQLFormattedError } from 'graphql';
-import { ERRORS, type ErrorCode } from '../errors/index.ts';
+import { formattedError } from '../errors/index.ts';
 
 export interface EdgeError {
   status: number;
@@ -10,9 +10,6 @@ export interface EdgeError {
   headers?: Record<string, string>;
 }
 
-function formatted(code: ErrorCode, message: string, extra?: Partial<GraphQLFormattedError>): GraphQLFormattedError {
-  return { message, ...extra, extensions: { code, hint: ERRORS[code].hint, ...extra?.extensions } };
-}
 
 
 interface FastifyishError {
@@ -30,7 +27,7 @@ export function isGraphQLRequestBody(contentType: string | undefined): boolean {
 }
 
 export function unsupportedMediaType(): EdgeError {
-  return reply(415, formatted('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type for a GraphQL request.'));
+  return reply(415, formattedError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type for a GraphQL request.'));
 }
 
 /** What Fastify itself refuses before the GraphQL stages run (the body), and anything unexpected. */
@@ -39,17 +36,17 @@ export function edgeError(error: FastifyishError): EdgeError {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return unsupportedMediaType();
     case 'JG_RATE_LIMITED':
-      return { ...reply(429, formatted('RATE_LIMITED', error.message, { extensions: { retryAfterSeconds: error.retryAfterS } })), headers: { 'retry-after': String(error.retryAfterS ?? 60) } };
+      return { ...reply(429, formattedError('RATE_LIMITED', error.message, { retryAfterSeconds: error.retryAfterS })), headers: { 'retry-after': String(error.retryAfterS ?? 60) } };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return reply(413, formatted('PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts.'));
+      return reply(413, formattedError('PAYLOAD_TOO_LARGE', 'The request body is larger than the gateway accepts.'));
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return reply(400, formatted('BAD_REQUEST', `The request body is not valid JSON: ${error.message}`));
+      return reply(400, formattedError('BAD_REQUEST', `The request body is not valid JSON: ${error.message}`));
     default:
       if (error instanceof SyntaxError || (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)) {
-        return reply(400, formatted('BAD_REQUEST', `Malformed request: ${error.message}`));
+        return reply(400, formattedError('BAD_REQUEST', `Malformed request: ${error.message}`));
       }
-      return reply(500, formatted('INTERNAL_SERVER_ERROR', 'The gateway failed to process the request.'));
+      return reply(500, formattedError('INTERNAL_SERVER_ERROR', 'The gateway failed to process the request.'));
   }
 }
 

@@ -11,13 +11,13 @@ import {
 import { LRUCache } from 'lru-cache';
 import { INTERNAL_ALIAS_PREFIX } from '../response/index.ts';
 import { returnedCoordinates } from '../audit/index.ts';
-import { documentErrorCode, ERRORS, type ErrorCode } from '../errors/index.ts';
+import { documentErrorCode, errorBody, ERRORS, formattedError, type ErrorCode } from '../errors/index.ts';
 import type { PlanExecutor } from '../execution/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
-import { releaseUnderShield, shieldDocument, type PrunedOperation, type RequestAuthorization } from '../policy/index.ts';
+import { pruneDeniedFields, releaseUnderShield, shieldDocument, type PrunedOperation, type RequestAuthorization } from '../policy/index.ts';
 import { instrumentForLineage, observeQuality, type QualityContext, type QualityStageOptions } from '../quality/quality-stage.ts';
 import { stripInternalFields } from '../quality/instrument-operation.ts';
-import { ownDenials, pruneForRequester, rejection, settleDenials, type ExecutionOutcome } from './authorization-stage.ts';
+import { ownDenials, rejection, settleDenials, type ExecutionOutcome } from './authorization-stage.ts';
 import type { CheckedDocument } from './document-cache.ts';
 import type { GraphQLParams } from './graphql-params.ts';
 import { splitIntrospection } from './split-introspection.ts';
@@ -71,15 +71,11 @@ const PREPARED_WEIGHT = 16;
 
 type RequestContext = { authz?: RequestAuthorization; quality: QualityContext };
 
-function coded(code: ErrorCode, message: string, extra: Partial<GraphQLFormattedError> = {}): GraphQLFormattedError {
-  return { message, ...extra, extensions: { code, hint: ERRORS[code].hint, ...extra.extensions } };
-}
-
 function documentErrors(errors: readonly GraphQLError[], code?: ErrorCode): GraphQLFormattedError[] {
   return errors.map((e) => {
     const json = e.toJSON();
     const own = typeof e.extensions.code === 'string' && e.extensions.code in ERRORS ? (e.extensions.code as ErrorCode) : undefined;
-    return coded(code ?? own ?? documentErrorCode(e), e.message, { ...(json.locations ? { locations: json.locations } : {}), ...(own ? { extensions: e.extensions } : {}) });
+    return formattedError(code ?? own ?? documentErrorCode(e), e.message, own ? e.extensions : {}, json.locations);
   });
 }
 
@@ -106,7 +102,7 @@ export function createOperationRunner(stages: OperationStages) {
     let planned: DocumentNode | null = document;
     let name = operationName ?? undefined;
     if (authz) {
-      pruned = pruneForRequester(stages.served, document, operationName, authz);
+      pruned = pruneDeniedFields({ schema: stages.served, document, operationName, verdictFor: authz.verdictFor });
       if (authz.mode !== 'dry-run') planned = pruned.nothingLeft ? null : pruned.document;
     }
     if (planned && lineage) planned = instrumentForLineage(stages.quality, planned, name ?? null);
@@ -135,16 +131,16 @@ export function createOperationRunner(stages: OperationStages) {
     if (request.method !== 'POST' && checked.document) {
       // GET may only read: anything else is refused by method, before the document is judged.
       const kind = getOperationAST(checked.document, params.operationName)?.operation;
-      if (kind && kind !== 'query') return { status: 405, headers: { allow: 'POST' }, body: { errors: [coded('METHOD_NOT_ALLOWED', `A ${kind} must be sent with POST.`)] } };
+      if (kind && kind !== 'query') return { status: 405, headers: { allow: 'POST' }, body: errorBody('METHOD_NOT_ALLOWED', `A ${kind} must be sent with POST.`) };
     }
     if (!checked.ok) return { status: documentStatus, body: { errors: documentErrors(checked.errors) } };
     const operation = getOperationAST(checked.document, params.operationName);
     if (!operation) {
       const message = params.operationName ? `Unknown operation named "${params.operationName}".` : 'Must provide operation name if query contains multiple operations.';
-      return { status: documentStatus, body: { errors: [coded('OPERATION_NOT_FOUND', message)] } };
+      return { status: documentStatus, body: errorBody('OPERATION_NOT_FOUND', message) };
     }
     if (operation.operation === 'subscription' || !stages.served.getRootType(operation.operation)) {
-      return { status: documentStatus, body: { errors: [coded('OPERATION_NOT_SUPPORTED', `This gateway does not serve ${operation.operation} operations.`)] } };
+      return { status: documentStatus, body: errorBody('OPERATION_NOT_SUPPORTED', `This gateway does not serve ${operation.operation} operations.`) };
     }
     const coerced = getVariableValues(stages.served, operation.variableDefinitions ?? [], params.variables ?? {});
     if (coerced.errors) return { status: documentStatus, body: { errors: documentErrors(coerced.errors, 'BAD_USER_INPUT') } };
@@ -161,7 +157,7 @@ export function createOperationRunner(stages: OperationStages) {
       pruned = plan.pruned;
       internal = plan.internal;
       if (authz) authz.pruned = pruned;
-      if (authz?.mode === 'reject' && pruned && pruned.denied.length > 0) return { status: 403, body: rejection(ownDenials(pruned, authz)).body };
+      if (authz?.mode === 'reject' && pruned && pruned.denied.length > 0) return { status: 403, body: rejection(ownDenials(pruned, authz)) };
       if (plan.planned) {
         context.quality.document = plan.planned;
         const result = await stages.executor.execute({ document: plan.planned, operationName: plan.operationName, variables: params.variables, context });
