@@ -61,8 +61,8 @@ export function groupCommit(audit: AuditLog): RecordAccess {
   let queue: Pending[] = [];
   let writing = false;
 
+  // One writer loop at a time: it is started with the first record and runs until the queue is empty.
   const drain = async () => {
-    writing = true;
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
@@ -79,7 +79,10 @@ export function groupCommit(audit: AuditLog): RecordAccess {
   const record = (access: AccessRecord) =>
     new Promise<void>((done, failed) => {
       queue.push({ record: access, done, failed });
-      if (!writing) setImmediate(() => void drain());
+      if (!writing) {
+        writing = true;
+        setImmediate(() => void drain());
+      }
     });
   return Object.assign(record, { close: () => writer.close() });
 }

@@ -5,7 +5,7 @@
 // strip the gateway's own fields. Returns the status and body; never throws for bad input.
 
 import {
-  execute, getOperationAST, getVariableValues, print,
+  execute, getOperationAST, getVariableValues, Kind, print,
   type DocumentNode, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -166,7 +166,7 @@ export function createOperationRunner(stages: OperationStages) {
         if (plan.shield && stages.shielded && outcome.data) {
           outcome.errors.push(...(await releaseUnderShield({ schema: stages.shielded, document: plan.shield, data: outcome.data, variables: params.variables, context })));
         }
-      } else if (pruned && pruned.document.definitions.some((d) => d.kind === 'OperationDefinition' && d.selectionSet.selections.length > 0)) {
+      } else if (pruned && pruned.document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.selectionSet.selections.length > 0)) {
         // Only `__typename` is left: the gateway answers it from the schema.
         outcome.data = (execute({ schema: stages.served, document: pruned.document }) as { data?: Record<string, unknown> | null }).data ?? {};
       } else {

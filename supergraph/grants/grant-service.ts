@@ -142,7 +142,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, maxPendin
       if (known && known.version === version && at.getTime() < known.until) return known.grants;
       const grants = Object.freeze(store.list({ appId }).filter((a) => statusOf(a, at) === 'ACTIVE')) as Application[];
       // Valid until the store changes or the first of these grants expires.
-      const until = Math.min(Number.POSITIVE_INFINITY, ...grants.map((g) => Date.parse(g.expiresAt)));
+      const until = grants.reduce((first, g) => Math.min(first, Date.parse(g.expiresAt)), Number.POSITIVE_INFINITY);
       if (activeByApp.size >= MAX_APPS_REMEMBERED) activeByApp.clear();
       activeByApp.set(appId, { version, until, grants });
       return grants;
