@@ -3,10 +3,11 @@
 
 import { parse, type DocumentNode } from 'graphql';
 import { LABEL_SPEC } from './label/index.ts';
+import { LIMITS_SPEC } from './limits/index.ts';
 import { QUALITY_SPEC } from './quality/index.ts';
 import type { DirectiveSpec } from './spec.ts';
 
-export const SPECS: readonly DirectiveSpec[] = Object.freeze([LABEL_SPEC, QUALITY_SPEC]);
+export const SPECS: readonly DirectiveSpec[] = Object.freeze([LABEL_SPEC, QUALITY_SPEC, LIMITS_SPEC]);
 
 export function linkedSpecs(sdl: string | DocumentNode): DirectiveSpec[] {
   const text = typeof sdl === 'string' ? sdl : (sdl.loc?.source.body ?? '');

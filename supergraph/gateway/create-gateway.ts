@@ -8,7 +8,7 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { getHeapStatistics } from 'node:v8';
 import type { GraphQLFormattedError } from 'graphql';
-import { readQualityDeclarations, type QualityDeclarations } from '../../directives/index.ts';
+import { readPageSizes, readQualityDeclarations, type QualityDeclarations } from '../../directives/index.ts';
 import { registerAdmin, type GatewayState } from '../admin/index.ts';
 import { ResponseCache, ttlFor, withCache, type CachePolicy } from '../cache/index.ts';
 import type { SubgraphEntry } from '../config/index.ts';
@@ -26,6 +26,7 @@ import { DEFAULT_FAIR_USE, fairUse, type FairUse } from './fair-use.ts';
 import { readGraphQLParams } from './graphql-params.ts';
 import { edgeError, isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
+import { operationCost } from './operation-cost.ts';
 import { DEFAULT_LIMITS, operationLimitRules, type OperationLimits } from './operation-limits.ts';
 import { ReservedAliasRule } from './reserved-alias-rule.ts';
 import { createOperationRunner } from './run-operation.ts';
@@ -58,7 +59,7 @@ export interface GatewayOptions {
   planCacheBytes?: number;
   /** A document with more tokens is refused before it is parsed whole. */
   maxTokens?: number;
-  /** Depth, aliases, directives, fields and cost of one operation. */
+  /** Fields, root fields, variables, depth, aliases, directives and cost of one operation. */
   limits?: OperationLimits;
   /** Per-app rate and requests in flight, unless the app's registry entry says otherwise. */
   fairUse?: FairUse;
@@ -155,11 +156,15 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   };
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes });
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const registry = options.admin?.registry;
+  const budgetOf = (authz: RequestAuthorization | undefined) => (authz && registry?.apps.get(authz.requester.appId)?.limits?.maxCost) || limits.maxCost;
   const runOperation = createOperationRunner({
     served,
     ...(authorization ? { shielded: shieldedReader(served, catalog) } : {}),
     catalog,
-    documents: createDocumentCache({ schema: served, limits: operationLimitRules(options.limits ?? DEFAULT_LIMITS), rules: [ReservedAliasRule], maxBytes: options.documentCacheBytes ?? 32 * 2 ** 20, maxTokens: options.maxTokens ?? 10_000 }),
+    documents: createDocumentCache({ schema: served, limits: operationLimitRules(limits), rules: [ReservedAliasRule], maxBytes: options.documentCacheBytes ?? 32 * 2 ** 20, maxTokens: options.maxTokens ?? 10_000 }),
+    costOf: operationCost(served, readPageSizes(options.supergraphSdl)),
     executor,
     quality,
     worthObserving: observesSomething(declarations),
@@ -228,6 +233,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       params: read.params,
       method: request.method,
       authz: request.authz,
+      maxCost: budgetOf(request.authz),
       lineage: wantsLineage(request.headers, read.params.extensions),
       documentStatus: type === GRAPHQL_RESPONSE ? 400 : 200,
     });

@@ -5,7 +5,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { errorBody } from '../errors/index.ts';
-import type { AppLimits, AppRegistry } from '../identity/index.ts';
+import type { AppRegistry } from '../identity/index.ts';
 
 export interface FairUse {
   requestsPerMinute: number;
@@ -19,7 +19,7 @@ const keyOf = (request: FastifyRequest) => (request.authz ? `app:${request.authz
 
 /** The route options that put a route under fair use, and the plugin that must be registered first. */
 export async function fairUse(app: FastifyInstance, defaults: FairUse, registry: AppRegistry | undefined): Promise<Pick<RouteOptions, 'config' | 'preHandler' | 'onResponse'>> {
-  const limitsOf = (request: FastifyRequest): Required<AppLimits> => {
+  const limitsOf = (request: FastifyRequest): FairUse => {
     const own = request.authz ? registry?.apps.get(request.authz.requester.appId)?.limits : undefined;
     return { requestsPerMinute: own?.requestsPerMinute ?? defaults.requestsPerMinute, concurrent: own?.concurrent ?? defaults.concurrent };
   };

@@ -1,5 +1,6 @@
 // One GraphQL operation through the gateway's stages, after the HTTP edge and authentication:
-// parse and validate (cached) → pick the operation → coerce variables → split introspection →
+// parse and validate (cached) → pick the operation → coerce variables → estimate the cost →
+// split introspection →
 // prune denied fields (cached per document and authorization scope) → instrument for lineage
 // → execute the cached plan → re-check under the shield → settle denials → observe quality →
 // strip the gateway's own fields. Returns the status and body; never throws for bad input.
@@ -20,6 +21,7 @@ import { stripInternalFields } from '../quality/instrument-operation.ts';
 import { ownDenials, rejection, settleDenials, type ExecutionOutcome } from './authorization-stage.ts';
 import type { CheckedDocument } from './document-cache.ts';
 import type { GraphQLParams } from './graphql-params.ts';
+import { costRefusals, type CostOf } from './operation-cost.ts';
 import { splitIntrospection } from './split-introspection.ts';
 
 export interface OperationStages {
@@ -29,6 +31,7 @@ export interface OperationStages {
   shielded?: GraphQLSchema;
   catalog: LabelCatalog;
   documents: (source: string) => CheckedDocument;
+  costOf: CostOf;
   executor: PlanExecutor;
   quality: QualityStageOptions;
   worthObserving: (document: DocumentNode) => boolean;
@@ -41,6 +44,8 @@ export interface OperationRequest {
   params: GraphQLParams;
   method: string;
   authz: RequestAuthorization | undefined;
+  /** The cost this operation may reach (the requesting app's budget). */
+  maxCost: number;
   lineage: boolean;
   /** Status for a well-formed request whose document is refused (400, or 200 for legacy JSON clients). */
   documentStatus: number;
@@ -144,6 +149,8 @@ export function createOperationRunner(stages: OperationStages) {
     }
     const coerced = getVariableValues(stages.served, operation.variableDefinitions ?? [], params.variables ?? {});
     if (coerced.errors) return { status: documentStatus, body: { errors: documentErrors(coerced.errors, 'BAD_USER_INPUT') } };
+    const refusals = costRefusals(stages.costOf(checked.document, operation, params.variables), request.maxCost);
+    if (refusals.length > 0) return { status: documentStatus, body: { errors: documentErrors(refusals) } };
 
     const split = splitIntrospection(checked.document, operation);
     const dataDocument = split ? split.data : checked.document;

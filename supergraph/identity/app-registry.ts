@@ -10,6 +10,8 @@ export interface AppLimits {
   requestsPerMinute?: number;
   /** Requests to /graphql in flight at once. */
   concurrent?: number;
+  /** The estimated cost one operation may reach, over the gateway's default. */
+  maxCost?: number;
 }
 
 export interface AppEntry extends Requester {
@@ -81,13 +83,12 @@ export function parseAppRegistry(json: unknown, source = 'app registry'): AppReg
 }
 
 function parseLimits(raw: unknown, where: string): AppLimits {
-  if (raw === null || typeof raw !== 'object') throw new ConfigError(where, 'expected {"requestsPerMinute": N, "concurrent": N}');
-  const { requestsPerMinute, concurrent } = raw as Record<string, unknown>;
+  if (raw === null || typeof raw !== 'object') throw new ConfigError(where, 'expected {"requestsPerMinute": N, "concurrent": N, "maxCost": N}');
   const limits: AppLimits = {};
-  const perMinute = positiveInteger(requestsPerMinute, `${where}.requestsPerMinute`);
-  const inFlight = positiveInteger(concurrent, `${where}.concurrent`);
-  if (perMinute !== undefined) limits.requestsPerMinute = perMinute;
-  if (inFlight !== undefined) limits.concurrent = inFlight;
+  for (const name of ['requestsPerMinute', 'concurrent', 'maxCost'] as const) {
+    const value = positiveInteger((raw as Record<string, unknown>)[name], `${where}.${name}`);
+    if (value !== undefined) limits[name] = value;
+  }
   return limits;
 }
 
