@@ -1,6 +1,8 @@
 // The access audit trail: one record per request, hash-chained, written synchronously (and
 // fsync'd) before the response leaves, so a crash after a response was sent cannot lose it.
 // Editing, deleting or reordering records breaks the chain; a head row catches a cut tail.
+// Old records can be moved out to archive segments (retention.ts): a base row then says where
+// the archive ends, and the trail here must start right after it.
 
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -27,11 +29,32 @@ export interface StoredRecord extends AccessRecord {
   hash: string;
 }
 
+/** A place in the chain: a record's seq and hash (seq 0 and the genesis hash before the first). */
+export interface ChainLink {
+  seq: number;
+  hash: string;
+}
+
+export type ChainProblem =
+  | 'edited'
+  | 'deleted-or-reordered'
+  | 'tail-deleted'
+  /** Records exist but the head row that names the last one is gone. */
+  | 'head-missing'
+  /** The trail starts past record 1 and no base row says where the archive ends: the base row, or the records before, were deleted. */
+  | 'base-missing'
+  /** An archive segment (or the records in it) that should be there is not. */
+  | 'segment-missing'
+  /** An archive segment's bytes or records differ from what was archived. */
+  | 'segment-edited';
+
 export interface ChainCheck {
   ok: boolean;
   records: number;
   /** The first record where the chain breaks, and why. */
-  brokenAt?: { seq: number; problem: 'edited' | 'deleted-or-reordered' | 'tail-deleted' };
+  brokenAt?: { seq: number; problem: ChainProblem };
+  /** The last archived record, when older records were moved to the archive. */
+  base?: ChainLink;
 }
 
 export interface AuditLog {
@@ -40,19 +63,42 @@ export interface AuditLog {
   append(record: AccessRecord): StoredRecord;
   /** Several records in one transaction (one write to disk), in order. */
   appendAll(records: readonly AccessRecord[]): StoredRecord[];
+  /** Checks the records kept here; `verifyArchive` (retention.ts) checks the archive with them. */
   verify(): ChainCheck;
-  /** Who received a coordinate, and for what purpose, between two instants. */
+  /** Who received a coordinate, and for what purpose, between two instants (records kept here, not archived ones). */
   recipients(coordinate: string, from?: string, to?: string): StoredRecord[];
-  /** The newest records first, optionally of one app. */
+  /** The newest records first, optionally of one app (records kept here, not archived ones). */
   recent(limit: number, appId?: string | null): StoredRecord[];
+  /**
+   * Moves the oldest records out: those before the instant `before`, at most `max`, and only a
+   * prefix (it stops at the first record that is not older). `persist` must make them durable
+   * elsewhere before it returns; then they are deleted and the base moved to the last of them,
+   * all in one transaction that holds the write lock, so appends wait and nothing is lost.
+   */
+  moveOut(before: string, max: number, persist: (records: readonly StoredRecord[]) => void): StoredRecord[];
+  /** Runs `work` holding the trail's write lock, so archive upkeep never interleaves with `moveOut`. */
+  exclusive<T>(work: () => T): T;
   close(): void;
 }
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS: ChainLink = Object.freeze({ seq: 0, hash: '0'.repeat(64) });
 
 export function recordHash(prevHash: string, seq: number, r: AccessRecord): string {
   const canonical = JSON.stringify([seq, r.at, r.appId, r.department, r.purpose, r.operationHash, r.returned, r.denied, r.providers, r.entities, r.outcome, r.status]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/** Checks that `records` follow `after` one by one; stops at the first that does not. */
+export function checkChain(records: Iterable<StoredRecord>, after: ChainLink): { records: number; last: ChainLink; brokenAt?: ChainCheck['brokenAt'] } {
+  let last = after;
+  let count = 0;
+  for (const record of records) {
+    if (record.seq !== last.seq + 1 || record.prevHash !== last.hash) return { records: count, last, brokenAt: { seq: record.seq, problem: 'deleted-or-reordered' } };
+    if (recordHash(last.hash, record.seq, record) !== record.hash) return { records: count, last, brokenAt: { seq: record.seq, problem: 'edited' } };
+    last = { seq: record.seq, hash: record.hash };
+    count++;
+  }
+  return { records: count, last };
 }
 
 interface Row {
@@ -93,8 +139,13 @@ export function openAuditLog(file: string): AuditLog {
     );
     CREATE TABLE IF NOT EXISTS audit_coordinate (seq INTEGER NOT NULL, coordinate TEXT NOT NULL, PRIMARY KEY (coordinate, seq));
     CREATE TABLE IF NOT EXISTS audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS audit_base (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
   `);
   const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
+  const base = db.prepare('SELECT seq, hash FROM audit_base WHERE id = 1');
+  const setBase = db.prepare('INSERT INTO audit_base (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
+  const deleteRecords = db.prepare('DELETE FROM audit_record WHERE seq <= ?');
+  const deleteCoordinate = db.prepare('DELETE FROM audit_coordinate WHERE coordinate = ? AND seq <= ?');
   const insert = db.prepare(`INSERT INTO audit_record VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash)`);
   const insertCoordinate = db.prepare('INSERT OR IGNORE INTO audit_coordinate VALUES (?, ?)');
   const setHead = db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
@@ -105,10 +156,14 @@ export function openAuditLog(file: string): AuditLog {
   );
   const recent = db.prepare('SELECT * FROM audit_record WHERE (@appId IS NULL OR app_id = @appId) ORDER BY seq DESC LIMIT @limit');
 
+  const inOrder = function* (): Generator<StoredRecord> {
+    for (const row of all.iterate() as Iterable<Row>) yield fromRow(row);
+  };
+
   const appendAll = db.transaction((records: readonly AccessRecord[]): StoredRecord[] => {
-    const last = head.get() as { seq: number; hash: string } | undefined;
-    let seq = last?.seq ?? 0;
-    let prevHash = last?.hash ?? GENESIS;
+    const last = head.get() as ChainLink | undefined;
+    let seq = last?.seq ?? GENESIS.seq;
+    let prevHash = last?.hash ?? GENESIS.hash;
     const stored: StoredRecord[] = [];
     for (const record of records) {
       seq += 1;
@@ -122,28 +177,45 @@ export function openAuditLog(file: string): AuditLog {
     return stored;
   });
 
+  const moveOut = db.transaction((before: string, max: number, persist: (records: readonly StoredRecord[]) => void): StoredRecord[] => {
+    const prefix: StoredRecord[] = [];
+    for (const record of inOrder()) {
+      if (record.at >= before || prefix.length >= max) break;
+      prefix.push(record);
+    }
+    const last = prefix.at(-1);
+    if (!last) return prefix;
+    persist(prefix);
+    // By coordinate, a range of the primary key each: the index has no other order to delete by.
+    for (const coordinate of new Set(prefix.flatMap((r) => r.returned))) deleteCoordinate.run(coordinate, last.seq);
+    deleteRecords.run(last.seq);
+    setBase.run(last.seq, last.hash);
+    return prefix;
+  });
+
   return {
     file,
-    append: (record) => appendAll([record])[0]!,
-    appendAll,
+    append: (record) => appendAll.immediate([record])[0]!,
+    // Immediate: the write lock is taken before the head is read, so an archival committed by
+    // another connection in between cannot make the append fail.
+    appendAll: (records) => appendAll.immediate(records),
     verify() {
-      let prev = GENESIS;
-      let expectedSeq = 1;
-      let count = 0;
-      for (const row of all.iterate() as Iterable<Row>) {
-        const record = fromRow(row);
-        if (record.seq !== expectedSeq || record.prevHash !== prev) return { ok: false, records: count, brokenAt: { seq: record.seq, problem: 'deleted-or-reordered' } };
-        if (recordHash(prev, record.seq, record) !== record.hash) return { ok: false, records: count, brokenAt: { seq: record.seq, problem: 'edited' } };
-        prev = record.hash;
-        expectedSeq++;
-        count++;
+      const from = base.get() as ChainLink | undefined;
+      const check = checkChain(inOrder(), from ?? GENESIS);
+      const result = (brokenAt?: ChainCheck['brokenAt']): ChainCheck => ({ ok: !brokenAt, records: check.records, ...(brokenAt ? { brokenAt } : {}), ...(from ? { base: from } : {}) });
+      if (check.brokenAt) {
+        const startsLate = !from && check.records === 0 && check.brokenAt.seq > 1;
+        return result(startsLate ? { seq: check.brokenAt.seq, problem: 'base-missing' } : check.brokenAt);
       }
-      const last = head.get() as { seq: number; hash: string } | undefined;
-      if (last && (last.seq !== count || last.hash !== prev)) return { ok: false, records: count, brokenAt: { seq: count + 1, problem: 'tail-deleted' } };
-      return { ok: true, records: count };
+      const last = head.get() as ChainLink | undefined;
+      if (!last && check.last.seq > 0) return result({ seq: check.last.seq + 1, problem: 'head-missing' });
+      if (last && (last.seq !== check.last.seq || last.hash !== check.last.hash)) return result({ seq: check.last.seq + 1, problem: 'tail-deleted' });
+      return result();
     },
     recipients: (coordinate, from = '0000', to = '9999') => (recipients.all(coordinate, from, to) as Row[]).map(fromRow),
     recent: (limit, appId = null) => (recent.all({ limit, appId }) as Row[]).map(fromRow),
+    moveOut: (before, max, persist) => moveOut.immediate(before, max, persist),
+    exclusive: (work) => db.transaction(work).immediate(),
     close: () => db.close(),
   };
 }

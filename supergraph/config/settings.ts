@@ -21,6 +21,8 @@ export interface Settings {
   subgraphTimeoutMs: number;
   healthTimeoutMs: number;
   bodyLimitBytes: number;
+  /** Bytes of one answer at most (the gateway's own, and each provider's). */
+  maxResponseBytes: number;
   subgraphListFile: string;
   supergraphFile: string;
   labelOverlayFile: string;
@@ -37,6 +39,12 @@ export interface Settings {
   probeIntervalMs: number;
   /** Reply deadline for data objections, in working days. */
   objectionWorkingDays: number;
+  /** Audit records older than this many days move to the archive. */
+  auditArchiveAfterDays: number;
+  /** Archived segments older than this many days are deleted; 0 keeps them forever. */
+  auditRetentionDays: number;
+  /** Set only when JG_AUDIT_ARCHIVE_DIR is; else `audit-archive` beside the trail, in the state folder. */
+  auditArchiveDir?: string;
   jwtSecret?: string;
   jwksUrl?: string;
   jwksFile?: string;
@@ -70,9 +78,19 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
+/** 0, or at least the archive-after period: a segment is never due for deletion before its records are archived. */
+function retentionDays(env: Env, archiveAfterDays: number): number {
+  const days = integer(env, 'JG_AUDIT_RETENTION_DAYS', 0, 0, 36_500);
+  if (days > 0 && days < archiveAfterDays) {
+    throw new ConfigError('JG_AUDIT_RETENTION_DAYS', `expected 0 (keep archived audit records forever) or at least JG_AUDIT_ARCHIVE_AFTER_DAYS (${archiveAfterDays}), got "${days}"`);
+  }
+  return days;
+}
+
 export function loadSettings(env: Env): Readonly<Settings> {
   const persons = integer(env, 'JG_PERSONS', 10_000, 10, 50_000_000);
   const dataDir = env.JG_DATA_DIR || `${ROOT}.data`;
+  const auditArchiveAfterDays = integer(env, 'JG_AUDIT_ARCHIVE_AFTER_DAYS', 30, 1, 36_500);
   return Object.freeze({
     host: env.JG_HOST || '127.0.0.1',
     port: integer(env, 'JG_PORT', 4000, 0, 65_535),
@@ -87,6 +105,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     subgraphTimeoutMs: integer(env, 'JG_SUBGRAPH_TIMEOUT_MS', 5_000, 1, 600_000),
     healthTimeoutMs: integer(env, 'JG_HEALTH_TIMEOUT_MS', 2_000, 1, 60_000),
     bodyLimitBytes: integer(env, 'JG_BODY_LIMIT', 1_048_576, 1_024, 104_857_600),
+    maxResponseBytes: integer(env, 'JG_MAX_RESPONSE_BYTES', 33_554_432, 1_024, 1_073_741_824),
     subgraphListFile: env.JG_SUBGRAPHS || `${ROOT}supergraph/subgraphs.json`,
     supergraphFile: env.JG_SUPERGRAPH || `${ROOT}supergraph/supergraph.graphql`,
     labelOverlayFile: env.JG_LABELS || `${ROOT}supergraph/labels.json`,
@@ -98,6 +117,9 @@ export function loadSettings(env: Env): Readonly<Settings> {
     cachePolicyFile: env.JG_CACHE_POLICY || `${ROOT}supergraph/cache-policy.json`,
     probeIntervalMs: integer(env, 'JG_PROBE_INTERVAL_MS', 15_000, 0, 3_600_000),
     objectionWorkingDays: integer(env, 'JG_OBJECTION_WORKING_DAYS', 5, 1, 60),
+    auditArchiveAfterDays,
+    auditRetentionDays: retentionDays(env, auditArchiveAfterDays),
+    ...(env.JG_AUDIT_ARCHIVE_DIR ? { auditArchiveDir: env.JG_AUDIT_ARCHIVE_DIR } : {}),
     ...(env.JG_JWT_SECRET ? { jwtSecret: env.JG_JWT_SECRET } : {}),
     ...(env.JG_JWT_JWKS_URL ? { jwksUrl: env.JG_JWT_JWKS_URL } : {}),
     ...(env.JG_JWT_JWKS_FILE ? { jwksFile: env.JG_JWT_JWKS_FILE } : {}),
