@@ -1,6 +1,9 @@
-// npm start: the five sample providers, composed live, behind the gateway. Ctrl-C stops all.
+// npm start: this process only supervises; the five sample providers and the gateway in front of
+// them (composed live) each run in a process of its own, restarted if it dies. Ctrl-C stops all.
 
-import { startSamplePlatform } from '../server/sample-platform.ts';
+import { lockStateDir, StateDirLockedError, type InstanceLock } from '../server/instance-lock.ts';
+import { startSupervisedPlatform, type SupervisedPlatform } from '../server/sample-platform.ts';
+import { ProcessStartError } from '../server/supervisor.ts';
 import { authorizationSettings } from '../server/authorization.ts';
 import { readCachePolicy } from '../supergraph/cache/index.ts';
 import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
@@ -14,45 +17,58 @@ const EXAMPLE = `{
 
 async function main(): Promise<void> {
   const settings = loadSettings(process.env);
+  const authorization = settings.authzMode === 'off' ? undefined : authorizationSettings(settings);
   const started = Date.now();
-  const platform = await startSamplePlatform({
+  let platform: SupervisedPlatform | undefined;
+  let lock: InstanceLock | undefined;
+  let stopping = false;
+  const stop = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${reason}: stopping the gateway and the providers…`);
+    await platform?.close();
+    await lock?.release().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+
+  // Before any provider starts or store opens: a second instance on this state directory stops here.
+  if (authorization) {
+    lock = await lockStateDir(settings.stateDir, (error) => {
+      console.error(`[STATE_DIR_LOCKED] lost the lock on ${settings.stateDir}: ${error.message}`);
+      void stop('state directory lock lost', 1);
+    });
+  }
+  platform = await startSupervisedPlatform({
     host: settings.subgraphHost,
     subgraphBasePort: settings.subgraphBasePort,
     dataDir: settings.dataDir,
     city: settings.city,
+    listen: { host: settings.host, port: settings.port },
     gateway: {
       defaultTimeoutMs: settings.subgraphTimeoutMs,
       healthTimeoutMs: settings.healthTimeoutMs,
       bodyLimitBytes: settings.bodyLimitBytes,
+      maxResponseBytes: settings.maxResponseBytes,
       probeIntervalMs: settings.probeIntervalMs,
       ...(settings.cache ? { cachePolicy: readCachePolicy(settings.cachePolicyFile) } : {}),
     },
-    ...(settings.authzMode === 'off' ? {} : { authorization: authorizationSettings(settings) }),
+    ...(authorization ? { authorization } : {}),
   });
-  const address = await platform.gateway.listen({ host: settings.host, port: settings.port });
-  for (const p of platform.providers) console.log(`provider  ${p.name.padEnd(17)} ${p.url}`);
-  console.log(`\nJointGraph gateway ready in ${Date.now() - started} ms (${settings.city.persons} persons, ${settings.city.enterprises} enterprises)`);
+  const address = platform.gateway.url;
+  console.log(`\nJointGraph gateway ready in ${Date.now() - started} ms (supervisor pid ${process.pid}; ${settings.city.persons} persons, ${settings.city.enterprises} enterprises)`);
   console.log(`  GraphQL   ${address}/graphql`);
   console.log(`  GraphiQL  ${address}/graphiql`);
   console.log(`  health    ${address}/health`);
-  if (platform.authorization) console.log(`  admin     ${address}/admin/graphql   (authorization: ${settings.authzMode})`);
-  const credentials = platform.authorization ? `-H 'x-api-key: jg-demo-tax-inspection' -H 'x-jointgraph-purpose: tax-inspection/CASE-2026-0042' ` : '';
+  if (authorization) console.log(`  admin     ${address}/admin/graphql   (authorization: ${settings.authzMode})`);
+  const credentials = authorization ? `-H 'x-api-key: jg-demo-tax-inspection' -H 'x-jointgraph-purpose: tax-inspection/CASE-2026-0042' ` : '';
   console.log(`\nTry:\n  curl -s ${address}/graphql -H 'content-type: application/json' ${credentials}\\\n    -d '${JSON.stringify({ query: EXAMPLE.replace(/\s+/g, ' ') })}'\n`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the gateway and the providers…`);
-    await platform.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`[${error.code}] ${error.message}`);
+  if (error instanceof ConfigError || error instanceof StateDirLockedError) console.error(`[${error.code}] ${error.message}`);
+  else if (error instanceof ProcessStartError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

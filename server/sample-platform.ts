@@ -1,5 +1,6 @@
-// Runs the whole sample domain in one process: the five providers on their own stores,
-// composition from their live `_service { sdl }`, and the gateway in front of them.
+// Runs the whole sample domain: the five providers on their own stores, composition from their
+// live `_service { sdl }`, and the gateway in front of them; all in this process for the tests, or
+// for `npm start` each provider and the gateway in a supervised process of its own.
 
 import type { FastifyInstance } from 'fastify';
 import { SAMPLE_PROVIDERS, startProvider, type RequestLog, type RunningProvider } from '../subgraphs/index.ts';
@@ -8,6 +9,9 @@ import type { CitySettings, SubgraphEntry } from '../supergraph/config/index.ts'
 import { composeSupergraph, formatProblem, loadSubgraphSdl } from '../supergraph/compose/index.ts';
 import { createGateway, type GatewayOptions } from '../supergraph/gateway/index.ts';
 import { openAuthorization, type AuthorizationSettings, type OpenAuthorization } from './authorization.ts';
+import type { GatewayProcessStart } from './gateway-process.ts';
+import type { Backoff } from './restart-backoff.ts';
+import { startSupervisedGateway, startSupervisedProviders, type SupervisedProcess, type SupervisedProvider } from './supervisor.ts';
 
 export interface SamplePlatformOptions {
   host: string;
@@ -24,12 +28,30 @@ export interface SamplePlatformOptions {
   authorization?: AuthorizationSettings;
 }
 
-export interface SamplePlatform {
-  providers: RunningProvider[];
+/** What the gateway in front of running providers is opened with. */
+export type SupergraphOptions = Pick<SamplePlatformOptions, 'gateway' | 'authorization' | 'timeouts'>;
+
+/** The gateway and its stores in front of providers it neither started nor stops. */
+export interface ServedSupergraph {
   subgraphs: SubgraphEntry[];
   supergraphSdl: string;
   gateway: FastifyInstance;
   authorization?: OpenAuthorization;
+  close(): Promise<void>;
+}
+
+export interface SamplePlatform extends ServedSupergraph {
+  providers: RunningProvider[];
+}
+
+/** Providers and gateway in child processes: only data crosses to them, and the gateway listens where `listen` says. */
+export type SupervisedPlatformOptions = Omit<SamplePlatformOptions, 'log' | 'providers' | 'gateway' | 'authorization'> &
+  Pick<GatewayProcessStart, 'gateway' | 'authorization'> & { listen: { host: string; port: number }; backoff?: Backoff };
+
+export interface SupervisedPlatform {
+  providers: SupervisedProvider[];
+  gateway: SupervisedProcess;
+  /** Stops the gateway's process first, then the providers'. */
   close(): Promise<void>;
 }
 
@@ -65,14 +87,59 @@ export async function composeLive(subgraphs: readonly SubgraphEntry[]): Promise<
 
 export async function startSamplePlatform(options: SamplePlatformOptions): Promise<SamplePlatform> {
   const providers = await startSampleProviders(options);
+  return inFrontOf(providers, () => serveSupergraph(providers, options));
+}
+
+/** The platform of `npm start`: a provider's or the gateway's crash stays its own, and it is restarted. */
+export async function startSupervisedPlatform(options: SupervisedPlatformOptions): Promise<SupervisedPlatform> {
+  const providers = await startSupervisedProviders(options);
+  return inFrontOf(providers, async () => {
+    const gateway = await startSupervisedGateway(
+      {
+        ...options.listen,
+        providers: providers.map(({ name, url }) => ({ name, url })),
+        gateway: options.gateway,
+        ...(options.authorization ? { authorization: options.authorization } : {}),
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      },
+      options.backoff,
+    );
+    return { gateway, close: () => gateway.close() };
+  });
+}
+
+/** Starts the gateway in front of running `providers`; closing stops it, then them, and they stop too if it cannot start. */
+async function inFrontOf<P extends { close(): Promise<void> }, F extends { close(): Promise<void> }>(
+  providers: P[],
+  startFront: () => Promise<F>,
+): Promise<F & { providers: P[] }> {
+  const closeProviders = () => Promise.all(providers.map((p) => p.close()));
   try {
-    const subgraphs: SubgraphEntry[] = providers.map((p) => ({
-      name: p.name,
-      url: p.url,
-      ...(options.timeouts?.[p.name] ? { timeoutMs: options.timeouts[p.name] } : {}),
-    }));
-    const supergraphSdl = await composeLive(subgraphs);
-    const authorization = options.authorization ? openAuthorization(supergraphSdl, options.authorization) : undefined;
+    const front = await startFront();
+    return {
+      ...front,
+      providers,
+      async close() {
+        await front.close();
+        await closeProviders();
+      },
+    };
+  } catch (error) {
+    await closeProviders();
+    throw error;
+  }
+}
+
+/** Composes the providers' live SDL and opens the gateway, and its stores when authorization is on. */
+export async function serveSupergraph(providers: readonly { name: string; url: string }[], options: SupergraphOptions): Promise<ServedSupergraph> {
+  const subgraphs: SubgraphEntry[] = providers.map((p) => ({
+    name: p.name,
+    url: p.url,
+    ...(options.timeouts?.[p.name] ? { timeoutMs: options.timeouts[p.name] } : {}),
+  }));
+  const supergraphSdl = await composeLive(subgraphs);
+  const authorization = options.authorization ? openAuthorization(supergraphSdl, options.authorization) : undefined;
+  try {
     const gateway = await createGateway({
       ...options.gateway,
       supergraphSdl,
@@ -80,7 +147,6 @@ export async function startSamplePlatform(options: SamplePlatformOptions): Promi
       ...(authorization ? { authorization: authorization.options, admin: { registry: authorization.registry } } : {}),
     });
     return {
-      providers,
       subgraphs,
       supergraphSdl,
       gateway,
@@ -88,11 +154,10 @@ export async function startSamplePlatform(options: SamplePlatformOptions): Promi
       async close() {
         await gateway.close();
         authorization?.close();
-        await Promise.all(providers.map((p) => p.close()));
       },
     };
   } catch (error) {
-    await Promise.all(providers.map((p) => p.close()));
+    authorization?.close();
     throw error;
   }
 }

@@ -1,0 +1,20 @@
+// One sample provider in a process of its own, started by server/supervisor.ts: it takes its
+// settings over IPC, reports its URL once listening, and exits when stopped or orphaned.
+
+import { SAMPLE_PROVIDERS, startProvider } from '../subgraphs/index.ts';
+import type { CitySettings } from '../supergraph/config/index.ts';
+import { serveSupervised } from './supervised-child.ts';
+
+export interface ProviderProcessStart {
+  provider: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  city: CitySettings;
+}
+
+serveSupervised(async (start: ProviderProcessStart) => {
+  const definition = SAMPLE_PROVIDERS.find((p) => p.name === start.provider);
+  if (!definition) throw new Error(`no sample provider "${start.provider}"`);
+  return startProvider(definition, start);
+});

@@ -1,0 +1,140 @@
+// Runs each sample provider, and the gateway, in a child process and restarts one that dies, after
+// a growing wait and on the same port, so the URLs composed and printed stay valid and one crash
+// stays one crash.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { SAMPLE_PROVIDERS } from '../subgraphs/index.ts';
+import type { CitySettings } from '../supergraph/config/index.ts';
+import type { GatewayProcessStart } from './gateway-process.ts';
+import type { ProviderProcessStart } from './provider-process.ts';
+import { DEFAULT_BACKOFF, restartDelay, type Backoff } from './restart-backoff.ts';
+import type { ChildReport } from './supervised-child.ts';
+
+const PROVIDER_ENTRY = fileURLToPath(new URL('./provider-process.ts', import.meta.url));
+const GATEWAY_ENTRY = fileURLToPath(new URL('./gateway-process.ts', import.meta.url));
+const STOP_GRACE_MS = 5_000;
+
+/** A child's first start failed; the message says which child and why. */
+export class ProcessStartError extends Error {}
+
+export interface SupervisedProvidersOptions {
+  host: string;
+  /** 0 for a free port per provider (kept across restarts); otherwise provider k listens on basePort + k. */
+  subgraphBasePort: number;
+  dataDir: string;
+  city: CitySettings;
+  backoff?: Backoff;
+}
+
+export interface SupervisedProcess {
+  url: string;
+  /** Stops the process for good. */
+  close(): Promise<void>;
+}
+
+export interface SupervisedProvider extends SupervisedProcess {
+  name: string;
+}
+
+interface ChildSpec<S extends { port: number }> {
+  kind: 'provider' | 'gateway';
+  name?: string;
+  entry: string;
+  start: S;
+  backoff: Backoff | undefined;
+}
+
+export async function startSupervisedProviders(options: SupervisedProvidersOptions): Promise<SupervisedProvider[]> {
+  const starts = SAMPLE_PROVIDERS.map(async (p, k): Promise<SupervisedProvider> => {
+    const port = options.subgraphBasePort === 0 ? 0 : options.subgraphBasePort + k;
+    const start: ProviderProcessStart = { provider: p.name, host: options.host, port, dataDir: options.dataDir, city: options.city };
+    return { name: p.name, ...(await superviseChild({ kind: 'provider', name: p.name, entry: PROVIDER_ENTRY, start, backoff: options.backoff })) };
+  });
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((s) => s.status === 'rejected');
+  const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (!failed) return started;
+  await Promise.all(started.map((p) => p.close()));
+  throw failed.reason;
+}
+
+/** The gateway's process, in front of providers already listening. */
+export function startSupervisedGateway(start: GatewayProcessStart, backoff?: Backoff): Promise<SupervisedProcess> {
+  return superviseChild({ kind: 'gateway', entry: GATEWAY_ENTRY, start, backoff });
+}
+
+/** Starts one child; resolves once it listens, rejects if the first start fails. */
+async function superviseChild<S extends { port: number }>(spec: ChildSpec<S>): Promise<SupervisedProcess> {
+  const backoff = spec.backoff ?? DEFAULT_BACKOFF;
+  const title = [spec.kind, spec.name].filter(Boolean).join(' ');
+  // Aligned, so the pids and URLs of all six children read as one table.
+  const column = `${spec.kind.padEnd(9)} ${(spec.name ?? '').padEnd(17)}`;
+  let child: ChildProcess | undefined;
+  let readyAt: number | undefined;
+  let lastDelay: number | undefined;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restartWith: S | undefined;
+  let stopping = false;
+
+  const launch = (settings: S): Promise<string> => {
+    // tsx resolved from here, so a child loads TypeScript whatever directory the platform started in;
+    // 'advanced' serialization, so settings holding a Map (the cache policy) cross intact.
+    const execArgv = ['--import', import.meta.resolve('tsx')];
+    const spawned = fork(spec.entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    child = spawned;
+    readyAt = undefined;
+    spawned.once('exit', (code, signal) => {
+      if (restartWith && !stopping) scheduleRestart(exitReason(code, signal));
+    });
+    const ready = new Promise<string>((resolve, reject) => {
+      spawned.once('message', (report: ChildReport) => {
+        if ('error' in report) return reject(new ProcessStartError(`${title}: ${report.error}`));
+        readyAt = Date.now();
+        console.log(`${column} pid ${String(spawned.pid).padEnd(7)} ${report.url}${restartWith ? '  (restarted)' : ''}`);
+        resolve(report.url);
+      });
+      spawned.once('exit', (code, signal) => reject(new ProcessStartError(`${title} exited (${exitReason(code, signal)}) before it listened`)));
+      // A failed spawn or a message to a child that just died; its exit, if any, restarts it.
+      spawned.on('error', (error) => reject(new ProcessStartError(`${title}: ${error.message}`)));
+    });
+    spawned.send(settings);
+    return ready;
+  };
+
+  const scheduleRestart = (reason: string): void => {
+    lastDelay = restartDelay(lastDelay, readyAt === undefined ? 0 : Date.now() - readyAt, backoff);
+    console.error(`${column} died (${reason}); restarting in ${lastDelay} ms`);
+    restartTimer = setTimeout(() => {
+      launch(restartWith!).catch((error: Error) => {
+        if (!stopping) console.error(error.message);
+      });
+    }, lastDelay);
+  };
+
+  const url = await launch(spec.start);
+  // Restarts take the port the first start got, so the URL composed into the supergraph (or printed) stays valid.
+  restartWith = { ...spec.start, port: Number(new URL(url).port) };
+
+  return {
+    url,
+    async close() {
+      stopping = true;
+      clearTimeout(restartTimer);
+      if (child) await stopChild(child);
+    },
+  };
+}
+
+function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `signal ${signal}` : `exit code ${code}`;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const grace = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(grace);
+}
