@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     defaultTimeoutMs: settings.subgraphTimeoutMs,
     healthTimeoutMs: settings.healthTimeoutMs,
     bodyLimitBytes: settings.bodyLimitBytes,
+    maxResponseBytes: settings.maxResponseBytes,
   });
   const address = await gateway.listen({ host: settings.host, port: settings.port });
   console.log(`JointGraph gateway at ${address}/graphql`);

@@ -1,9 +1,10 @@
 // Opens everything the authorization stages need: the label catalogue (providers' proposals
-// under the operator's overlay), the grant store, the audit trail and the authenticator.
+// under the operator's overlay), the grant store, the audit trail (with its hourly retention job)
+// and the authenticator.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openAuditLog, type AuditLog } from '../supergraph/audit/index.ts';
+import { archiveDirOf, openAuditLog, scheduleRetention, type AuditLog } from '../supergraph/audit/index.ts';
 import { ConfigError, type Settings } from '../supergraph/config/index.ts';
 import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
 import { createGrantService, openSqliteGrantStore, type GrantService, type GrantStore } from '../supergraph/grants/index.ts';
@@ -11,6 +12,7 @@ import { createAuthenticator, readAppRegistry, type AppRegistry, type JwtKeys } 
 import { buildLabelCatalog, labelReport, readLabelOverlay, type LabelCatalog } from '../supergraph/labels/index.ts';
 import type { EnforcementMode } from '../supergraph/policy/index.ts';
 import { createObjectionService, openSqliteObjectionStore, type ObjectionService } from '../supergraph/objections/index.ts';
+import { openSqliteOperationStore } from '../supergraph/operations/index.ts';
 
 export interface AuthorizationSettings {
   labelOverlayFile: string;
@@ -22,6 +24,8 @@ export interface AuthorizationSettings {
   jwtSecret?: string;
   jwksUrl?: string;
   jwksFile?: string;
+  /** Archive old audit records (and delete archived ones past retention) at start and every hour. */
+  auditRetention?: { archiveAfterDays: number; retentionDays: number; archiveDir?: string };
   now?: () => Date;
 }
 
@@ -44,6 +48,11 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
     mode: settings.authzMode === 'off' ? 'enforce' : settings.authzMode,
     replyWorkingDays: settings.replyWorkingDays,
     objectionWorkingDays: settings.objectionWorkingDays,
+    auditRetention: {
+      archiveAfterDays: settings.auditArchiveAfterDays,
+      retentionDays: settings.auditRetentionDays,
+      ...(settings.auditArchiveDir ? { archiveDir: settings.auditArchiveDir } : {}),
+    },
     ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
     ...(settings.jwksFile ? { jwksFile: settings.jwksFile } : {}),
@@ -62,8 +71,16 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
   };
   const store: GrantStore = openSqliteGrantStore(join(settings.stateDir, 'grants.db'));
   const grants = createGrantService({ store, catalog, replyWorkingDays: settings.replyWorkingDays, ...(settings.now ? { now: settings.now } : {}) });
-  const audit = openAuditLog(join(settings.stateDir, 'audit.db'));
+  const auditFile = join(settings.stateDir, 'audit.db');
+  const audit = openAuditLog(auditFile);
+  const retention = settings.auditRetention
+    ? scheduleRetention(audit, { ...settings.auditRetention, dir: settings.auditRetention.archiveDir ?? archiveDirOf(auditFile) }, {
+        now: settings.now ?? (() => new Date()),
+        onError: (error) => console.error(`audit archival failed, the records stay in ${auditFile} and it is retried within the hour:`, error),
+      })
+    : undefined;
   const objectionStore = openSqliteObjectionStore(join(settings.stateDir, 'objections.db'));
+  const operations = openSqliteOperationStore(join(settings.stateDir, 'operations.db'));
   const objections = createObjectionService({
     store: objectionStore,
     catalog,
@@ -71,7 +88,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     ...(settings.now ? { now: settings.now } : {}),
   });
   return {
-    options: { catalog, authenticate: createAuthenticator(registry, keys), grants, audit, mode: settings.mode, objections },
+    options: { catalog, authenticate: createAuthenticator(registry, keys), grants, audit, mode: settings.mode, objections, operations },
     registry,
     catalog,
     grants,
@@ -79,8 +96,10 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     objections,
     close() {
       store.close();
+      retention?.stop();
       audit.close();
       objectionStore.close();
+      operations.close();
     },
   };
 }

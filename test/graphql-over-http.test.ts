@@ -103,7 +103,9 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('lets a provider’s argument check through as a coded error on its field', async () => {
-    const response = await post({ query: '{ enterprises(first: 20000) { name } }' });
+    // A page past the provider's declared @pageSize is the gateway's to refuse; a negative offset is the provider's.
+    expect((await post({ query: '{ enterprises(first: 20000) { name } }' })).json().errors[0].extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'maxPageSize' });
+    const response = await post({ query: '{ enterprises(first: 5, offset: -1) { name } }' });
     expect(response.statusCode).toBe(200);
     expect(response.json().errors[0].extensions).toMatchObject({ code: 'SUBGRAPH_ERROR', subgraph: 'enterprise', providerError: { code: 'BAD_USER_INPUT' } });
   });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProviderClient, type CircuitState } from '../supergraph/execution/index.ts';
 import { startFaultyProxy, type FaultyProxy } from './support/faulty-proxy.ts';
@@ -61,6 +63,64 @@ describe('a provider’s circuit breaker', () => {
     } finally {
       await client.close();
       await forwarding.close();
+    }
+  });
+});
+
+describe('retries and answer size', () => {
+  /** A provider whose first `drop` connections are closed before any answer. */
+  async function droppingProvider(drop: number, answer: string) {
+    const server = createServer((_, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(answer));
+    let seen = 0;
+    server.on('connection', (socket) => {
+      seen += 1;
+      if (seen <= drop) socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/graphql`, connections: () => seen, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  it('sends a query again once when its connection is dropped, within the deadline', async () => {
+    const provider = await droppingProvider(1, '{"data":{"__typename":"Query"}}');
+    const retried: string[] = [];
+    const client = createProviderClient({ name: 'tax', url: provider.url, timeoutMs: 2_000, connections: 1, onRetry: (s) => retried.push(s) });
+    try {
+      const result = await client({ query: '{ __typename }', context: undefined });
+      expect(result).toEqual({ data: { __typename: 'Query' } });
+      expect(retried).toEqual(['tax']);
+      expect(provider.connections()).toBe(2);
+    } finally {
+      await client.close();
+      await provider.close();
+    }
+  });
+
+  it('stops retrying when the budget is spent', async () => {
+    const retried: string[] = [];
+    // One retry per 10 s window, whatever the calls: the second and third failures are not retried.
+    const client = createProviderClient({
+      name: 'tax', url: 'http://127.0.0.1:9/graphql', timeoutMs: 2_000, connections: 1,
+      retryBudget: { ratio: 0, minPerSecond: 0.1, windowMs: 10_000 }, onRetry: (s) => retried.push(s),
+    });
+    try {
+      for (let i = 0; i < 3; i++) expect((await client({ query: '{ __typename }', context: undefined })).errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+      expect(retried).toEqual(['tax']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('cuts off an answer larger than the bound and says so', async () => {
+    const provider = await droppingProvider(0, JSON.stringify({ data: { names: Array.from({ length: 2_000 }, (_, i) => `name-${i}`) } }));
+    const client = createProviderClient({ name: 'tax', url: provider.url, timeoutMs: 2_000, connections: 1, maxResponseBytes: 4_096 });
+    try {
+      const result = await client({ query: '{ names }', context: undefined });
+      expect(result.data).toBeUndefined();
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_RESPONSE_TOO_LARGE', subgraph: 'tax', maxBytes: 4_096 });
+    } finally {
+      await client.close();
+      await provider.close();
     }
   });
 });

@@ -9,6 +9,7 @@ import type { Party, Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import type { GatewayState } from './gateway-state.ts';
 import type { ObjectionInput, ObjectionService, ObjectionStatus } from '../objections/index.ts';
+import { documentHash, type OperationStore } from '../operations/index.ts';
 import { qualityReport } from '../quality/quality-report.ts';
 
 export type AdminCaller = { kind: 'party'; party: Party } | { kind: 'app'; requester: Requester };
@@ -19,6 +20,7 @@ export interface AdminContext {
 
 export interface AdminDeps {
   objections?: ObjectionService;
+  operations?: OperationStore;
   grants: GrantService;
   catalog: LabelCatalog;
   audit: AuditLog;
@@ -43,7 +45,10 @@ function party(ctx: AdminContext): Party {
   return ctx.caller.party;
 }
 
-export function adminResolvers({ grants, catalog, audit, gateway, objections }: AdminDeps) {
+/** Operations one app keeps registered at most. */
+const MAX_REGISTERED_OPERATIONS = 500;
+
+export function adminResolvers({ grants, catalog, audit, gateway, objections, operations }: AdminDeps) {
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
     ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
@@ -51,6 +56,11 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections }: 
   return {
     Query: {
       whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : ctx.caller.party),
+      registeredOperations: (_: unknown, { appId }: { appId?: string }, ctx: AdminContext) => {
+        if (ctx.caller.kind === 'app') return operations?.list(ctx.caller.requester.appId) ?? [];
+        if (ctx.caller.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator and the apps themselves read registered operations.');
+        return operations?.list(appId ?? undefined) ?? [];
+      },
       applications: (_: unknown, { status }: { status?: ApplicationStatus }, ctx: AdminContext) =>
         grants.list(status ? { status } : {}).filter((a) => visible(ctx, a)).map(withStatus),
       application: (_: unknown, { id }: { id: string }, ctx: AdminContext) => {
@@ -89,6 +99,20 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections }: 
       },
     },
     Mutation: {
+      registerOperation: (_: unknown, { document, purpose }: { document: string; purpose: string }, ctx: AdminContext) => {
+        if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Operations are registered by requesting apps with their own credentials.');
+        if (!operations) fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no registered operations.');
+        const requester = ctx.caller.requester;
+        const hash = documentHash(document);
+        if (!operations.find(requester.appId, hash) && operations.count(requester.appId) >= MAX_REGISTERED_OPERATIONS) {
+          fail('LIMIT_REACHED', `App "${requester.appId}" already has ${MAX_REGISTERED_OPERATIONS} registered operations.`);
+        }
+        const checked = gateway.checkOperation(document, requester, purpose.trim());
+        if (!checked.ok) fail(checked.code, checked.message);
+        return operations.register({
+          appId: requester.appId, hash, operationName: checked.operationName, document, purpose: purpose.trim(), coordinates: checked.coordinates, registeredAt: new Date().toISOString(),
+        });
+      },
       apply: (_: unknown, { input }: { input: Parameters<GrantService['apply']>[1] }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Applications are filed by requesting apps with their own credentials.');
         const requester = ctx.caller.requester;

@@ -2,6 +2,8 @@
 
 import type { QualityDeclarations } from '../../directives/index.ts';
 import type { ResponseCache } from '../cache/index.ts';
+import type { ErrorCode } from '../errors/index.ts';
+import type { Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import type { ServiceMetrics } from '../quality/service-metrics.ts';
 
@@ -11,4 +13,10 @@ export interface GatewayState {
   catalog: LabelCatalog;
   declarations: QualityDeclarations;
   providers: { name: string; url: string }[];
+  /** Checks an operation an app registers: one operation, within the limits, valid against the contract, and granted for the purpose. */
+  checkOperation(document: string, requester: Requester, purpose: string): OperationCheck;
 }
+
+export type OperationCheck =
+  | { ok: true; operationName: string | null; coordinates: string[] }
+  | { ok: false; code: ErrorCode; message: string };

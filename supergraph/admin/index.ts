@@ -1,2 +1,2 @@
 export { registerAdmin, type AdminOptions } from './admin-plugin.ts';
-export type { GatewayState } from './gateway-state.ts';
+export type { GatewayState, OperationCheck } from './gateway-state.ts';

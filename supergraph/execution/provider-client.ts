@@ -1,7 +1,9 @@
 // How the gateway talks to one provider: a keep-alive pool of HTTP connections (undici), one
 // deadline per call kept by a shared sweeper (no timer or signal per call), a circuit breaker
-// (opossum), the answer parsed once. Transport failures, timeouts, non-GraphQL answers and provider errors all become errors
-// that name the provider and carry a stable code, so the rest of a response survives.
+// (opossum), a retry of a failed connection within the deadline and a retry budget, the answer
+// read up to a size bound and parsed once. Transport failures, timeouts, oversized or
+// non-GraphQL answers and provider errors all become errors that name the provider and carry a
+// stable code, so the rest of a response survives.
 
 import type { ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError } from 'graphql';
@@ -9,6 +11,7 @@ import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
 import { codedError, type ErrorCode } from '../errors/index.ts';
 import { Deadlines } from './deadlines.ts';
+import { DEFAULT_RETRY_BUDGET, RetryBudget, type RetryBudgetOptions } from './retry-budget.ts';
 
 export interface SubgraphCall {
   subgraph: string;
@@ -48,8 +51,13 @@ export interface ProviderClientOptions {
   /** Open connections to this provider at most; further calls wait for one (within their deadline). */
   connections: number;
   breaker?: BreakerOptions;
+  /** Bytes of one answer at most; a larger one is cut off (SUBGRAPH_RESPONSE_TOO_LARGE). */
+  maxResponseBytes?: number;
+  /** How many retries the provider may be sent on top of its calls. */
+  retryBudget?: RetryBudgetOptions;
   onCall?: (call: SubgraphCall) => void;
   onCircuit?: (subgraph: string, state: CircuitState) => void;
+  onRetry?: (subgraph: string) => void;
 }
 
 export type ProviderClient = ((request: ProviderRequest) => Promise<ExecutionResult>) & { close(): Promise<void> };
@@ -79,12 +87,35 @@ function providerError(name: string, error: { message?: unknown; path?: unknown;
   });
 }
 
+/**
+ * Failures where the request cannot have reached the provider's resolvers, or died with the
+ * connection: safe to send again, since the gateway only ever sends queries to providers.
+ */
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** Reads a body up to `max` bytes; null (and the connection dropped) past it. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    if (bytes > max) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, bytes).toString('utf8');
+}
+
 function isJson(contentType: string | string[] | undefined): boolean {
   const type = Array.isArray(contentType) ? contentType[0] : contentType;
   return type !== undefined && type.includes('json');
 }
 
-export function createProviderClient({ name, url, timeoutMs, connections, breaker = DEFAULT_BREAKER, onCall, onCircuit }: ProviderClientOptions): ProviderClient {
+export function createProviderClient(options: ProviderClientOptions): ProviderClient {
+  const { name, url, timeoutMs, connections, breaker = DEFAULT_BREAKER, maxResponseBytes = 32 * 2 ** 20, onCall, onCircuit } = options;
+  const retries = new RetryBudget(options.retryBudget ?? DEFAULT_RETRY_BUDGET);
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const path = `${target.pathname}${target.search}`;
@@ -93,20 +124,30 @@ export function createProviderClient({ name, url, timeoutMs, connections, breake
   async function send(request: ProviderRequest): Promise<ExecutionResult> {
     const controller = new AbortController();
     const deadline = deadlines.add(timeoutMs, controller);
+    const payload = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    retries.called();
     try {
-      const response = await pool.request({
-        path,
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }),
-        signal: controller.signal,
-      });
+      let response;
+      for (;;) {
+        try {
+          response = await pool.request({ path, method: 'POST', headers, body: payload, signal: controller.signal });
+          break;
+        } catch (error) {
+          // A connection refused or dropped is tried once more while the deadline and the budget allow.
+          const code = (error as { code?: string }).code;
+          if (deadline.expired || !code || !RETRYABLE.has(code) || !retries.withdraw()) throw error;
+          options.onRetry?.(name);
+        }
+      }
       if (!isJson(response.headers['content-type'])) {
         await response.body.dump();
         const type = response.headers['content-type'] ?? 'no content type';
         return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} with ${type}, not GraphQL.`);
       }
-      const text = await response.body.text();
+      const text = await readCapped(response.body, maxResponseBytes);
+      if (text === null) {
+        return { errors: [codedError('SUBGRAPH_RESPONSE_TOO_LARGE', `Provider "${name}" answered more than ${maxResponseBytes} bytes; the answer was cut off.`, { extensions: { subgraph: name, maxBytes: maxResponseBytes } })] };
+      }
       let body: { data?: unknown; errors?: unknown; extensions?: Record<string, unknown> };
       try {
         body = JSON.parse(text) as typeof body;

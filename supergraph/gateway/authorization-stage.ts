@@ -11,6 +11,7 @@ import type { GrantService } from '../grants/index.ts';
 import type { Authenticator } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import type { ObjectionService } from '../objections/index.ts';
+import type { OperationStore } from '../operations/index.ts';
 import {
   applyDenials, collapseRowDenials, requestAuthorization,
   type EnforcementMode, type PrunedOperation, type RequestAuthorization,
@@ -23,6 +24,8 @@ export interface AuthorizationOptions {
   audit: AuditLog;
   mode: EnforcementMode;
   objections?: ObjectionService;
+  /** Trusted documents: the operations apps registered. */
+  operations?: OperationStore;
 }
 
 declare module 'fastify' {

@@ -22,10 +22,13 @@ import { ServiceMetrics } from '../quality/service-metrics.ts';
 import { authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
 import { createDocumentCache } from './document-cache.ts';
 import { graphiqlPage } from './graphiql-page.ts';
+import { crossOrigin } from './cross-origin.ts';
 import { DEFAULT_FAIR_USE, fairUse, type FairUse } from './fair-use.ts';
 import { readGraphQLParams } from './graphql-params.ts';
+import { persistedDocuments } from './persisted-documents.ts';
 import { edgeError, isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
+import { operationChecker } from './operation-check.ts';
 import { operationCost } from './operation-cost.ts';
 import { DEFAULT_LIMITS, operationLimitRules, type OperationLimits } from './operation-limits.ts';
 import { ReservedAliasRule } from './reserved-alias-rule.ts';
@@ -61,6 +64,10 @@ export interface GatewayOptions {
   maxTokens?: number;
   /** Fields, root fields, variables, depth, aliases, directives and cost of one operation. */
   limits?: OperationLimits;
+  /** Bytes of one answer at most (default 32 MiB). */
+  maxResponseBytes?: number;
+  /** Bytes read from one provider answer at most (default: maxResponseBytes). */
+  maxProviderResponseBytes?: number;
   /** Per-app rate and requests in flight, unless the app's registry entry says otherwise. */
   fairUse?: FairUse;
   /** Shed load (503 with Retry-After) past these: heap in use, and event-loop delay. */
@@ -79,6 +86,7 @@ declare module 'fastify' {
 
 const GRAPHQL_PATH = '/graphql';
 const RETRY_AFTER_S = 5;
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 2 ** 20;
 
 function memoize<T>(f: (key: string) => T): (key: string) => T {
   const memo = new Map<string, T>();
@@ -120,6 +128,8 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         ...(options.breaker ? { breaker: options.breaker } : {}),
         onCall,
         onCircuit: (subgraph, state) => metrics.recordCircuit(subgraph, state),
+        onRetry: (subgraph) => metrics.recordRetry(subgraph),
+        maxResponseBytes: options.maxProviderResponseBytes ?? options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       }),
     ]),
   );
@@ -157,13 +167,15 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes });
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const registry = options.admin?.registry;
   const budgetOf = (authz: RequestAuthorization | undefined) => (authz && registry?.apps.get(authz.requester.appId)?.limits?.maxCost) || limits.maxCost;
+  const documents = createDocumentCache({ schema: served, limits: operationLimitRules(limits), rules: [ReservedAliasRule], maxBytes: options.documentCacheBytes ?? 32 * 2 ** 20, maxTokens: options.maxTokens ?? 10_000 });
   const runOperation = createOperationRunner({
     served,
     ...(authorization ? { shielded: shieldedReader(served, catalog) } : {}),
     catalog,
-    documents: createDocumentCache({ schema: served, limits: operationLimitRules(limits), rules: [ReservedAliasRule], maxBytes: options.documentCacheBytes ?? 32 * 2 ** 20, maxTokens: options.maxTokens ?? 10_000 }),
+    documents,
     costOf: operationCost(served, readPageSizes(options.supergraphSdl)),
     executor,
     quality,
@@ -222,35 +234,54 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     app.addHook('onClose', async () => record.close());
   }
 
+  const resolveDocument = persistedDocuments({
+    maxBytes: options.documentCacheBytes ?? 32 * 2 ** 20,
+    ...(authorization?.operations ? { operations: authorization.operations } : {}),
+    registeredOnly: (appId) => registry?.apps.get(appId)?.operations === 'registered',
+  });
   const handle = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     const type = request.graphqlMediaType;
+    const documentStatus = type === GRAPHQL_RESPONSE ? 400 : 200;
     const read = readGraphQLParams(request);
     if (!read.ok) {
       return reply.code(400).type(type).send(errorBody('BAD_REQUEST', read.message));
     }
-    request.graphqlSource = read.params.query;
+    const resolved = resolveDocument(read.params, request.authz?.requester.appId, documentStatus);
+    if (!resolved.ok) return reply.code(resolved.status).type(type).send(errorBody(resolved.code, resolved.message));
+    const params = resolved.params;
+    request.graphqlSource = params.query;
     const response = await runOperation({
-      params: read.params,
+      params,
       method: request.method,
       authz: request.authz,
       maxCost: budgetOf(request.authz),
-      lineage: wantsLineage(request.headers, read.params.extensions),
-      documentStatus: type === GRAPHQL_RESPONSE ? 400 : 200,
+      lineage: wantsLineage(request.headers, params.extensions),
+      documentStatus,
     });
-    if (response.answered) request.answered = response.answered;
+    let status = response.status;
+    let text = JSON.stringify(response.body);
+    if (text.length > maxResponseBytes / 3 && Buffer.byteLength(text) > maxResponseBytes) {
+      // Nothing of an answer past the bound leaves, and none of it counts as released.
+      status = type === GRAPHQL_RESPONSE ? 400 : 200;
+      text = JSON.stringify(errorBody('RESPONSE_TOO_LARGE', `The answer would take more than ${maxResponseBytes} bytes.`, { maxBytes: maxResponseBytes }));
+      request.answered = { returned: [], entities: 0, errors: 1 };
+    } else if (response.answered) {
+      request.answered = response.answered;
+    }
     if (response.headers) reply.headers(response.headers);
-    return reply.code(response.status).type(`${type}; charset=utf-8`).serializer(JSON.stringify).send(response.body);
+    return reply.code(status).type(`${type}; charset=utf-8`).send(text);
   };
   const fair = await fairUse(app, options.fairUse ?? DEFAULT_FAIR_USE, options.admin?.registry);
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/graphql', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    scope.route({ method: ['GET', 'POST'], url: GRAPHQL_PATH, handler: handle, ...fair });
+    const sameAppOrigin = await crossOrigin(scope, registry);
+    scope.route({ method: ['GET', 'POST'], url: GRAPHQL_PATH, handler: handle, ...fair, preHandler: [sameAppOrigin, fair.preHandler] });
     scope.route({
       method: ['PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       url: GRAPHQL_PATH,
       handler: async (request, reply) => {
         reply.header('allow', 'GET, HEAD, POST, OPTIONS');
-        // No cross-origin access is granted (no CORS headers): browsers keep other origins out.
+        // An OPTIONS that is not a preflight the CORS stage answered.
         if (request.method === 'OPTIONS') return reply.code(204).send();
         return reply.code(405).type(request.graphqlMediaType).send(errorBody('METHOD_NOT_ALLOWED', `${request.method} is not a GraphQL-over-HTTP method.`));
       },
@@ -270,9 +301,14 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     app.addHook('onClose', async () => clearInterval(timer));
   }
   app.addHook('onClose', async () => executor.close());
-  const state: GatewayState = { metrics, cache, catalog, declarations, providers };
+  const state: GatewayState = {
+    metrics, cache, catalog, declarations, providers,
+    checkOperation: authorization
+      ? operationChecker({ served, documents, catalog, grants: authorization.grants })
+      : () => ({ ok: false, code: 'OPERATION_NOT_SUPPORTED', message: 'Operations are registered only where authorization is on.' }),
+  };
   if (authorization && options.admin) {
-    await registerAdmin(app, { ...authorization, registry: options.admin.registry, gateway: state, ...(objections ? { objections } : {}) });
+    await registerAdmin(app, { ...authorization, registry: options.admin.registry, gateway: state, ...(objections ? { objections } : {}), ...(authorization.operations ? { operations: authorization.operations } : {}) });
   }
 
   app.get('/health', async () => {

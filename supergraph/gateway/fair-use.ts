@@ -18,7 +18,7 @@ export const DEFAULT_FAIR_USE: FairUse = Object.freeze({ requestsPerMinute: 60_0
 const keyOf = (request: FastifyRequest) => (request.authz ? `app:${request.authz.requester.appId}` : `ip:${request.ip}`);
 
 /** The route options that put a route under fair use, and the plugin that must be registered first. */
-export async function fairUse(app: FastifyInstance, defaults: FairUse, registry: AppRegistry | undefined): Promise<Pick<RouteOptions, 'config' | 'preHandler' | 'onResponse'>> {
+export async function fairUse(app: FastifyInstance, defaults: FairUse, registry: AppRegistry | undefined): Promise<Pick<RouteOptions, 'config' | 'onResponse'> & { preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> {
   const limitsOf = (request: FastifyRequest): FairUse => {
     const own = request.authz ? registry?.apps.get(request.authz.requester.appId)?.limits : undefined;
     return { requestsPerMinute: own?.requestsPerMinute ?? defaults.requestsPerMinute, concurrent: own?.concurrent ?? defaults.concurrent };

@@ -41,7 +41,7 @@ export interface OperationStages {
 }
 
 export interface OperationRequest {
-  params: GraphQLParams;
+  params: GraphQLParams & { query: string };
   method: string;
   authz: RequestAuthorization | undefined;
   /** The cost this operation may reach (the requesting app's budget). */

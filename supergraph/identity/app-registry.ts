@@ -18,6 +18,10 @@ export interface AppEntry extends Requester {
   apiKeySha256?: string;
   /** Fair use for this app, over the gateway's defaults. */
   limits?: AppLimits;
+  /** `registered`: the app runs only the operations it registered (trusted documents). */
+  operations?: 'any' | 'registered';
+  /** Browser origins the app is used from (cross-origin requests); none by default. */
+  origins?: string[];
 }
 
 function positiveInteger(value: unknown, where: string): number | undefined {
@@ -71,6 +75,8 @@ export function parseAppRegistry(json: unknown, source = 'app registry'): AppReg
       district: typeof a.district === 'string' ? a.district : null,
       ...(typeof a.apiKeySha256 === 'string' ? { apiKeySha256: a.apiKeySha256 } : {}),
       ...(a.limits !== undefined ? { limits: parseLimits(a.limits, `${source} apps[${i}].limits`) } : {}),
+      ...(a.operations !== undefined ? { operations: operationsMode(a.operations, `${source} apps[${i}].operations`) } : {}),
+      ...(a.origins !== undefined ? { origins: browserOrigins(a.origins, `${source} apps[${i}].origins`) } : {}),
     });
   }
   const admins = (raw.admins as Record<string, unknown>[]).map((a, i) => {
@@ -80,6 +86,23 @@ export function parseAppRegistry(json: unknown, source = 'app registry'): AppReg
   const jwt = { issuer: String(raw.jwt?.issuer ?? ''), audience: String(raw.jwt?.audience ?? '') };
   if (!jwt.issuer || !jwt.audience) throw new ConfigError(`${source} jwt`, 'an issuer and an audience are required');
   return { apps, admins, jwt };
+}
+
+function browserOrigins(raw: unknown, where: string): string[] {
+  const origin = (o: unknown) => {
+    try {
+      return typeof o === 'string' && new URL(o).origin === o;
+    } catch {
+      return false;
+    }
+  };
+  if (!Array.isArray(raw) || !raw.every(origin)) throw new ConfigError(where, 'expected a list of origins such as "https://portal.example.gov" (scheme, host and port only)');
+  return raw as string[];
+}
+
+function operationsMode(raw: unknown, where: string): 'any' | 'registered' {
+  if (raw !== 'any' && raw !== 'registered') throw new ConfigError(where, 'expected "any" or "registered"');
+  return raw;
 }
 
 function parseLimits(raw: unknown, where: string): AppLimits {

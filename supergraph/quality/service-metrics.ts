@@ -51,6 +51,14 @@ export class ServiceMetrics {
     name: 'jointgraph_subgraph_circuit_state', help: 'The circuit breaker in front of a provider: 0 closed, 1 half-open (probing), 2 open', labelNames: ['subgraph'], registers: [this.registry],
   });
   readonly #circuits = new Map<string, CircuitState>();
+  readonly #retries = new Counter({
+    name: 'jointgraph_subgraph_retries_total', help: 'Calls sent again after a refused or dropped connection, within the retry budget', labelNames: ['subgraph'], registers: [this.registry],
+  });
+
+  /** A call to a provider was sent again. */
+  recordRetry(subgraph: string): void {
+    this.#retries.inc({ subgraph });
+  }
 
   /** A provider's circuit changed state. */
   recordCircuit(subgraph: string, state: CircuitState): void {
@@ -63,7 +71,11 @@ export class ServiceMetrics {
   }
 
   constructor(providers: readonly string[]) {
-    for (const name of providers) this.#provider(name);
+    for (const name of providers) {
+      this.#provider(name);
+      this.recordCircuit(name, 'closed');
+      this.#retries.inc({ subgraph: name }, 0);
+    }
     // Field measures are updated on every answer, so they are exported when scraped, not per value.
     const fields = this.#fields;
     const lastAge = this.#lastAge;

@@ -7,6 +7,7 @@ export const APPS = {
   tax: 'jg-demo-tax-inspection',
   assistance: 'jg-demo-social-assistance',
   nanhu: 'jg-demo-street-office',
+  portal: 'jg-demo-credit-portal',
 } as const;
 
 export const PARTIES = ['operator', 'population', 'enterprise', 'social-insurance', 'tax', 'civil-affairs'] as const;

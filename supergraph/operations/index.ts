@@ -1,0 +1,1 @@
+export { documentHash, openSqliteOperationStore, type OperationStore, type RegisteredOperation } from './operation-store.ts';
