@@ -5,6 +5,7 @@
 // within a stated memory bound.
 
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latencySummary, settledHeapUsed, startWatch, timed, type Answer, type Send } from '../scripts/fuzz/watch.ts';
 import { ERRORS } from '../supergraph/errors/index.ts';
@@ -43,8 +44,16 @@ const document = fc.oneof(
   fc.constant(PROBE_QUERY),
 );
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
+const hash = fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), fc.constant(createHash('sha256').update(PROBE_QUERY).digest('hex')), fc.string({ maxLength: 70 }));
+const extensions = fc.oneof(jsonValue, fc.record({ persistedQuery: fc.oneof(fc.record({ version: fc.oneof(fc.constant(1), jsonValue), sha256Hash: fc.oneof(hash, jsonValue) }), jsonValue) }));
 const body = fc.oneof(
-  fc.record({ query: fc.oneof(document, jsonValue), variables: fc.option(jsonValue), operationName: fc.option(fc.oneof(fc.string({ maxLength: 10 }), jsonValue)) }).map((b) => JSON.stringify(b)),
+  fc.record(
+    {
+      query: fc.oneof(document, jsonValue), variables: fc.option(jsonValue), operationName: fc.option(fc.oneof(fc.string({ maxLength: 10 }), jsonValue)),
+      extensions, documentId: fc.oneof(hash.map((h) => `sha256:${h}`), jsonValue),
+    },
+    { requiredKeys: [] },
+  ).map((b) => JSON.stringify(b)),
   jsonValue.map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 300 }),
   document,
@@ -54,17 +63,20 @@ const request = fc.record({
   path: fc.constantFrom('/graphql', '/graphql', '/admin/graphql', '/graphql?query=%7B', '/graphql?query=%7B__typename%7D&variables=%5B', '/nowhere'),
   contentType: fc.constantFrom('application/json', 'application/graphql', 'text/plain', 'application/json; charset=utf-8', ''),
   accept: fc.constantFrom('application/graphql-response+json', 'application/json', '*/*', 'text/html', ''),
-  credentials: fc.constantFrom('tax', 'none', 'bad', 'admin'),
+  credentials: fc.constantFrom('tax', 'none', 'bad', 'admin', 'portal'),
+  origin: fc.constantFrom('', '', 'https://credit.qinghe.example', 'https://evil.example', 'null'),
   body,
 });
 
-function headersFor(r: { contentType: string; accept: string; credentials: string }): Record<string, string> {
+function headersFor(r: { contentType: string; accept: string; credentials: string; origin?: string }): Record<string, string> {
   const headers: Record<string, string> = {};
+  if (r.origin) headers.origin = r.origin;
   if (r.contentType) headers['content-type'] = r.contentType;
   if (r.accept) headers.accept = r.accept;
   if (r.credentials === 'tax') Object.assign(headers, { 'x-api-key': APPS.tax, 'x-jointgraph-purpose': 'tax-inspection/FUZZ' });
   if (r.credentials === 'bad') headers['x-api-key'] = 'not-a-key';
   if (r.credentials === 'admin') headers.authorization = 'Bearer jg-admin-operator';
+  if (r.credentials === 'portal') Object.assign(headers, { 'x-api-key': APPS.portal, 'x-jointgraph-purpose': 'public-credit-lookup' });
   return headers;
 }
 
