@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
+import { createAuthenticator, readAppRegistry } from '../supergraph/identity/index.ts';
 import { APPS } from './support/authorization.ts';
 import { sampleAuthorization, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 
@@ -41,6 +43,13 @@ async function request(headers: Record<string, string>, target = platform) {
 
 function hs256(claims: Record<string, unknown>, { issuer = ISSUER, audience = AUDIENCE, expires = '5m', secret = SECRET } = {}) {
   return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime(expires).sign(new TextEncoder().encode(secret));
+}
+
+/** A token with exactly the times given (seconds from now), none added. */
+function timed(times: { iat?: number; nbf?: number; exp?: number }, claims: Record<string, unknown> = { sub: 'tax-inspection' }) {
+  const now = Math.floor(Date.now() / 1000);
+  const at = Object.fromEntries(Object.entries(times).map(([claim, offset]) => [claim, now + offset]));
+  return new SignJWT({ ...claims, ...at }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).sign(new TextEncoder().encode(SECRET));
 }
 
 function rs256(claims: Record<string, unknown>) {
@@ -93,5 +102,65 @@ describe('requester identity', () => {
     const { status } = await request({ authorization: `Bearer ${token}` });
     expect(status).toBe(200);
     expect(platform.authorization!.audit.recent(1)[0]).toMatchObject({ appId: 'tax-inspection', purpose: 'tax-inspection/CASE-10' });
+  });
+
+  it('refuses, with the same 401, a token without exp, living longer than the maximum, or not valid yet', async () => {
+    const unauthenticated = JSON.stringify((await request({ ...PURPOSE })).body);
+    const refused = {
+      'no exp': await timed({ iat: 0 }),
+      'exp − iat past 3600 s': await timed({ iat: 0, exp: 3_601 + 60 }),
+      'exp − now past 3600 s, no iat': await timed({ exp: 3_700 }),
+      'nbf in the future': await timed({ iat: 0, nbf: 120, exp: 600 }),
+      'iat in the future': await timed({ iat: 120, exp: 600 }),
+    };
+    const answers: Record<string, string> = {};
+    for (const [why, token] of Object.entries(refused)) {
+      const { status, body } = await request({ authorization: `Bearer ${token}`, ...PURPOSE });
+      answers[why] = `${status} ${JSON.stringify(body) === unauthenticated ? 'same body' : 'another body'}`;
+    }
+    expect(answers).toEqual(Object.fromEntries(Object.keys(refused).map((why) => [why, '401 same body'])));
+  });
+
+  it('accepts a token within the maximum lifetime and the clock tolerance, with or without iat', async () => {
+    const accepted = [await timed({ iat: 0, exp: 3_600 }), await timed({ exp: 3_500 }), await timed({ iat: 20, nbf: 20, exp: 600 })];
+    for (const token of accepted) expect((await request({ authorization: `Bearer ${token}`, ...PURPOSE })).status).toBe(200);
+  });
+
+  it('takes the maximum token lifetime from JG_JWT_MAX_LIFETIME_S', async () => {
+    expect(loadSettings({}).jwtMaxLifetimeS).toBe(3_600);
+    expect(loadSettings({ JG_JWT_MAX_LIFETIME_S: '600' }).jwtMaxLifetimeS).toBe(600);
+    for (const bad of ['0', '10', '90000', 'an hour']) expect(() => loadSettings({ JG_JWT_MAX_LIFETIME_S: bad })).toThrow(ConfigError);
+    const registry = readAppRegistry(new URL('../supergraph/apps.json', import.meta.url).pathname);
+    const authenticate = createAuthenticator(registry, { hs256Secret: SECRET, maxLifetimeS: 600 });
+    const reasons: string[] = [];
+    const bearer = async (token: string) => authenticate({ authorization: `Bearer ${token}` }, (reason) => reasons.push(reason));
+    expect(await bearer(await timed({ iat: 0, exp: 600 }))).not.toBeNull();
+    expect(await bearer(await timed({ iat: 0, exp: 601 }))).toBeNull();
+    expect(reasons).toEqual([expect.stringContaining('lifetime')]);
+  });
+
+  it('binds the purpose to the claim: the header may narrow it to a case under it, never replace it', async () => {
+    const token = await hs256({ sub: 'tax-inspection', purpose: 'tax-inspection' });
+    const narrowed = await request({ authorization: `Bearer ${token}`, 'x-jointgraph-purpose': 'tax-inspection/CASE-3' });
+    expect(narrowed.status).toBe(200);
+    expect(platform.authorization!.audit.recent(1)[0]).toMatchObject({ appId: 'tax-inspection', purpose: 'tax-inspection/CASE-3' });
+    const ofCase = await hs256({ sub: 'tax-inspection', purpose: 'tax-inspection/CASE-3' });
+    for (const [claimed, header] of [[token, 'social-assistance'], [token, 'tax-inspection-other/CASE-3'], [ofCase, 'tax-inspection'], [ofCase, 'tax-inspection/CASE-4']] as const) {
+      const { status, body } = await request({ authorization: `Bearer ${claimed}`, 'x-jointgraph-purpose': header });
+      expect(status, header).toBe(403);
+      expect(body.errors[0], header).toMatchObject({ extensions: { code: 'PURPOSE_NOT_PERMITTED', hint: expect.any(String) } });
+    }
+    const escape = await request({ authorization: `Bearer ${token}`, 'x-jointgraph-purpose': 'tax-inspection/../social-assistance' });
+    expect(escape.status).toBe(400);
+    expect(escape.body.errors[0].extensions.code).toBe('PURPOSE_INVALID');
+  });
+
+  it('refuses a token whose purpose claim is not a string, and refuses a malformed claim', async () => {
+    const listed = await hs256({ sub: 'tax-inspection', purpose: ['tax-inspection'] });
+    expect((await request({ authorization: `Bearer ${listed}`, ...PURPOSE })).status).toBe(401);
+    const malformed = await hs256({ sub: 'tax-inspection', purpose: 'tax inspection' });
+    const { status, body } = await request({ authorization: `Bearer ${malformed}`, ...PURPOSE });
+    expect(status).toBe(400);
+    expect(body.errors[0].extensions.code).toBe('PURPOSE_INVALID');
   });
 });

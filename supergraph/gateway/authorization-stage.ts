@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import { groupCommit, type AuditLog } from '../audit/index.ts';
-import { errorBody, type ErrorCode } from '../errors/index.ts';
+import { ERRORS, errorBody, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
-import type { Authenticator } from '../identity/index.ts';
+import { statedPurpose, type Authenticator } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import type { ObjectionService } from '../objections/index.ts';
 import type { OperationStore } from '../operations/index.ts';
@@ -47,14 +47,13 @@ function refuse(reply: FastifyReply, status: number, code: ErrorCode, message: s
 /** Fastify preHandler: who asks, and why. Failures never say whether an app exists. */
 export function authenticateRequest(options: AuthorizationOptions) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const authenticated = await options.authenticate(request.headers);
+    const authenticated = await options.authenticate(request.headers, (reason) => request.log.info({ reason }, 'credentials refused'));
     if (!authenticated) return refuse(reply, 401, 'UNAUTHENTICATED', 'Missing or invalid credentials.');
+    const { requester, purposeClaim } = authenticated;
     const header = request.headers[PURPOSE_HEADER];
-    const purpose = (Array.isArray(header) ? header[0] : header)?.trim() || authenticated.purposeClaim?.trim();
-    if (!purpose) return refuse(reply, 400, 'PURPOSE_REQUIRED', `Every data request states its purpose (header ${PURPOSE_HEADER} or a purpose claim).`);
-    if (purpose.length > 200) return refuse(reply, 400, 'PURPOSE_REQUIRED', 'A purpose is at most 200 characters.');
-    const { requester } = authenticated;
-    request.authz = requestAuthorization(options.catalog, requester, purpose, options.grants.active(requester.appId), options.mode);
+    const stated = statedPurpose(requester, Array.isArray(header) ? header[0] : header, purposeClaim);
+    if (!('purpose' in stated)) return refuse(reply, ERRORS[stated.code].status, stated.code, stated.message);
+    request.authz = requestAuthorization(options.catalog, requester, stated.purpose, options.grants.active(requester.appId), options.mode);
   };
 }
 

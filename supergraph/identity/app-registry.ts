@@ -3,6 +3,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConfigError, readJsonFile } from '../config/index.ts';
+import { PURPOSE_CODE } from './purpose.ts';
 import type { Party, Requester } from './requester.ts';
 
 export interface AppLimits {
@@ -77,6 +78,7 @@ export function parseAppRegistry(json: unknown, source = 'app registry'): AppReg
       ...(a.limits !== undefined ? { limits: parseLimits(a.limits, `${source} apps[${i}].limits`) } : {}),
       ...(a.operations !== undefined ? { operations: operationsMode(a.operations, `${source} apps[${i}].operations`) } : {}),
       ...(a.origins !== undefined ? { origins: browserOrigins(a.origins, `${source} apps[${i}].origins`) } : {}),
+      ...(a.purposes !== undefined ? { purposes: purposeCodes(a.purposes, `${source} apps[${i}].purposes`) } : {}),
     });
   }
   const admins = (raw.admins as Record<string, unknown>[]).map((a, i) => {
@@ -97,6 +99,13 @@ function browserOrigins(raw: unknown, where: string): string[] {
     }
   };
   if (!Array.isArray(raw) || !raw.every(origin)) throw new ConfigError(where, 'expected a list of origins such as "https://portal.example.gov" (scheme, host and port only)');
+  return raw as string[];
+}
+
+function purposeCodes(raw: unknown, where: string): string[] {
+  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((code) => typeof code === 'string' && PURPOSE_CODE.test(code))) {
+    throw new ConfigError(where, 'expected a list of purpose codes such as "tax-inspection" (lowercase letters, digits and hyphens)');
+  }
   return raw as string[];
 }
 

@@ -1,7 +1,11 @@
 // Authentication of requesting apps: an API key, or a JWT (HS256 with a shared secret, RS256
-// through a JWKS) whose issuer and audience are checked. A failure never says whether the app exists.
+// through a JWKS) whose issuer, audience and times are checked. A failure never says whether the
+// app exists; why a token was refused goes only to the gateway's log.
 
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify,
+  type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions,
+} from 'jose';
 import { findBySecret, type AppRegistry } from './app-registry.ts';
 import type { Requester } from './requester.ts';
 
@@ -10,7 +14,12 @@ export interface JwtKeys {
   jwksUrl?: string;
   /** A JSON Web Key Set, e.g. read from a file. */
   jwks?: { keys: object[] };
+  /** The longest lifetime a token may have, in seconds (JG_JWT_MAX_LIFETIME_S); without it no token is accepted. */
+  maxLifetimeS?: number;
 }
+
+/** How far the issuer's clock may run ahead of or behind the gateway's, in seconds. */
+const CLOCK_TOLERANCE_S = 30;
 
 export interface Authenticated {
   requester: Requester;
@@ -18,7 +27,11 @@ export interface Authenticated {
   purposeClaim?: string;
 }
 
-export type Authenticator = (headers: Record<string, string | string[] | undefined>) => Promise<Authenticated | null>;
+export type Authenticator = (
+  headers: Record<string, string | string[] | undefined>,
+  /** Told why credentials were refused, for the operator's log; the requester is never told. */
+  onRefused?: (reason: string) => void,
+) => Promise<Authenticated | null>;
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
@@ -33,32 +46,56 @@ export function createAuthenticator(registry: AppRegistry, keys: JwtKeys): Authe
       : undefined;
   const secret = keys.hs256Secret ? new TextEncoder().encode(keys.hs256Secret) : undefined;
 
-  async function verify(token: string): Promise<JWTPayload | null> {
-    const options = { issuer: registry.jwt.issuer, audience: registry.jwt.audience };
+  /** The token's claims, or why it is refused. */
+  async function verify(token: string): Promise<JWTPayload | string> {
+    const { maxLifetimeS } = keys;
+    if (maxLifetimeS === undefined) return 'no maximum token lifetime is configured';
     try {
-      const alg = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).alg;
-      if (alg === 'HS256' && secret) return (await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })).payload;
-      if (alg === 'RS256' && jwks) return (await jwtVerify(token, jwks, { ...options, algorithms: ['RS256'] })).payload;
-      return null;
-    } catch {
-      return null;
+      const { alg } = decodeProtectedHeader(token);
+      const options: JWTVerifyOptions = {
+        issuer: registry.jwt.issuer,
+        audience: registry.jwt.audience,
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        // maxTokenAge is how jose refuses an `iat` in the future; it would also demand an `iat`,
+        // which a token may leave out (its lifetime then counts from now).
+        ...(decodeJwt(token).iat !== undefined ? { maxTokenAge: maxLifetimeS } : {}),
+      };
+      const verified =
+        alg === 'HS256' && secret ? await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })
+        : alg === 'RS256' && jwks ? await jwtVerify(token, jwks, { ...options, algorithms: ['RS256'] })
+        : null;
+      if (!verified) return `no key for a ${String(alg)} token`;
+      const { exp, iat = Math.floor(Date.now() / 1000) } = verified.payload;
+      if (exp! - iat > maxLifetimeS) return `the token's lifetime (${exp! - iat} s) exceeds ${maxLifetimeS} s`;
+      return verified.payload;
+    } catch (error) {
+      return error instanceof Error ? error.message : 'unreadable token';
     }
   }
 
-  return async (headers) => {
+  return async (headers, onRefused = () => {}) => {
     const authorization = header(headers, 'authorization') ?? '';
     const apiKey = header(headers, 'x-api-key') ?? (/^ApiKey\s+(.+)$/i.exec(authorization)?.[1]);
     if (apiKey) {
       const app = findBySecret(registry.apps.values(), (a) => a.apiKeySha256, apiKey.trim());
-      return app ? { requester: withoutSecret(app) } : null;
+      return app ? { requester: withoutSecret(app) } : refused(onRefused, 'unknown API key');
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
     if (!bearer) return null;
     const claims = await verify(bearer);
-    const app = typeof claims?.sub === 'string' ? registry.apps.get(claims.sub) : undefined;
-    if (!claims || !app) return null;
+    if (typeof claims === 'string') return refused(onRefused, `token: ${claims}`);
+    const app = typeof claims.sub === 'string' ? registry.apps.get(claims.sub) : undefined;
+    if (!app) return refused(onRefused, 'token: its subject is not a registered app');
+    // A claim that is there but not a string must not leave the purpose open to the header.
+    if (claims.purpose !== undefined && typeof claims.purpose !== 'string') return refused(onRefused, 'token: its purpose claim is not a string');
     return { requester: withoutSecret(app), ...(typeof claims.purpose === 'string' ? { purposeClaim: claims.purpose } : {}) };
   };
+}
+
+function refused(onRefused: (reason: string) => void, reason: string): null {
+  onRefused(reason);
+  return null;
 }
 
 function withoutSecret(app: Requester & { apiKeySha256?: string }): Requester {

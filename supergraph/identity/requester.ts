@@ -7,6 +7,8 @@ export interface Requester {
   roles: readonly string[];
   /** GB/T 2260 area code for apps of a district office; grants can be limited to it. */
   district: string | null;
+  /** The purpose codes the app may state (`purposes` in the registry); any when absent. */
+  purposes?: readonly string[];
 }
 
 /** A party that answers applications: the operator, or a provider by subgraph name. */
