@@ -1,5 +1,6 @@
 // An application for access, and what the parties answered. A grant is an application that
-// every required party (the operator and each provider owning a requested field) approved.
+// every required party (the operator, each provider owning a requested field or a field it is
+// derived from) approved.
 
 import type { Party } from '../identity/index.ts';
 
@@ -38,9 +39,4 @@ export function statusOf(a: Application, now: Date): ApplicationStatus {
   if (a.parties.some((p) => p.decision === 'REFUSED')) return 'REFUSED';
   if (Date.parse(a.expiresAt) <= now.getTime()) return 'EXPIRED';
   return a.parties.every((p) => p.decision === 'APPROVED') ? 'ACTIVE' : 'PENDING';
-}
-
-/** Whether a grant for `grantPurpose` covers a request made for `purpose` (a case under it). */
-export function purposeCovers(grantPurpose: string, purpose: string): boolean {
-  return purpose === grantPurpose || purpose.startsWith(`${grantPurpose}/`);
 }

@@ -2,14 +2,15 @@
 // when a grant is active, and which replies are overdue.
 
 import { randomUUID } from 'node:crypto';
-import type { Party, Requester } from '../identity/index.ts';
+import { admitPurpose, type Party, type PurposeRefusal, type Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { statusOf, type Application, type ApplicationStatus, type RowScope } from './application.ts';
 import type { GrantStore } from './grant-store.ts';
 import { selectCoordinates, SelectorError } from './label-selector.ts';
+import { requiredParties } from './required-parties.ts';
 import { addWorkingDays } from './working-days.ts';
 
-export type GrantErrorCode = 'APPLICATION_INVALID' | 'APPLICATION_NOT_FOUND' | 'NOT_A_PARTY' | 'ALREADY_ANSWERED' | 'REASON_REQUIRED' | 'LIMIT_REACHED';
+export type GrantErrorCode = 'APPLICATION_INVALID' | 'APPLICATION_NOT_FOUND' | 'NOT_A_PARTY' | 'ALREADY_ANSWERED' | 'REASON_REQUIRED' | 'LIMIT_REACHED' | PurposeRefusal['code'];
 
 export class GrantError extends Error {
   constructor(readonly code: GrantErrorCode, message: string) {
@@ -34,6 +35,8 @@ export interface GrantServiceOptions {
   /** Applications one app may have waiting for answers at once (filing is not free for the parties). */
   maxPendingPerApp?: number;
   now?: () => Date;
+  /** Told of each decision once it is stored: the audit's decision trail. */
+  onDecision?: (decision: { action: 'apply' | 'approve' | 'refuse' | 'revoke'; by: string; application: Application }) => void;
 }
 
 export type GrantService = ReturnType<typeof createGrantService>;
@@ -41,7 +44,7 @@ export type GrantService = ReturnType<typeof createGrantService>;
 /** Apps whose grants in force are remembered between requests, at most. */
 const MAX_APPS_REMEMBERED = 10_000;
 
-export function createGrantService({ store, catalog, replyWorkingDays, maxPendingPerApp = 50, now = () => new Date() }: GrantServiceOptions) {
+export function createGrantService({ store, catalog, replyWorkingDays, maxPendingPerApp = 50, now = () => new Date(), onDecision }: GrantServiceOptions) {
   // Every data request needs its app's grants in force: read once per change, not per request.
   const activeByApp = new Map<string, { version: number; until: number; grants: Application[] }>();
   function resolveCoordinates(input: ApplicationInput): string[] {
@@ -66,6 +69,17 @@ export function createGrantService({ store, catalog, replyWorkingDays, maxPendin
     return reason.trim();
   }
 
+  /**
+   * An active grant covers only the fields whose required parties all approved it: a recomposed
+   * supergraph may have given a granted field a new owner or a new source since it was filed.
+   */
+  function inForce(grant: Application): Application[] {
+    const approved = new Set(grant.parties.filter((p) => p.decision === 'APPROVED').map((p) => p.party));
+    const coordinates = grant.coordinates.filter((c) => requiredParties(catalog, [c]).every((p) => approved.has(p)));
+    if (coordinates.length === grant.coordinates.length) return [grant];
+    return coordinates.length > 0 ? [{ ...grant, coordinates }] : [];
+  }
+
   function load(id: string): Application {
     const application = store.get(id);
     if (!application) throw new GrantError('APPLICATION_NOT_FOUND', `No application ${id}.`);
@@ -75,6 +89,8 @@ export function createGrantService({ store, catalog, replyWorkingDays, maxPendin
   return {
     apply(requester: Requester, input: ApplicationInput): Application {
       if (!input.purpose?.trim() || !input.basis?.trim()) throw new GrantError('APPLICATION_INVALID', 'An application names a purpose and a legal basis or reason.');
+      const admitted = admitPurpose(requester, input.purpose, "The application's purpose");
+      if (!('purpose' in admitted)) throw new GrantError(admitted.code, admitted.message);
       const filed = now();
       if (!(Date.parse(input.expiresAt) > filed.getTime())) throw new GrantError('APPLICATION_INVALID', 'The requested expiry must be a future ISO date.');
       if (input.rowScope === 'OWN_DISTRICT' && !requester.district) throw new GrantError('APPLICATION_INVALID', 'Only an app of a district office can apply for its own district.');
@@ -83,11 +99,10 @@ export function createGrantService({ store, catalog, replyWorkingDays, maxPendin
         throw new GrantError('LIMIT_REACHED', `${requester.appId} has ${pending} applications waiting for an answer; at most ${maxPendingPerApp} may wait at once.`);
       }
       const coordinates = resolveCoordinates(input);
-      const owners = new Set(coordinates.flatMap((c) => catalog.fields.get(c)!.owners));
       const application: Application = {
         id: randomUUID(),
         appId: requester.appId,
-        purpose: input.purpose.trim(),
+        purpose: admitted.purpose,
         basis: input.basis.trim(),
         coordinates,
         selector: input.selector ?? null,
@@ -95,12 +110,13 @@ export function createGrantService({ store, catalog, replyWorkingDays, maxPendin
         expiresAt: new Date(input.expiresAt).toISOString(),
         filedAt: filed.toISOString(),
         replyDeadline: addWorkingDays(filed, replyWorkingDays).toISOString(),
-        parties: ['operator', ...[...owners].sort()].map((party) => ({ party, decision: 'PENDING', reason: null, answeredAt: null })),
+        parties: requiredParties(catalog, coordinates).map((party) => ({ party, decision: 'PENDING', reason: null, answeredAt: null })),
         revokedAt: null,
         revokedBy: null,
         revokeReason: null,
       };
       store.insert(application);
+      onDecision?.({ action: 'apply', by: requester.appId, application });
       return application;
     },
 
@@ -112,7 +128,9 @@ export function createGrantService({ store, catalog, replyWorkingDays, maxPendin
         throw new GrantError('ALREADY_ANSWERED', `Application ${id} is ${statusOf(application, now())}; ${party} answered ${answer.decision}.`);
       }
       store.answer(id, party, decision, decision === 'REFUSED' ? requireReason(reason) : (reason?.trim() || null), now().toISOString());
-      return load(id);
+      const answered = load(id);
+      onDecision?.({ action: decision === 'APPROVED' ? 'approve' : 'refuse', by: party, application: answered });
+      return answered;
     },
 
     revoke(id: string, party: Party, reason: string): Application {
@@ -121,7 +139,9 @@ export function createGrantService({ store, catalog, replyWorkingDays, maxPendin
       const status = statusOf(application, now());
       if (status !== 'ACTIVE' && status !== 'PENDING') throw new GrantError('ALREADY_ANSWERED', `Application ${id} is ${status}.`);
       store.revoke(id, party, requireReason(reason), now().toISOString());
-      return load(id);
+      const revoked = load(id);
+      onDecision?.({ action: 'revoke', by: party, application: revoked });
+      return revoked;
     },
 
     get: (id: string) => store.get(id),
@@ -140,7 +160,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, maxPendin
       const version = store.version();
       const known = activeByApp.get(appId);
       if (known && known.version === version && at.getTime() < known.until) return known.grants;
-      const grants = Object.freeze(store.list({ appId }).filter((a) => statusOf(a, at) === 'ACTIVE')) as Application[];
+      const grants = Object.freeze(store.list({ appId }).filter((a) => statusOf(a, at) === 'ACTIVE').flatMap(inForce)) as Application[];
       // Valid until the store changes or the first of these grants expires.
       const until = grants.reduce((first, g) => Math.min(first, Date.parse(g.expiresAt)), Number.POSITIVE_INFINITY);
       if (activeByApp.size >= MAX_APPS_REMEMBERED) activeByApp.clear();

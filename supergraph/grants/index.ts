@@ -1,5 +1,8 @@
-export { purposeCovers, statusOf, type Application, type ApplicationStatus, type PartyAnswer, type RowScope } from './application.ts';
+// Which purposes a grant covers is decided with the purpose grammar, in identity.
+export { purposeCovers } from '../identity/index.ts';
+export { statusOf, type Application, type ApplicationStatus, type PartyAnswer, type RowScope } from './application.ts';
 export { createGrantService, GrantError, type ApplicationInput, type GrantErrorCode, type GrantService } from './grant-service.ts';
 export { openSqliteGrantStore, type GrantStore } from './grant-store.ts';
+export { requiredParties } from './required-parties.ts';
 export { parseSelector, selectCoordinates, SelectorError } from './label-selector.ts';
 export { addWorkingDays } from './working-days.ts';

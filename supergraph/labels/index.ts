@@ -1,2 +1,2 @@
-export { buildLabelCatalog, labelReport, type CatalogField, type LabelCatalog, type LabelReport, type LabelSource } from './label-catalog.ts';
-export { EMPTY_OVERLAY, parseLabelOverlay, readLabelOverlay, type LabelOverlay } from './label-overlay.ts';
+export { buildLabelCatalog, labelReport, type CatalogField, type LabelCatalog, type LabelReport, type LabelSource, type NotSharedSources } from './label-catalog.ts';
+export { EMPTY_OVERLAY, parseLabelOverlay, readLabelOverlay, type DerivationAcknowledgement, type LabelOverlay } from './label-overlay.ts';
