@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCall, answer, APPS, applyFor } from './support/authorization.ts';
+import { adminCall, answer, APPS, applyFor, asApp } from './support/authorization.ts';
 import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 let platform: TestPlatform;
@@ -27,6 +27,7 @@ describe('filing is bounded per app', () => {
   it('refuses a 101st objection waiting for an answer with LIMIT_REACHED', async () => {
     const file = (i: number) =>
       adminCall(platform, { apiKey: APPS.assistance }, `mutation { fileObjection(input: { coordinate: "Enterprise.name", key: "91660000000000000${i}", observedValue: "x", comment: "Wrong name" }) { id } }`);
+    await asApp(platform, APPS.assistance, 'social-assistance')('{ enterprises(first: 1) { name } }'); // only recipients object
     for (let i = 0; i < 100; i++) expect((await file(i)).errors, `objection ${i}`).toBeUndefined();
     expect((await file(100)).errors?.[0]?.extensions?.code).toBe('LIMIT_REACHED');
   });

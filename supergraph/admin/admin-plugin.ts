@@ -5,8 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import mercurius from 'mercurius';
 import { documentErrorCode, errorBody, ERRORS, type ErrorCode } from '../errors/index.ts';
-import { findBySecret, type AppRegistry, type Authenticator } from '../identity/index.ts';
-import { adminResolvers, type AdminCaller, type AdminDeps } from './admin-resolvers.ts';
+import type { AppRegistry, Authenticator } from '../identity/index.ts';
+import type { AdminCaller } from './admin-caller.ts';
+import { adminParty } from './admin-credentials.ts';
+import { adminResolvers, type AdminDeps } from './admin-resolvers.ts';
 
 const SCHEMA = readFileSync(new URL('./admin-schema.graphql', import.meta.url), 'utf8');
 
@@ -26,10 +28,9 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
     async (admin) => {
       admin.decorateRequest('adminCaller', undefined);
       admin.addHook('preHandler', async (request, reply) => {
-        const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-        const adminEntry = bearer ? findBySecret(options.registry.admins, (a) => a.tokenSha256, bearer) : undefined;
-        if (adminEntry) {
-          request.adminCaller = { kind: 'party', party: adminEntry.party };
+        const party = adminParty(options.registry, request.headers);
+        if (party) {
+          request.adminCaller = { kind: 'party', party };
           return;
         }
         const app = await options.authenticate(request.headers);

@@ -5,14 +5,15 @@ import { GraphQLError } from 'graphql';
 import type { AuditLog } from '../audit/index.ts';
 import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import { GrantError, type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
-import type { Party, Requester } from '../identity/index.ts';
+import type { Party } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
+import { owns, type AdminCaller } from './admin-caller.ts';
 import type { GatewayState } from './gateway-state.ts';
-import type { ObjectionInput, ObjectionService, ObjectionStatus } from '../objections/index.ts';
+import { labelView } from './label-view.ts';
+import { objectionVisible, receivedBefore } from './objection-access.ts';
+import type { Objection, ObjectionInput, ObjectionService, ObjectionStatus } from '../objections/index.ts';
 import { documentHash, type OperationStore } from '../operations/index.ts';
 import { qualityReport } from '../quality/quality-report.ts';
-
-export type AdminCaller = { kind: 'party'; party: Party } | { kind: 'app'; requester: Requester };
 
 export interface AdminContext {
   caller: AdminCaller;
@@ -52,6 +53,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
     ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
+  const objectionsFor = (ctx: AdminContext, list: Objection[]) => list.filter((o) => objectionVisible(ctx.caller, o, catalog));
 
   return {
     Query: {
@@ -69,28 +71,22 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
       },
       overdueApplications: (_: unknown, __: unknown, ctx: AdminContext) =>
         grants.overdue().filter((o) => visible(ctx, o.application)).map((o) => ({ ...o, application: withStatus(o.application) })),
-      labels: () =>
-        [...catalog.fields.values()].map((f) => ({ coordinate: f.coordinate, owners: f.owners, ...f.label, pii: Boolean(f.label.pii), source: f.source })),
+      labels: (_: unknown, __: unknown, ctx: AdminContext) => labelView(ctx.caller, catalog),
       recipients: (_: unknown, args: { coordinate: string; from?: string; to?: string }, ctx: AdminContext) => {
         const caller = party(ctx);
         const field = catalog.fields.get(args.coordinate);
         if (!field) fail('APPLICATION_INVALID', `Unknown schema coordinate ${args.coordinate}.`);
-        if (caller !== 'operator' && !field.owners.includes(caller)) fail('NOT_A_PARTY', `${args.coordinate} belongs to ${field.owners.join(', ')}.`);
+        if (caller !== 'operator' && !owns(ctx.caller, field)) fail('NOT_A_PARTY', `${args.coordinate} belongs to ${field.owners.join(', ')}.`);
         return audit.recipients(args.coordinate, args.from, args.to);
       },
       accessRecords: (_: unknown, { appId, last }: { appId?: string; last: number }, ctx: AdminContext) => {
         if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator reads the whole audit trail; providers ask for their own fields with recipients.');
         return audit.recent(Math.min(Math.max(last, 1), 1000), appId ?? null);
       },
-      objections: (_: unknown, { status }: { status?: ObjectionStatus }, ctx: AdminContext) =>
-        (objections?.list(status) ?? []).filter((o) =>
-          ctx.caller.kind === 'app'
-            ? o.appId === ctx.caller.requester.appId
-            : ctx.caller.party === 'operator' || (catalog.fields.get(o.coordinate)?.owners.includes(ctx.caller.party) ?? false),
-        ),
+      objections: (_: unknown, { status }: { status?: ObjectionStatus }, ctx: AdminContext) => objectionsFor(ctx, objections?.list(status) ?? []),
       qualityReport: (_: unknown, __: unknown, ctx: AdminContext) => {
         party(ctx);
-        return qualityReport(catalog, gateway.declarations, gateway.metrics, objections?.overdue() ?? []);
+        return qualityReport(catalog, gateway.declarations, gateway.metrics, objectionsFor(ctx, objections?.overdue() ?? []));
       },
       verifyAuditTrail: (_: unknown, __: unknown, ctx: AdminContext) => {
         if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator verifies the audit trail.');
@@ -128,6 +124,9 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Objections are filed by requesting apps with their own credentials.');
         if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
         const requester = ctx.caller.requester;
+        if (!receivedBefore(audit, requester.appId, input.coordinate)) {
+          fail('NOT_A_RECIPIENT', `${requester.appId} has not received ${input.coordinate}; only its recipients may object to its values.`);
+        }
         return guarded(() => objections.file(requester, input));
       },
       answerObjection: (_: unknown, args: { id: string; decision: 'CONFIRMED' | 'REJECTED'; reason: string; correctedValue?: string }, ctx: AdminContext) => {
@@ -138,11 +137,12 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         const caller = party(ctx);
         if (!filter.type && !filter.coordinate) fail('APPLICATION_INVALID', 'Name a type (with an optional key) or a coordinate to purge.');
         if (filter.key && !filter.type) fail('APPLICATION_INVALID', 'A key purges one entity: name its type too.');
-        const owned = [...catalog.fields.values()].filter((f) => f.owners.includes(caller));
-        const mayPurge = caller === 'operator' || (filter.coordinate ? owned.some((f) => f.coordinate === filter.coordinate) : owned.some((f) => f.type === filter.type));
+        // A provider purges the entries holding its own fields, never another provider's.
+        const owned = caller === 'operator' ? undefined : new Set([...catalog.fields.values()].filter((f) => owns(ctx.caller, f)).map((f) => f.coordinate));
+        const mayPurge = !owned || (filter.coordinate ? owned.has(filter.coordinate) : [...owned].some((c) => c.startsWith(`${filter.type}.`)));
         if (!mayPurge) fail('NOT_A_PARTY', `${caller} provides none of ${filter.coordinate ?? filter.type}.`);
         const { type, key, coordinate } = filter;
-        return { removed: gateway.cache?.purge({ ...(type ? { type } : {}), ...(key ? { key } : {}), ...(coordinate ? { coordinate } : {}) }) ?? 0 };
+        return { removed: gateway.cache?.purge({ ...(type ? { type } : {}), ...(key ? { key } : {}), ...(coordinate ? { coordinate } : {}), ...(owned ? { owned } : {}) }) ?? 0 };
       },
     },
   };

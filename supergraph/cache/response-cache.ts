@@ -1,5 +1,6 @@
 // The gateway's response cache: a bounded LRU (by bytes, not entries) of provider results, each
-// entry tagged with the coordinates, types and entity keys it holds so providers can purge it.
+// entry tagged with the coordinates, types and entity keys it holds so providers can purge it
+// (each only the entries holding its own coordinates).
 
 import { LRUCache } from 'lru-cache';
 import type { ExecutionResult } from '@graphql-tools/utils';
@@ -18,6 +19,8 @@ export interface PurgeFilter {
   /** With `type`: the entity's key value (e.g. a credit code). */
   key?: string;
   coordinate?: string;
+  /** A provider's purge: only entries holding one of these coordinates (its own) match; absent: any entry. */
+  owned?: ReadonlySet<string>;
 }
 
 export interface ResponseCacheOptions {
@@ -77,12 +80,13 @@ export class ResponseCache {
     return promise;
   }
 
-  purge({ type, key, coordinate }: PurgeFilter): number {
+  purge({ type, key, coordinate, owned }: PurgeFilter): number {
     let removed = 0;
+    const mine = (c: string) => !owned || owned.has(c);
     for (const [cacheKey, entry] of this.#lru.entries()) {
-      const byType = !type || entry.coordinates.some((c) => c.startsWith(`${type}.`));
+      const byType = !type || entry.coordinates.some((c) => c.startsWith(`${type}.`) && mine(c));
       const byKey = !key || entry.entityKey === `${type}:${key}`;
-      const byCoordinate = !coordinate || entry.coordinates.includes(coordinate);
+      const byCoordinate = !coordinate || (entry.coordinates.includes(coordinate) && mine(coordinate));
       if (byType && byKey && byCoordinate && (type || key || coordinate)) {
         this.#lru.delete(cacheKey);
         removed++;

@@ -23,11 +23,13 @@ export interface ObjectionServiceOptions {
   /** Objections one app may have waiting for answers at once. */
   maxOpenPerApp?: number;
   now?: () => Date;
+  /** Told of each objection and answer once it is stored: the audit's decision trail. */
+  onDecision?: (decision: { action: 'object' | 'answer-objection'; by: string; objection: Objection }) => void;
 }
 
 export type ObjectionService = ReturnType<typeof createObjectionService>;
 
-export function createObjectionService({ store, catalog, workingDays, maxOpenPerApp = 100, now = () => new Date() }: ObjectionServiceOptions) {
+export function createObjectionService({ store, catalog, workingDays, maxOpenPerApp = 100, now = () => new Date(), onDecision }: ObjectionServiceOptions) {
   let open = new Map<string, Objection>();
   const correctionListeners: ((objection: Objection) => void)[] = [];
   const refresh = () => {
@@ -57,6 +59,7 @@ export function createObjectionService({ store, catalog, workingDays, maxOpenPer
         deadline: addWorkingDays(filed, workingDays).toISOString(),
       });
       refresh();
+      onDecision?.({ action: 'object', by: requester.appId, objection });
       return objection;
     },
 
@@ -72,6 +75,7 @@ export function createObjectionService({ store, catalog, workingDays, maxOpenPer
       refresh();
       const answered = store.get(id)!;
       if (decision === 'CONFIRMED') for (const listener of correctionListeners) listener(answered);
+      onDecision?.({ action: 'answer-objection', by: party, objection: answered });
       return answered;
     },
 

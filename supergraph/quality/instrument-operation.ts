@@ -1,6 +1,8 @@
 // For lineage, the gateway needs a little more than the requester asked for: each entity's key
 // (to find open objections), the as-of field of annotated values, and the runtime type under
-// abstract fields. These ride along under `_jg_` aliases and are removed from the answer.
+// abstract fields. These ride along under `_jg_` aliases and are removed from the answer. They
+// pass the requester's policy like the fields it asked for: a key or as-of field it may not
+// receive is not asked for, so lineage never becomes a way to have a provider release it.
 
 import { getNamedType, isAbstractType, isCompositeType, isObjectType, Kind, type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionNode, type SelectionSetNode } from 'graphql';
 import type { QualityDeclarations } from '../../directives/index.ts';
@@ -15,8 +17,10 @@ function aliased(alias: string, name: string): FieldNode {
   return { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } };
 }
 
-/** Instruments the (single, fragment-free) operation of a pruned document. */
-export function instrumentOperation(schema: GraphQLSchema, document: DocumentNode, catalog: LabelCatalog, declarations: QualityDeclarations): DocumentNode {
+/** Instruments the (single, fragment-free) operation of a pruned document with the fields `mayAsk` allows. */
+export function instrumentOperation(
+  schema: GraphQLSchema, document: DocumentNode, catalog: LabelCatalog, declarations: QualityDeclarations, mayAsk: (coordinate: string) => boolean,
+): DocumentNode {
   function instrument(selectionSet: SelectionSetNode, type: GraphQLCompositeType): SelectionSetNode {
     const selections: SelectionNode[] = selectionSet.selections.map((s) => {
       if (s.kind === Kind.INLINE_FRAGMENT) {
@@ -30,11 +34,11 @@ export function instrumentOperation(schema: GraphQLSchema, document: DocumentNod
     const added: FieldNode[] = [];
     if (isAbstractType(type)) added.push(aliased(TYPE_ALIAS, '__typename'));
     if (isObjectType(type)) {
-      for (const key of catalog.keyFields.get(type.name) ?? []) added.push(aliased(KEY_ALIAS(key), key));
+      for (const key of catalog.keyFields.get(type.name) ?? []) if (mayAsk(`${type.name}.${key}`)) added.push(aliased(KEY_ALIAS(key), key));
       const asOf = new Set<string>();
       for (const s of selectionSet.selections) {
         const field = s.kind === Kind.FIELD ? declaredQuality(catalog, declarations, `${type.name}.${s.name.value}`)?.asOfField : undefined;
-        if (field && type.getFields()[field]) asOf.add(field);
+        if (field && type.getFields()[field] && mayAsk(`${type.name}.${field}`)) asOf.add(field);
       }
       for (const field of asOf) added.push(aliased(AS_OF_ALIAS(field), field));
     }

@@ -1,7 +1,7 @@
 // What the gateway observes in each answer, per annotated value: null or not (completeness),
 // and how old (timeliness, against the declared update cycle). With lineage requested, the
 // same walk yields the lineage extension: which provider served each path, as of when, the
-// stale values, the highest grade returned and the open objections on returned values.
+// stale values, the highest grade returned and the returned values under an open objection.
 
 import { CYCLE_SECONDS, gradeRank, type Grade, type QualityDeclarations, type UpdateCycle } from '../../directives/index.ts';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
@@ -12,17 +12,21 @@ import { AS_OF_ALIAS, KEY_ALIAS } from './instrument-operation.ts';
 import type { ServiceMetrics } from './service-metrics.ts';
 import { declaredQuality } from './declared-quality.ts';
 
-export interface OpenObjectionRef {
-  id: string;
-  filedAt: string;
-  deadline: string;
-}
+/** The open objection on a value, if any (only whether there is one is passed on). */
+export type OpenObjection = (coordinate: string, entityKey: string) => object | undefined;
 
 export interface Lineage {
   highestGrade: Grade | null;
   sources: { path: (string | number)[]; coordinate: string; provider: string; grade: Grade; updateCycle: UpdateCycle | null; asOf: string | null }[];
   stale: { path: (string | number)[]; coordinate: string; asOf: string; updateCycle: UpdateCycle; ageSeconds: number }[];
-  objections: { path: (string | number)[]; coordinate: string; objectionId: string; filedAt: string; deadline: string }[];
+  /**
+   * Values under an open objection: a bare flag. The value's recipients should know it is
+   * disputed; which app disputes it, and since when, would link that app to the entity, so the
+   * objection itself is shown only to its filer, the owning providers and the operator (admin).
+   */
+  objections: { path: (string | number)[]; coordinate: string }[];
+  /** Entity types whose key the requester may not receive: their values were not checked for objections. */
+  keysWithheld?: string[];
 }
 
 export interface ObserveInput {
@@ -36,7 +40,7 @@ export interface ObserveInput {
   metrics: ServiceMetrics;
   now: Date;
   lineage: boolean;
-  openObjection?: (coordinate: string, entityKey: string) => OpenObjectionRef | undefined;
+  openObjection?: OpenObjection;
 }
 
 const MAX_LISTED = 100;
@@ -47,6 +51,7 @@ export function observeResponse(input: ObserveInput): Lineage | undefined {
   for (const call of input.calls) if (call.updatedAt) updatedAt.set(call.subgraph, call.updatedAt);
   const lineage: Lineage = { highestGrade: null, sources: [], stale: [], objections: [] };
   const sources = new Map<string, Lineage['sources'][number]>();
+  const keysWithheld = new Set<string>();
 
   walkResponse(input.schema, input.document, input.data, ({ coordinate, value, holder, path, type }) => {
     const field = catalog.fields.get(coordinate);
@@ -75,13 +80,14 @@ export function observeResponse(input: ObserveInput): Lineage | undefined {
     }
     const keyFields = catalog.keyFields.get(type);
     if (keyFields && input.openObjection && lineage.objections.length < MAX_LISTED) {
-      const key = `${type}:${keyFields.map((k) => String(holder[KEY_ALIAS(k)] ?? holder[k])).join('|')}`;
-      const objection = input.openObjection(coordinate, key);
-      if (objection) lineage.objections.push({ path, coordinate, objectionId: objection.id, filedAt: objection.filedAt, deadline: objection.deadline });
+      // No key alias: the gateway did not ask for the key, because the requester may not receive it.
+      if (!keyFields.every((k) => KEY_ALIAS(k) in holder)) keysWithheld.add(type);
+      else if (input.openObjection(coordinate, `${type}:${keyFields.map((k) => String(holder[KEY_ALIAS(k)])).join('|')}`)) lineage.objections.push({ path, coordinate });
     }
   }, { paths: input.lineage });
   if (!input.lineage) return undefined;
   lineage.sources = [...sources.values()];
+  if (keysWithheld.size > 0) lineage.keysWithheld = [...keysWithheld].sort();
   return lineage;
 }
 

@@ -7,9 +7,9 @@ import { visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { QualityDeclarations } from '../../directives/index.ts';
 import type { SubgraphCall } from '../execution/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
-import { pruneDeniedFields } from '../policy/index.ts';
+import { pruneDeniedFields, type Verdict } from '../policy/index.ts';
 import { instrumentOperation } from './instrument-operation.ts';
-import { observeResponse, type OpenObjectionRef } from './observe-response.ts';
+import { observeResponse, type OpenObjection } from './observe-response.ts';
 import type { ServiceMetrics } from './service-metrics.ts';
 
 export const LINEAGE_HEADER = 'x-jointgraph-lineage';
@@ -26,7 +26,7 @@ export interface QualityStageOptions {
   catalog: LabelCatalog;
   declarations: QualityDeclarations;
   metrics: ServiceMetrics;
-  openObjection?: (coordinate: string, entityKey: string) => OpenObjectionRef | undefined;
+  openObjection?: OpenObjection;
 }
 
 /** Lineage is opt-in: a header, or `extensions.lineage` in the request. */
@@ -37,10 +37,13 @@ export function wantsLineage(headers: IncomingHttpHeaders, extensions: Record<st
 
 const allowAll = () => ({ allowed: true as const, grantId: null, rowScope: 'ALL' as const });
 
-/** The operation with the keys, as-of fields and runtime types lineage needs (one operation, no fragments). */
-export function instrumentForLineage(options: QualityStageOptions, document: DocumentNode, operationName: string | null): DocumentNode {
+/**
+ * The operation with the keys, as-of fields and runtime types lineage needs (one operation, no
+ * fragments), each only where the requester's verdicts allow it; without authorization, all.
+ */
+export function instrumentForLineage(options: QualityStageOptions, document: DocumentNode, operationName: string | null, verdictFor?: (coordinate: string) => Verdict): DocumentNode {
   const single = pruneDeniedFields({ schema: options.schema, document, operationName, verdictFor: allowAll }).document;
-  return instrumentOperation(options.schema, single, options.catalog, options.declarations);
+  return instrumentOperation(options.schema, single, options.catalog, options.declarations, (coordinate) => verdictFor?.(coordinate).allowed ?? true);
 }
 
 /** Whether a document selects any field with a @quality declaration: if not, there is nothing to observe. */
