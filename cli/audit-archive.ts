@@ -6,12 +6,14 @@
 
 import { openAuditLog, runRetention, segmentFile, type Segment } from '../supergraph/audit/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
-import { auditFiles, plural } from './audit-files.ts';
+import { cliArgs } from './args.ts';
+import { auditFiles, plural, requireTrail } from './audit-files.ts';
 
 const names = (segments: Segment[]) => segments.map(segmentFile).join(', ');
 
 try {
-  const { settings, file, dir } = auditFiles();
+  const { settings, file, dir } = auditFiles(cliArgs({ file: { type: 'string' }, dir: { type: 'string' } }));
+  requireTrail(file);
   const log = openAuditLog(file);
   const policy = { archiveAfterDays: settings.auditArchiveAfterDays, retentionDays: settings.auditRetentionDays, dir };
   const report = await runRetention(log, policy, new Date()).finally(() => log.close());

@@ -1,17 +1,20 @@
-// The trail and the archive folder the audit CLIs work on: --file and --dir, else the settings'.
+// The trail, the archive folder and the signing key the audit CLIs work on: --file and --dir, else
+// the settings'. The key is JG_AUDIT_KEY_FILE, else `keys/` beside the trail's folder, as the
+// gateway places it.
 
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { archiveDirOf } from '../supergraph/audit/index.ts';
+import { dirname, join } from 'node:path';
+import { archiveDirOf, auditKeyFileOf } from '../supergraph/audit/index.ts';
 import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
-import { cliArgs } from './args.ts';
 
-export function auditFiles() {
+export function auditFiles(args: { file?: string | undefined; dir?: string | undefined }) {
   const settings = loadSettings(process.env);
-  const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' } });
   const file = args.file ?? join(settings.stateDir, 'audit.db');
+  return { settings, file, dir: args.dir ?? settings.auditArchiveDir ?? archiveDirOf(file), keyFile: settings.auditKeyFile ?? auditKeyFileOf(dirname(file)) };
+}
+
+export function requireTrail(file: string): void {
   if (!existsSync(file)) throw new ConfigError('--file', `no audit trail at ${file}`);
-  return { settings, file, dir: args.dir ?? settings.auditArchiveDir ?? archiveDirOf(file) };
 }
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

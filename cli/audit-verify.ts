@@ -1,23 +1,72 @@
-// npm run audit:verify: checks the hash chain of the access audit trail, its archived segments
-// first (see supergraph/audit/retention.ts), then the records kept in the trail after them.
-// Flags: --file FILE (default: audit.db in JG_STATE_DIR), --dir DIR (the archive; default:
-// JG_AUDIT_ARCHIVE_DIR, else audit-archive beside the file).
+// npm run audit:verify: checks the access audit trail — its archived segments first (see
+// supergraph/audit/retention.ts), then the records kept in the trail after them, the recipients
+// index and the decision trail — against the signed checkpoints. Flags: --file FILE (default:
+// audit.db in JG_STATE_DIR), --dir DIR (the archive; default: JG_AUDIT_ARCHIVE_DIR, else
+// audit-archive beside the file), --public-key FILE and --checkpoints FILE (default: beside the
+// signing key), --checkpoint FILE (a checkpoint from `npm run audit:export`, with its public key:
+// verifies without the key folder).
 
-import { verifyArchive } from '../supergraph/audit/index.ts';
+import { existsSync } from 'node:fs';
+import { checkpointsFileOf, publicKeyFileOf, readCheckpointExport, readPublicKey, verifyTrail, type TrailCheck } from '../supergraph/audit/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
-import { auditFiles, plural } from './audit-files.ts';
+import { cliArgs } from './args.ts';
+import { auditFiles, plural, requireTrail } from './audit-files.ts';
+
+const EXPLAINED: Record<string, string> = {
+  'checkpoint-mismatch': 'its hash is not the one a signed checkpoint gives: the chain was recomputed after an edit',
+  truncated: 'the trail ends before the last record a signed checkpoint names: its tail was cut',
+  wiped: 'the trail holds no record, but signed checkpoints name some',
+  'checkpoint-invalid': 'a checkpoint does not verify with the public key: it was forged or edited',
+  'checkpoint-missing': 'a line of the checkpoints file is missing',
+  'recipient-missing': 'the recipients index lacks a coordinate the record returned',
+  'recipient-added': 'the recipients index names a coordinate the record did not return',
+};
+
+function brokenLine({ brokenAt, records }: TrailCheck): string {
+  const { seq, problem } = brokenAt!;
+  const [what, kind] = problem.startsWith('decision-') ? ['decision record', problem.slice('decision-'.length)]
+    : problem.startsWith('checkpoint-') && problem !== 'checkpoint-mismatch' ? ['checkpoint for record', problem]
+    : ['record', problem];
+  const why = EXPLAINED[kind] ? ` — ${EXPLAINED[kind]}` : '';
+  const verified = what === 'record' && !kind.startsWith('recipient-') ? ` (${plural(records, 'record')} verified before it)` : '';
+  return `[AUDIT_CHAIN_BROKEN] ${what} ${seq}: ${kind}${why}${verified}`;
+}
+
+function signedLines(check: TrailCheck, sources: string): string[] {
+  const decisions = `${plural(check.decisions ?? 0, 'decision record')}, hash chain intact`;
+  const signed = check.signed;
+  if (!signed || signed.count === 0) return [decisions, `Not signed: no checkpoint found (${sources}); the hash chain alone does not show records rewritten, cut or wiped by someone with write access to the store`];
+  const last = signed.last!;
+  const after = check.checkpoints?.after ?? 0;
+  return [
+    `${decisions}; recipients index matches the records`,
+    `Signed: ${plural(signed.count, 'checkpoint')} verify with key ${last.key}; the newest (${last.n}, ${last.at}) names record ${last.access.seq} and decision record ${last.decisions.seq}`
+      + (after > 0 ? `; ${plural(after, 'record')} written after it, covered by the hash chain only until the next checkpoint` : ''),
+    ...(signed.unverified.length ? [`Countersigned by ${signed.unverified.join(', ')} (not checked: no key given)`] : []),
+  ];
+}
 
 try {
-  const { file, dir } = auditFiles();
-  const check = verifyArchive(dir, file);
+  const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, checkpoint: { type: 'string' } });
+  const { file, dir, keyFile } = auditFiles(args);
+  const exported = args.checkpoint === undefined ? undefined : readCheckpointExport(args.checkpoint);
+  if (args.checkpoint !== undefined && !exported) throw new ConfigError('--checkpoint', `${args.checkpoint} is not a checkpoint exported by npm run audit:export`);
+  // An exported checkpoint carries its public key: the key folder is not needed.
+  const publicKeyFile = args['public-key'] ?? (exported ? undefined : [publicKeyFileOf(keyFile), keyFile].find((f) => existsSync(f)));
+  const checkpointsFile = args.checkpoints ?? (exported ? undefined : checkpointsFileOf(keyFile));
+  if (!exported && !(checkpointsFile && existsSync(checkpointsFile))) requireTrail(file);
+  const publicKey = publicKeyFile ? readPublicKey(publicKeyFile) : exported?.publicKey;
+  const check = verifyTrail({ file, archiveDir: dir, ...(publicKey ? { publicKey } : {}), ...(checkpointsFile ? { checkpointsFile } : {}), ...(exported ? { exported: exported.checkpoint } : {}) });
+  if (check.unchecked > 0) throw new ConfigError('--public-key', `${plural(check.unchecked, 'signed checkpoint')} found but no public key at ${publicKeyFileOf(keyFile)}: give --public-key FILE`);
+  const sources = exported ? `checkpoint ${args.checkpoint}` : `${checkpointsFile}, and the copies in the trail`;
   if (!check.ok) {
-    console.error(`[AUDIT_CHAIN_BROKEN] record ${check.brokenAt!.seq}: ${check.brokenAt!.problem} (${check.records} records verified before it)`);
+    console.error(brokenLine(check));
     process.exitCode = 1;
   } else if (check.segments === 0 && check.retainedFrom === undefined) {
-    console.log(`OK: ${check.records} records, hash chain intact (${file})`);
+    console.log([`OK: ${check.records} records, hash chain intact (${file})`, ...signedLines(check, sources)].join('\n'));
   } else {
     const retained = check.retainedFrom === undefined ? '' : `; records before ${check.retainedFrom} deleted past the retention period`;
-    console.log(`OK: ${plural(check.archived, 'archived record')} in ${plural(check.segments, 'segment')} + ${plural(check.live, 'live record')}, hash chain intact (${dir}, ${file}${retained})`);
+    console.log([`OK: ${plural(check.archived, 'archived record')} in ${plural(check.segments, 'segment')} + ${plural(check.live, 'live record')}, hash chain intact (${dir}, ${file}${retained})`, ...signedLines(check, sources)].join('\n'));
   }
 } catch (error) {
   console.error(error instanceof ConfigError ? `[${error.code}] ${error.message}` : error);

@@ -1,10 +1,14 @@
 // Opens everything the authorization stages need: the label catalogue (providers' proposals
-// under the operator's overlay), the grant store, the audit trail (with its hourly retention job)
+// under the operator's overlay), the grant store, the audit trail (with its hourly retention job,
+// its signed checkpoints and the decision trail the grant and objection services report to)
 // and the authenticator.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { archiveDirOf, openAuditLog, scheduleRetention, type AuditLog } from '../supergraph/audit/index.ts';
+import {
+  archiveDirOf, auditKeyFileOf, checkpointsFileOf, grantDecision, keyInStateDir, objectionDecision, openAuditLog, openSigningKey,
+  publicKeyFileOf, scheduleCheckpoints, scheduleRetention, type AuditLog,
+} from '../supergraph/audit/index.ts';
 import { ConfigError, type Settings } from '../supergraph/config/index.ts';
 import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
 import { createGrantService, openSqliteGrantStore, type GrantService, type GrantStore } from '../supergraph/grants/index.ts';
@@ -24,8 +28,12 @@ export interface AuthorizationSettings {
   jwtSecret?: string;
   jwksUrl?: string;
   jwksFile?: string;
+  /** The longest lifetime an app's token may have, in seconds; without it no token is accepted. */
+  jwtMaxLifetimeS?: number;
   /** Archive old audit records (and delete archived ones past retention) at start and every hour. */
   auditRetention?: { archiveAfterDays: number; retentionDays: number; archiveDir?: string };
+  /** Sign checkpoints of the audit trail every so many records or seconds; the key defaults to `keys/` beside the state folder. */
+  auditSigning?: { keyFile?: string; everyRecords: number; everySeconds: number };
   now?: () => Date;
 }
 
@@ -53,6 +61,12 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
       retentionDays: settings.auditRetentionDays,
       ...(settings.auditArchiveDir ? { archiveDir: settings.auditArchiveDir } : {}),
     },
+    auditSigning: {
+      everyRecords: settings.auditCheckpointRecords,
+      everySeconds: settings.auditCheckpointSeconds,
+      ...(settings.auditKeyFile ? { keyFile: settings.auditKeyFile } : {}),
+    },
+    jwtMaxLifetimeS: settings.jwtMaxLifetimeS,
     ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
     ...(settings.jwksFile ? { jwksFile: settings.jwksFile } : {}),
@@ -68,11 +82,21 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     ...(settings.jwtSecret ? { hs256Secret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
     ...(settings.jwksFile ? { jwks: JSON.parse(readFileSync(settings.jwksFile, 'utf8')) } : {}),
+    ...(settings.jwtMaxLifetimeS ? { maxLifetimeS: settings.jwtMaxLifetimeS } : {}),
   };
-  const store: GrantStore = openSqliteGrantStore(join(settings.stateDir, 'grants.db'));
-  const grants = createGrantService({ store, catalog, replyWorkingDays: settings.replyWorkingDays, ...(settings.now ? { now: settings.now } : {}) });
   const auditFile = join(settings.stateDir, 'audit.db');
-  const audit = openAuditLog(auditFile);
+  const { audit, checkpoints } = openAudit(auditFile, settings);
+  const at = (settings.now ?? (() => new Date()))().toISOString();
+  audit.decisions.appendFileDigest('label-overlay', settings.labelOverlayFile, at);
+  audit.decisions.appendFileDigest('app-registry', settings.appsFile, at);
+  const store: GrantStore = openSqliteGrantStore(join(settings.stateDir, 'grants.db'));
+  const grants = createGrantService({
+    store,
+    catalog,
+    replyWorkingDays: settings.replyWorkingDays,
+    ...(settings.now ? { now: settings.now } : {}),
+    onDecision: (decision) => void audit.decisions.append(grantDecision(decision)),
+  });
   const retention = settings.auditRetention
     ? scheduleRetention(audit, { ...settings.auditRetention, dir: settings.auditRetention.archiveDir ?? archiveDirOf(auditFile) }, {
         now: settings.now ?? (() => new Date()),
@@ -86,6 +110,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     catalog,
     workingDays: settings.objectionWorkingDays ?? 5,
     ...(settings.now ? { now: settings.now } : {}),
+    onDecision: (decision) => void audit.decisions.append(objectionDecision(decision)),
   });
   return {
     options: { catalog, authenticate: createAuthenticator(registry, keys), grants, audit, mode: settings.mode, objections, operations },
@@ -97,9 +122,25 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     close() {
       store.close();
       retention?.stop();
+      checkpoints?.stop();
       audit.close();
       objectionStore.close();
       operations.close();
     },
   };
+}
+
+/** The audit trail, signed unless the settings leave signing out; a key kept with the records is refused. */
+function openAudit(file: string, settings: AuthorizationSettings): { audit: AuditLog; checkpoints?: { stop(): void } } {
+  const signing = settings.auditSigning;
+  if (!signing) return { audit: openAuditLog(file) };
+  const keyFile = signing.keyFile ?? auditKeyFileOf(settings.stateDir);
+  if (keyInStateDir(keyFile, settings.stateDir)) {
+    throw new ConfigError(signing.keyFile ? 'JG_AUDIT_KEY_FILE' : 'JG_STATE_DIR', `the audit signing key ${keyFile} would be kept in the state folder ${settings.stateDir}, beside the records it signs; keep it in a folder of its own outside the state folder`);
+  }
+  const { key, created } = openSigningKey(keyFile);
+  if (created) console.log(`Created the audit signing key ${keyFile} (key id ${key.id}); its public key is ${publicKeyFileOf(keyFile)}`);
+  const audit = openAuditLog(file, { signing: { key, checkpointsFile: checkpointsFileOf(keyFile), everyRecords: signing.everyRecords } });
+  const checkpoints = scheduleCheckpoints(audit, signing.everySeconds, (error) => console.error('audit checkpoint failed; the next one is tried on schedule:', error));
+  return { audit, checkpoints };
 }

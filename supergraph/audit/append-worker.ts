@@ -2,9 +2,11 @@
 // full flush to disk, and the gateway's event loop keeps serving while the disk works.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { openAuditLog, type AccessRecord } from './audit-log.ts';
+import { openAuditLog, type AccessRecord, type AuditLogOptions } from './audit-log.ts';
 
-const log = openAuditLog((workerData as { file: string }).file);
+// The signing key comes along (a KeyObject crosses threads): every so many records this thread signs the checkpoint.
+const { file, options } = workerData as { file: string; options: AuditLogOptions };
+const log = openAuditLog(file, options);
 parentPort!.on('message', ({ id, records }: { id: number; records: AccessRecord[] }) => {
   try {
     log.appendAll(records);

@@ -2,12 +2,20 @@
 // fsync'd) before the response leaves, so a crash after a response was sent cannot lose it.
 // Editing, deleting or reordering records breaks the chain; a head row catches a cut tail.
 // Old records can be moved out to archive segments (retention.ts): a base row then says where
-// the archive ends, and the trail here must start right after it.
+// the archive ends, and the trail here must start right after it. With a signing key, signed
+// checkpoints (checkpointer.ts) catch what the chain alone cannot: a chain recomputed after an
+// edit, a tail cut with its head row rewritten, a wiped store. The decision trail shares the store.
 
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkEnd, checkLinks, GENESIS, linkRow, NO_LINKS, type ChainLink, type LinkProblem } from './chain.ts';
+import { readCheckpointFile, type Checkpoint } from './checkpoint.ts';
+import { openCheckpoints, type CheckpointSigning } from './checkpointer.ts';
+import { openDecisionLog, type DecisionLog } from './decision-log.ts';
+import { checkRecipientsIndex, type RecipientsProblem } from './recipients-index.ts';
+import { signedHeads, type CheckpointProblem, type SignedHeads } from './signed-heads.ts';
 
 export interface AccessRecord {
   at: string;
@@ -29,24 +37,18 @@ export interface StoredRecord extends AccessRecord {
   hash: string;
 }
 
-/** A place in the chain: a record's seq and hash (seq 0 and the genesis hash before the first). */
-export interface ChainLink {
-  seq: number;
-  hash: string;
-}
-
 export type ChainProblem =
-  | 'edited'
-  | 'deleted-or-reordered'
-  | 'tail-deleted'
-  /** Records exist but the head row that names the last one is gone. */
-  | 'head-missing'
+  | LinkProblem
   /** The trail starts past record 1 and no base row says where the archive ends: the base row, or the records before, were deleted. */
   | 'base-missing'
   /** An archive segment (or the records in it) that should be there is not. */
   | 'segment-missing'
   /** An archive segment's bytes or records differ from what was archived. */
-  | 'segment-edited';
+  | 'segment-edited'
+  | CheckpointProblem
+  | RecipientsProblem
+  /** The decision trail's own problems, at a decision's seq. */
+  | `decision-${LinkProblem}`;
 
 export interface ChainCheck {
   ok: boolean;
@@ -55,16 +57,36 @@ export interface ChainCheck {
   brokenAt?: { seq: number; problem: ChainProblem };
   /** The last archived record, when older records were moved to the archive. */
   base?: ChainLink;
+  /** Decision records verified, when there are any. */
+  decisions?: number;
+  /** When checked against signed checkpoints: how many verify, the last record the newest names, and the records written after it. */
+  checkpoints?: { count: number; lastSeq: number; after: number };
+}
+
+export interface AuditLogOptions {
+  /** Signs checkpoints of this trail; without it the trail is hash-chained only. */
+  signing?: CheckpointSigning;
 }
 
 export interface AuditLog {
   /** Where the trail is kept (`:memory:` for a trail that lives in this process only). */
   readonly file: string;
+  readonly options: AuditLogOptions;
+  /** The decision trail, in the same store; each decision is followed by a checkpoint. */
+  readonly decisions: DecisionLog;
   append(record: AccessRecord): StoredRecord;
   /** Several records in one transaction (one write to disk), in order. */
   appendAll(records: readonly AccessRecord[]): StoredRecord[];
-  /** Checks the records kept here; `verifyArchive` (retention.ts) checks the archive with them. */
-  verify(): ChainCheck;
+  /**
+   * Checks the records kept here, the recipients index and the decision trail, against `signed`
+   * (by default the checkpoints of this trail's own signing key, when it has one);
+   * `verifyArchive` (retention.ts) checks the archive with them.
+   */
+  verify(signed?: SignedHeads): ChainCheck;
+  /** Signs a checkpoint now unless the last one names the same heads; returns the last checkpoint. */
+  checkpoint(): Checkpoint | undefined;
+  /** The checkpoints kept in the store (JSON), oldest first. */
+  storedCheckpoints(): string[];
   /** Who received a coordinate, and for what purpose, between two instants (records kept here, not archived ones). */
   recipients(coordinate: string, from?: string, to?: string): StoredRecord[];
   /** The newest records first, optionally of one app (records kept here, not archived ones). */
@@ -78,27 +100,20 @@ export interface AuditLog {
   moveOut(before: string, max: number, persist: (records: readonly StoredRecord[]) => void): StoredRecord[];
   /** Runs `work` holding the trail's write lock, so archive upkeep never interleaves with `moveOut`. */
   exclusive<T>(work: () => T): T;
+  /** Signs a last checkpoint (when signing), then closes. */
   close(): void;
 }
-
-export const GENESIS: ChainLink = Object.freeze({ seq: 0, hash: '0'.repeat(64) });
 
 export function recordHash(prevHash: string, seq: number, r: AccessRecord): string {
   const canonical = JSON.stringify([seq, r.at, r.appId, r.department, r.purpose, r.operationHash, r.returned, r.denied, r.providers, r.entities, r.outcome, r.status]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
-/** Checks that `records` follow `after` one by one; stops at the first that does not. */
-export function checkChain(records: Iterable<StoredRecord>, after: ChainLink): { records: number; last: ChainLink; brokenAt?: ChainCheck['brokenAt'] } {
-  let last = after;
-  let count = 0;
-  for (const record of records) {
-    if (record.seq !== last.seq + 1 || record.prevHash !== last.hash) return { records: count, last, brokenAt: { seq: record.seq, problem: 'deleted-or-reordered' } };
-    if (recordHash(last.hash, record.seq, record) !== record.hash) return { records: count, last, brokenAt: { seq: record.seq, problem: 'edited' } };
-    last = { seq: record.seq, hash: record.hash };
-    count++;
-  }
-  return { records: count, last };
+const accessHash = (prevHash: string, r: StoredRecord) => recordHash(prevHash, r.seq, r);
+
+/** Checks that `records` follow `after` one by one (and agree with signed checkpoints); stops at the first that does not. */
+export function checkChain(records: Iterable<StoredRecord>, after: ChainLink, signed?: SignedHeads): { records: number; last: ChainLink; brokenAt?: ChainCheck['brokenAt'] } {
+  return checkLinks(records, after, accessHash, signed?.access);
 }
 
 interface Row {
@@ -126,7 +141,7 @@ function fromRow(row: Row): StoredRecord {
   };
 }
 
-export function openAuditLog(file: string): AuditLog {
+export function openAuditLog(file: string, options: AuditLogOptions = {}): AuditLog {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -138,17 +153,13 @@ export function openAuditLog(file: string): AuditLog {
       outcome TEXT NOT NULL, status INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS audit_coordinate (seq INTEGER NOT NULL, coordinate TEXT NOT NULL, PRIMARY KEY (coordinate, seq));
-    CREATE TABLE IF NOT EXISTS audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS audit_base (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
   `);
-  const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1');
-  const base = db.prepare('SELECT seq, hash FROM audit_base WHERE id = 1');
-  const setBase = db.prepare('INSERT INTO audit_base (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
+  const head = linkRow(db, 'audit_head');
+  const base = linkRow(db, 'audit_base');
   const deleteRecords = db.prepare('DELETE FROM audit_record WHERE seq <= ?');
   const deleteCoordinate = db.prepare('DELETE FROM audit_coordinate WHERE coordinate = ? AND seq <= ?');
   const insert = db.prepare(`INSERT INTO audit_record VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash)`);
   const insertCoordinate = db.prepare('INSERT OR IGNORE INTO audit_coordinate VALUES (?, ?)');
-  const setHead = db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash');
   const all = db.prepare('SELECT * FROM audit_record ORDER BY seq');
   const recipients = db.prepare(
     `SELECT r.* FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq
@@ -159,9 +170,15 @@ export function openAuditLog(file: string): AuditLog {
   const inOrder = function* (): Generator<StoredRecord> {
     for (const row of all.iterate() as Iterable<Row>) yield fromRow(row);
   };
+  const { signing } = options;
+  const checkpoints = openCheckpoints(db, () => ({ access: head.get() ?? GENESIS, decisions: decisions.head() }), signing);
+  const decisions = openDecisionLog(db, () => void checkpoints.write());
+  /** What this trail's own checkpoints vouch for: those in its file and those stored here. */
+  const ownSigned = (): SignedHeads | undefined =>
+    signing && signedHeads({ stored: checkpoints.stored(), ...(existsSync(signing.checkpointsFile) ? { file: readCheckpointFile(signing.checkpointsFile) } : {}) }, { operator: signing.key.publicKey });
 
   const appendAll = db.transaction((records: readonly AccessRecord[]): StoredRecord[] => {
-    const last = head.get() as ChainLink | undefined;
+    const last = head.get();
     let seq = last?.seq ?? GENESIS.seq;
     let prevHash = last?.hash ?? GENESIS.hash;
     const stored: StoredRecord[] = [];
@@ -173,7 +190,7 @@ export function openAuditLog(file: string): AuditLog {
       stored.push({ ...record, seq, prevHash, hash });
       prevHash = hash;
     }
-    setHead.run(seq, prevHash);
+    head.set({ seq, hash: prevHash });
     return stored;
   });
 
@@ -189,33 +206,60 @@ export function openAuditLog(file: string): AuditLog {
     // By coordinate, a range of the primary key each: the index has no other order to delete by.
     for (const coordinate of new Set(prefix.flatMap((r) => r.returned))) deleteCoordinate.run(coordinate, last.seq);
     deleteRecords.run(last.seq);
-    setBase.run(last.seq, last.hash);
+    base.set(last);
     return prefix;
   });
 
+  // Immediate: the write lock is taken before the head is read, so an archival committed by
+  // another connection in between cannot make the append fail. The checkpoint is a transaction
+  // of its own, after the records are durable: it never vouches for records that were not written.
+  const appendSealed = (records: readonly AccessRecord[]): StoredRecord[] => {
+    const stored = appendAll.immediate(records);
+    if (signing && checkpoints.unsealed() >= signing.everyRecords) checkpoints.write();
+    return stored;
+  };
+
   return {
     file,
-    append: (record) => appendAll.immediate([record])[0]!,
-    // Immediate: the write lock is taken before the head is read, so an archival committed by
-    // another connection in between cannot make the append fail.
-    appendAll: (records) => appendAll.immediate(records),
-    verify() {
-      const from = base.get() as ChainLink | undefined;
-      const check = checkChain(inOrder(), from ?? GENESIS);
-      const result = (brokenAt?: ChainCheck['brokenAt']): ChainCheck => ({ ok: !brokenAt, records: check.records, ...(brokenAt ? { brokenAt } : {}), ...(from ? { base: from } : {}) });
+    options,
+    decisions,
+    append: (record) => appendSealed([record])[0]!,
+    appendAll: appendSealed,
+    verify(signed = ownSigned()) {
+      const from = base.get();
+      const check = checkChain(inOrder(), from ?? GENESIS, signed);
+      const decided = decisions.verify(signed?.decisions);
+      const result = (brokenAt?: ChainCheck['brokenAt']): ChainCheck => ({
+        ok: !brokenAt,
+        records: check.records,
+        ...(brokenAt ? { brokenAt } : {}),
+        ...(from ? { base: from } : {}),
+        ...(decided.records > 0 ? { decisions: decided.records } : {}),
+        ...(signed ? { checkpoints: { count: signed.count, lastSeq: signed.last?.access.seq ?? 0, after: Math.max(0, check.last.seq - (signed.last?.access.seq ?? 0)) } } : {}),
+      });
+      if (signed?.brokenAt) return result(signed.brokenAt);
       if (check.brokenAt) {
         const startsLate = !from && check.records === 0 && check.brokenAt.seq > 1;
         return result(startsLate ? { seq: check.brokenAt.seq, problem: 'base-missing' } : check.brokenAt);
       }
-      const last = head.get() as ChainLink | undefined;
-      if (!last && check.last.seq > 0) return result({ seq: check.last.seq + 1, problem: 'head-missing' });
-      if (last && (last.seq !== check.last.seq || last.hash !== check.last.hash)) return result({ seq: check.last.seq + 1, problem: 'tail-deleted' });
-      return result();
+      const end = checkEnd(check.last, head.get(), signed?.access ?? NO_LINKS, !from && check.records === 0);
+      if (end) return result(end);
+      const index = checkRecipientsIndex(db);
+      if (index) return result(index);
+      return result(decided.brokenAt && { seq: decided.brokenAt.seq, problem: `decision-${decided.brokenAt.problem}` });
     },
+    checkpoint: () => checkpoints.write(),
+    storedCheckpoints: () => checkpoints.stored(),
     recipients: (coordinate, from = '0000', to = '9999') => (recipients.all(coordinate, from, to) as Row[]).map(fromRow),
     recent: (limit, appId = null) => (recent.all({ limit, appId }) as Row[]).map(fromRow),
     moveOut: (before, max, persist) => moveOut.immediate(before, max, persist),
     exclusive: (work) => db.transaction(work).immediate(),
-    close: () => db.close(),
+    close() {
+      try {
+        checkpoints.write();
+      } finally {
+        db.close();
+      }
+    },
   };
 }

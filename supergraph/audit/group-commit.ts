@@ -4,7 +4,7 @@
 // its own record is durable.
 
 import { Worker } from 'node:worker_threads';
-import type { AccessRecord, AuditLog } from './audit-log.ts';
+import type { AccessRecord, AuditLog, AuditLogOptions } from './audit-log.ts';
 
 export interface RecordAccess {
   (record: AccessRecord): Promise<void>;
@@ -19,13 +19,13 @@ interface Pending {
 
 type Write = (records: AccessRecord[]) => Promise<void>;
 
-function workerWriter(file: string): { write: Write; close: () => Promise<void> } {
+function workerWriter(file: string, options: AuditLogOptions): { write: Write; close: () => Promise<void> } {
   const url = new URL(import.meta.url.endsWith('.ts') ? './append-worker.ts' : './append-worker.js', import.meta.url);
   // TypeScript sources run through tsx's loader, registered in the worker's own thread.
   const boot = url.pathname.endsWith('.ts')
     ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`
     : `import(${JSON.stringify(url.href)})`;
-  const worker = new Worker(boot, { eval: true, workerData: { file } });
+  const worker = new Worker(boot, { eval: true, workerData: { file, options } });
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let next = 0;
   worker.on('message', ({ id, error }: { id: number; error?: string }) => {
@@ -57,7 +57,7 @@ export function groupCommit(audit: AuditLog): RecordAccess {
   const writer: { write: Write; close: () => Promise<void> } =
     audit.file === ':memory:'
       ? { write: async (records) => void audit.appendAll(records), close: async () => {} }
-      : workerWriter(audit.file);
+      : workerWriter(audit.file, audit.options);
   let queue: Pending[] = [];
   let writing = false;
 

@@ -1,5 +1,14 @@
-export { openAuditLog, recordHash, type AccessRecord, type AuditLog, type ChainCheck, type ChainLink, type ChainProblem, type StoredRecord } from './audit-log.ts';
+export { openAuditLog, recordHash, type AccessRecord, type AuditLog, type AuditLogOptions, type ChainCheck, type ChainProblem, type StoredRecord } from './audit-log.ts';
+export { GENESIS, type ChainLink } from './chain.ts';
+export { readCheckpointExport, writeCheckpointExport, type CheckpointExport } from './checkpoint-export.ts';
+export { checkpointBytes, keyId, parseCheckpoint, readCheckpointFile, type Checkpoint, type CheckpointKeys, type Countersignature } from './checkpoint.ts';
+export { scheduleCheckpoints, type CheckpointSigning } from './checkpointer.ts';
+export { decisionHash, OPERATOR_FILE, type Decision, type DecisionAction, type DecisionLog, type StoredDecision } from './decision-log.ts';
+export { grantDecision, objectionDecision } from './decision-events.ts';
 export { groupCommit, type RecordAccess } from './group-commit.ts';
 export { returnedCoordinates, type Returned } from './returned-coordinates.ts';
 export { archive, archiveDirOf, pruneSegments, runRetention, scheduleRetention, segmentFile, verifyArchive } from './retention.ts';
 export type { ArchiveCheck, ArchiveOptions, ArchiveResult, RetentionPolicy, RetentionReport, Segment } from './retention.ts';
+export { signedHeads, type SignedHeads } from './signed-heads.ts';
+export { auditKeyFileOf, checkpointsFileOf, keyInStateDir, openSigningKey, publicKeyFileOf, publicKeyPem, readPublicKey, type SigningKey } from './signing-key.ts';
+export { verifyTrail, type TrailCheck, type TrailSources } from './verify-trail.ts';

@@ -2,16 +2,19 @@
 // segment files (one JSON line per record) listed in a manifest, and segments past the retention
 // period may be deleted. `verifyArchive` checks the segments and the trail as one hash chain.
 //
-// Nothing here is signed yet (signing the trail is issue #10): whoever can write both the archive
-// folder and the trail can rewrite them consistently. What is caught is a segment edited, lost or
-// deleted before its time, and a trail cut off from its archive.
+// Checked alone, the chain catches a segment edited, lost or deleted before its time, and a trail
+// cut off from its archive; whoever can write both the archive folder and the trail could still
+// rewrite them consistently. Checked against signed checkpoints (`verifyArchive`'s `signed`), a
+// segment rewritten that way no longer matches the hashes they name.
 
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { checkChain, GENESIS, openAuditLog, type AuditLog, type ChainCheck, type ChainLink, type StoredRecord } from './audit-log.ts';
+import { checkChain, openAuditLog, type AuditLog, type ChainCheck, type StoredRecord } from './audit-log.ts';
+import { GENESIS, type ChainLink } from './chain.ts';
+import type { SignedHeads } from './signed-heads.ts';
 
 /** One manifest line: a segment's range, the links its chain starts and ends at, its bytes' digest. */
 export interface Segment {
@@ -67,8 +70,8 @@ export interface ArchiveCheck extends ChainCheck {
 
 const MANIFEST = 'manifest.jsonl';
 // Where the kept chain starts once segments past retention were deleted: the first kept seq and
-// its prevHash. It has no secret (that waits for #10): it tells verify where a legitimate cut
-// is, it cannot prove that a cut was legitimate.
+// its prevHash. It has no secret: it tells verify where a legitimate cut is, it cannot prove that
+// a cut was legitimate (verify reports where the kept chain starts, so the cut is never silent).
 const RETAINED_FROM = 'retained-from.json';
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -189,7 +192,7 @@ export function scheduleRetention(log: AuditLog, policy: RetentionPolicy, option
 
 type Break = NonNullable<ChainCheck['brokenAt']>;
 
-function checkSegment(dir: string, segment: Segment, after: ChainLink): { records: number; last: ChainLink; brokenAt?: Break } {
+function checkSegment(dir: string, segment: Segment, after: ChainLink, signed?: SignedHeads): { records: number; last: ChainLink; brokenAt?: Break } {
   const missing = { records: 0, last: after, brokenAt: { seq: after.seq + 1, problem: 'segment-missing' } as Break };
   const path = join(dir, segmentFile(segment));
   if (segment.firstSeq > after.seq + 1 || !existsSync(path)) return missing;
@@ -200,7 +203,7 @@ function checkSegment(dir: string, segment: Segment, after: ChainLink): { record
   } catch {
     return { ...missing, brokenAt: { seq: segment.firstSeq, problem: 'segment-edited' } };
   }
-  const check = checkChain(records, after);
+  const check = checkChain(records, after, signed);
   if (check.brokenAt) return check.brokenAt.problem === 'edited' ? { ...check, brokenAt: { seq: check.brokenAt.seq, problem: 'segment-edited' } } : check;
   if (check.last.seq !== segment.lastSeq || check.last.hash !== segment.hash) return { ...check, brokenAt: { seq: Math.min(check.last.seq, segment.lastSeq) + 1, problem: 'segment-edited' } };
   return sha256(bytes) === segment.sha256 ? check : { ...check, brokenAt: { seq: segment.firstSeq, problem: 'segment-edited' } };
@@ -215,24 +218,30 @@ function joinBreak(end: ChainLink, base: ChainLink | undefined): Break | undefin
   return { seq: base.seq < end.seq ? base.seq + 1 : end.seq, problem: 'segment-edited' };
 }
 
-/** Checks every segment in `dir`, segment after segment, then the trail in `liveFile` after the last. */
-export function verifyArchive(dir: string, liveFile: string): ArchiveCheck {
+/** Problems that leave the trail's records, not only what follows them, in doubt. */
+const RECORDS_BROKEN = new Set<string>(['edited', 'deleted-or-reordered', 'checkpoint-mismatch', 'base-missing']);
+
+/**
+ * Checks every segment in `dir`, segment after segment, then the trail in `liveFile` after the
+ * last; with `signed`, every record a signed checkpoint names must have the hash it gives.
+ */
+export function verifyArchive(dir: string, liveFile: string, signed?: SignedHeads): ArchiveCheck {
   const log = openAuditLog(liveFile);
   let live: ChainCheck;
   try {
-    live = log.verify();
+    live = log.verify(signed);
   } finally {
     log.close();
   }
   const retained = readRetainedFrom(dir);
   // Segments from an archival that crashed before its delete committed hold records still in the trail.
-  const liveFrom = live.ok && live.records > 0 ? (live.base ?? GENESIS).seq + 1 : Infinity;
+  const liveFrom = live.records > 0 && !RECORDS_BROKEN.has(live.brokenAt?.problem ?? '') ? (live.base ?? GENESIS).seq + 1 : Infinity;
   const segments = readManifest(dir).filter((s) => s.lastSeq > (retained ?? GENESIS).seq && s.firstSeq < liveFrom);
   const counts = { archived: 0, segments: 0, live: 0, ...(retained ? { retainedFrom: retained.seq + 1 } : {}) };
   const broken = (brokenAt: Break): ArchiveCheck => ({ ok: false, records: counts.archived, brokenAt, ...counts });
   let link = retained ?? GENESIS;
   for (const segment of segments) {
-    const check = checkSegment(dir, segment, link);
+    const check = checkSegment(dir, segment, link, signed);
     counts.archived += check.records;
     if (check.brokenAt) return broken(check.brokenAt);
     counts.segments++;
@@ -242,5 +251,6 @@ export function verifyArchive(dir: string, liveFile: string): ArchiveCheck {
   if (joined) return broken(joined);
   counts.live = live.records;
   if (live.brokenAt) return { ...broken(live.brokenAt), records: counts.archived + live.records };
-  return { ok: true, records: counts.archived + live.records, ...(live.base ? { base: live.base } : {}), ...counts };
+  const { ok, brokenAt, records, ...rest } = live;
+  return { ok: true, records: counts.archived + records, ...rest, ...counts };
 }
