@@ -1,12 +1,22 @@
 // npm run compose: the operator's subgraph list → supergraph/supergraph.graphql.
 // Flags: --list FILE, --out FILE, --live (read every SDL from the running subgraph).
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ASSERTION_HEADER, assertionSigner, callerKeyFile, type AssertionSigner } from '../supergraph/execution/index.ts';
+import type { SdlHeaders } from '../supergraph/compose/index.ts';
 import { composeSupergraph, formatProblem, loadSubgraphSdl, SdlUnavailableError } from '../supergraph/compose/index.ts';
 import { ConfigError, loadSettings, readSubgraphList } from '../supergraph/config/index.ts';
 import type { Label } from '../directives/index.ts';
 import { buildLabelCatalog, labelReport, readLabelOverlay } from '../supergraph/labels/index.ts';
 import { cliArgs } from './args.ts';
+
+/** Providers answer `_service` to the registry only: sign as it, with the platform's key, when there is one. */
+async function registryHeaders(keyFile: string): Promise<SdlHeaders | undefined> {
+  if (!existsSync(keyFile)) return undefined;
+  const sign: AssertionSigner = assertionSigner({ key: (await callerKeyFile(keyFile)).key, issuer: 'jointgraph-registry' });
+  return async (subgraph, query) => ({ [ASSERTION_HEADER]: await sign(subgraph, query, { subject: 'registry' }) });
+}
 
 function describeLabel(l: Label): string {
   return [l.sharing, l.grade + (l.level ? `/${l.level}` : ''), l.category, l.pii ? 'pii' : ''].filter(Boolean).join(' ');
@@ -16,7 +26,8 @@ async function main(): Promise<number> {
   const args = cliArgs({ list: { type: 'string' }, out: { type: 'string' }, labels: { type: 'string' }, live: { type: 'boolean' } });
   const settings = loadSettings(process.env);
   const entries = readSubgraphList(args.list ?? settings.subgraphListFile);
-  const sdls = await Promise.all(entries.map((e) => loadSubgraphSdl(e, { live: args.live ?? false })));
+  const headers = args.live ? await registryHeaders(join(settings.dataDir, 'keys', 'gateway-signing.jwk')) : undefined;
+  const sdls = await Promise.all(entries.map((e) => loadSubgraphSdl(e, { live: args.live ?? false, ...(headers ? { headers } : {}) })));
   const result = composeSupergraph(sdls);
   if (!result.ok) {
     console.error(`[COMPOSITION_FAILED] ${result.problems.length} problem(s):`);
@@ -29,6 +40,11 @@ async function main(): Promise<number> {
   for (const c of report.conflicts) {
     console.warn(`[LABEL_CONFLICT] ${c.coordinate}: provider proposes ${describeLabel(c.proposal)}, overlay says ${describeLabel(c.overlay)} (overlay applies)`);
   }
+  for (const d of report.derivedFromNotShared) {
+    console.warn(
+      `[DERIVED_FROM_NOT_SHARED] ${d.coordinate} derives from NOT_SHARED ${d.from.join(', ')}: closed (treated as NOT_SHARED) until the overlay acknowledges it ("derivationAcknowledged": {"from": ${JSON.stringify(d.from)}, "basis": "..."})`,
+    );
+  }
   if (report.missingBasis.length > 0) {
     for (const coordinate of report.missingBasis) console.error(`[LABEL_BASIS_MISSING] ${coordinate}: NOT_SHARED needs a legal basis (basis: "...")`);
     return 1;
@@ -38,6 +54,8 @@ async function main(): Promise<number> {
   const labelled = catalog.fields.size - report.unlabeled.length;
   console.log(`Composed ${entries.length} subgraphs (${entries.map((e) => e.name).join(', ')}) into ${out}`);
   console.log(`Labels: ${labelled}/${catalog.fields.size} fields labelled, ${report.conflicts.length} overlay conflict(s), ${report.unlabeled.length} unlabeled`);
+  const acknowledged = report.acknowledgedDerivations.map((d) => d.coordinate);
+  console.log(`Derived from NOT_SHARED: ${report.derivedFromNotShared.length} closed, ${acknowledged.length} acknowledged${acknowledged.length ? ` (${acknowledged.join(', ')})` : ''}`);
   return 0;
 }
 

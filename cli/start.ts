@@ -2,11 +2,13 @@
 // them (composed live) each run in a process of its own, restarted if it dies. Ctrl-C stops all.
 
 import { lockStateDir, StateDirLockedError, type InstanceLock } from '../server/instance-lock.ts';
+import { join } from 'node:path';
 import { startSupervisedPlatform, type SupervisedPlatform } from '../server/sample-platform.ts';
 import { ProcessStartError } from '../server/supervisor.ts';
 import { authorizationSettings } from '../server/authorization.ts';
 import { readCachePolicy } from '../supergraph/cache/index.ts';
 import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
+import { callerKeyFile, exportCallerKey } from '../supergraph/execution/index.ts';
 
 const EXAMPLE = `{
   enterprises(first: 2) {
@@ -40,7 +42,12 @@ async function main(): Promise<void> {
       void stop('state directory lock lost', 1);
     });
   }
+  // The key the gateway signs its calls to providers with; providers trust its public half.
+  const keyFile = join(settings.dataDir, 'keys', 'gateway-signing.jwk');
+  const signing = await callerKeyFile(keyFile);
+  if (signing.created) console.log(`created the gateway's signing key in ${keyFile}`);
   platform = await startSupervisedPlatform({
+    callerJwk: await exportCallerKey(signing.key),
     host: settings.subgraphHost,
     subgraphBasePort: settings.subgraphBasePort,
     dataDir: settings.dataDir,

@@ -13,6 +13,8 @@ export interface GatewayProcessStart {
   gateway: Omit<SupergraphOptions['gateway'], 'onSubgraphCall' | 'cacheClock'>;
   authorization?: Omit<AuthorizationSettings, 'now'>;
   timeouts?: Readonly<Record<string, number>>;
+  /** The gateway's private signing key. */
+  callerJwk?: SupergraphOptions['callerJwk'];
 }
 
 serveSupervised(async (start: GatewayProcessStart) => {

@@ -3,6 +3,7 @@
 
 import { SAMPLE_PROVIDERS, startProvider } from '../subgraphs/index.ts';
 import type { CitySettings } from '../supergraph/config/index.ts';
+import { providerTrust, type ProviderTrust } from './sample-platform.ts';
 import { serveSupervised } from './supervised-child.ts';
 
 export interface ProviderProcessStart {
@@ -11,10 +12,12 @@ export interface ProviderProcessStart {
   port: number;
   dataDir: string;
   city: CitySettings;
+  trust?: ProviderTrust;
 }
 
 serveSupervised(async (start: ProviderProcessStart) => {
   const definition = SAMPLE_PROVIDERS.find((p) => p.name === start.provider);
   if (!definition) throw new Error(`no sample provider "${start.provider}"`);
-  return startProvider(definition, start);
+  const { trust, ...rest } = start;
+  return startProvider(definition, { ...rest, ...(trust ? { trust: providerTrust(trust, definition.name) } : {}) });
 });

@@ -3,10 +3,13 @@
 // for `npm start` each provider and the gateway in a supervised process of its own.
 
 import type { FastifyInstance } from 'fastify';
+import type { JWK } from 'jose';
+import { join } from 'node:path';
 import { SAMPLE_PROVIDERS, startProvider, type RequestLog, type RunningProvider } from '../subgraphs/index.ts';
 import type { ProviderDefinition } from '../subgraphs/index.ts';
 import type { CitySettings, SubgraphEntry } from '../supergraph/config/index.ts';
-import { composeSupergraph, formatProblem, loadSubgraphSdl } from '../supergraph/compose/index.ts';
+import { composeSupergraph, formatProblem, loadSubgraphSdl, type SdlHeaders } from '../supergraph/compose/index.ts';
+import { ASSERTION_HEADER, assertionSigner, exportCallerKey, generateCallerKey, importCallerKey, type CallerKey } from '../supergraph/execution/index.ts';
 import { createGateway, type GatewayOptions } from '../supergraph/gateway/index.ts';
 import { openAuthorization, type AuthorizationSettings, type OpenAuthorization } from './authorization.ts';
 import type { GatewayProcessStart } from './gateway-process.ts';
@@ -26,10 +29,20 @@ export interface SamplePlatformOptions {
   gateway: Omit<GatewayOptions, 'supergraphSdl' | 'subgraphs' | 'authorization' | 'admin'>;
   /** Labels, joint authorization, the audit trail and the admin endpoint; plain federation without. */
   authorization?: AuthorizationSettings;
+  /** The gateway's private signing key (JWK): providers trust its public half. A new one when absent. */
+  callerJwk?: JWK;
+  /** Public keys providers trust besides the gateway's (an operator's registry tooling). */
+  trustedKeys?: JWK[];
+}
+
+/** Whom the providers answer, as data (it crosses to provider processes): public keys, and where each keeps its access log. */
+export interface ProviderTrust {
+  keys: JWK[];
+  accessLogDir: string;
 }
 
 /** What the gateway in front of running providers is opened with. */
-export type SupergraphOptions = Pick<SamplePlatformOptions, 'gateway' | 'authorization' | 'timeouts'>;
+export type SupergraphOptions = Pick<SamplePlatformOptions, 'gateway' | 'authorization' | 'timeouts' | 'callerJwk'>;
 
 /** The gateway and its stores in front of providers it neither started nor stops. */
 export interface ServedSupergraph {
@@ -37,6 +50,8 @@ export interface ServedSupergraph {
   supergraphSdl: string;
   gateway: FastifyInstance;
   authorization?: OpenAuthorization;
+  /** The key the gateway signs its provider calls with, for another gateway in front of the same providers. */
+  callerKey?: CallerKey;
   close(): Promise<void>;
 }
 
@@ -55,7 +70,18 @@ export interface SupervisedPlatform {
   close(): Promise<void>;
 }
 
-export async function startSampleProviders(options: Omit<SamplePlatformOptions, 'gateway'>): Promise<RunningProvider[]> {
+/** The gateway's key (made when none is given) and the trust providers are started with. */
+export async function platformKeys(options: Pick<SamplePlatformOptions, 'callerJwk' | 'trustedKeys' | 'dataDir'>): Promise<{ callerJwk: JWK; trust: ProviderTrust }> {
+  const callerJwk = options.callerJwk ?? (await exportCallerKey(await generateCallerKey()));
+  const { publicJwk } = await importCallerKey(callerJwk);
+  return { callerJwk, trust: { keys: [publicJwk, ...(options.trustedKeys ?? [])], accessLogDir: join(options.dataDir, 'access') } };
+}
+
+export function providerTrust(trust: ProviderTrust, provider: string) {
+  return { keys: { keys: trust.keys }, accessLog: join(trust.accessLogDir, `${provider}.jsonl`) };
+}
+
+export async function startSampleProviders(options: Omit<SamplePlatformOptions, 'gateway'> & { trust?: ProviderTrust }): Promise<RunningProvider[]> {
   const definitions = options.providers ?? SAMPLE_PROVIDERS;
   const started: RunningProvider[] = [];
   try {
@@ -68,6 +94,7 @@ export async function startSampleProviders(options: Omit<SamplePlatformOptions, 
           dataDir: options.dataDir,
           city: options.city,
           ...(options.log ? { log: options.log } : {}),
+          ...(options.trust ? { trust: providerTrust(options.trust, provider.name) } : {}),
         }),
       );
     }
@@ -78,27 +105,30 @@ export async function startSampleProviders(options: Omit<SamplePlatformOptions, 
   return started;
 }
 
-export async function composeLive(subgraphs: readonly SubgraphEntry[]): Promise<string> {
-  const sdls = await Promise.all(subgraphs.map((s) => loadSubgraphSdl(s, { live: true })));
+export async function composeLive(subgraphs: readonly SubgraphEntry[], headers?: SdlHeaders): Promise<string> {
+  const sdls = await Promise.all(subgraphs.map((s) => loadSubgraphSdl(s, { live: true, ...(headers ? { headers } : {}) })));
   const result = composeSupergraph(sdls);
   if (!result.ok) throw new Error(`Composition failed:\n${result.problems.map(formatProblem).join('\n')}`);
   return result.supergraphSdl;
 }
 
 export async function startSamplePlatform(options: SamplePlatformOptions): Promise<SamplePlatform> {
-  const providers = await startSampleProviders(options);
-  return inFrontOf(providers, () => serveSupergraph(providers, options));
+  const { callerJwk, trust } = await platformKeys(options);
+  const providers = await startSampleProviders({ ...options, trust });
+  return inFrontOf(providers, () => serveSupergraph(providers, { ...options, callerJwk }));
 }
 
 /** The platform of `npm start`: a provider's or the gateway's crash stays its own, and it is restarted. */
 export async function startSupervisedPlatform(options: SupervisedPlatformOptions): Promise<SupervisedPlatform> {
-  const providers = await startSupervisedProviders(options);
+  const { callerJwk, trust } = await platformKeys(options);
+  const providers = await startSupervisedProviders({ ...options, trust });
   return inFrontOf(providers, async () => {
     const gateway = await startSupervisedGateway(
       {
         ...options.listen,
         providers: providers.map(({ name, url }) => ({ name, url })),
         gateway: options.gateway,
+        callerJwk,
         ...(options.authorization ? { authorization: options.authorization } : {}),
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       },
@@ -137,11 +167,15 @@ export async function serveSupergraph(providers: readonly { name: string; url: s
     url: p.url,
     ...(options.timeouts?.[p.name] ? { timeoutMs: options.timeouts[p.name] } : {}),
   }));
-  const supergraphSdl = await composeLive(subgraphs);
+  const callerKey = options.callerJwk ? await importCallerKey(options.callerJwk) : undefined;
+  // Composition asks for `_service` as the operator's registry, under the same key.
+  const registry = callerKey ? assertionSigner({ key: callerKey, issuer: 'jointgraph-registry' }) : undefined;
+  const supergraphSdl = await composeLive(subgraphs, registry && (async (provider, query) => ({ [ASSERTION_HEADER]: await registry(provider, query, { subject: 'registry' }) })));
   const authorization = options.authorization ? openAuthorization(supergraphSdl, options.authorization) : undefined;
   try {
     const gateway = await createGateway({
       ...options.gateway,
+      ...(callerKey ? { callerKey } : {}),
       supergraphSdl,
       subgraphs,
       ...(authorization ? { authorization: authorization.options, admin: { registry: authorization.registry } } : {}),
@@ -151,6 +185,7 @@ export async function serveSupergraph(providers: readonly { name: string; url: s
       supergraphSdl,
       gateway,
       ...(authorization ? { authorization } : {}),
+      ...(callerKey ? { callerKey } : {}),
       async close() {
         await gateway.close();
         authorization?.close();

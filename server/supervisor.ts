@@ -8,6 +8,7 @@ import { SAMPLE_PROVIDERS } from '../subgraphs/index.ts';
 import type { CitySettings } from '../supergraph/config/index.ts';
 import type { GatewayProcessStart } from './gateway-process.ts';
 import type { ProviderProcessStart } from './provider-process.ts';
+import type { ProviderTrust } from './sample-platform.ts';
 import { DEFAULT_BACKOFF, restartDelay, type Backoff } from './restart-backoff.ts';
 import type { ChildReport } from './supervised-child.ts';
 
@@ -24,6 +25,8 @@ export interface SupervisedProvidersOptions {
   subgraphBasePort: number;
   dataDir: string;
   city: CitySettings;
+  /** Whom the providers answer (the gateway's public key); anyone without it. */
+  trust?: ProviderTrust;
   backoff?: Backoff;
 }
 
@@ -48,7 +51,7 @@ interface ChildSpec<S extends { port: number }> {
 export async function startSupervisedProviders(options: SupervisedProvidersOptions): Promise<SupervisedProvider[]> {
   const starts = SAMPLE_PROVIDERS.map(async (p, k): Promise<SupervisedProvider> => {
     const port = options.subgraphBasePort === 0 ? 0 : options.subgraphBasePort + k;
-    const start: ProviderProcessStart = { provider: p.name, host: options.host, port, dataDir: options.dataDir, city: options.city };
+    const start: ProviderProcessStart = { provider: p.name, host: options.host, port, dataDir: options.dataDir, city: options.city, ...(options.trust ? { trust: options.trust } : {}) };
     return { name: p.name, ...(await superviseChild({ kind: 'provider', name: p.name, entry: PROVIDER_ENTRY, start, backoff: options.backoff })) };
   });
   const settled = await Promise.allSettled(starts);

@@ -71,7 +71,7 @@ describe('the shield over released values', () => {
     const subgraphs = platform.subgraphs.map((s) => (s.name === 'tax' ? { ...s, url: taxPath.url } : s));
     const gateway = await createGateway({
       supergraphSdl: platform.supergraphSdl, subgraphs, defaultTimeoutMs: 2_000, healthTimeoutMs: 300, bodyLimitBytes: 1 << 20,
-      authorization: platform.authorization!.options,
+      authorization: platform.authorization!.options, callerKey: platform.callerKey!,
     });
     try {
       const response = await gateway.inject({

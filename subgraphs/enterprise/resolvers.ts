@@ -1,15 +1,17 @@
 import DataLoader from 'dataloader';
-import { manyByKey, oneByKey, prepared, type Db, type ResolverMap } from '../kit/index.ts';
+import { manyByKey, oneByKey, prepared, rowDistrict, type CallerAssertion, type Db, type ResolverMap } from '../kit/index.ts';
 import { pageArgs } from '../kit/page-args.ts';
 import { isValidCreditCode, isValidResidentId } from '../synthetic/index.ts';
 import { ENTERPRISE_COLUMNS } from './store.ts';
 
-type EnterpriseRow = Record<string, unknown> & { creditCode: string; legalRepresentativeId: string };
+type EnterpriseRow = Record<string, unknown> & { creditCode: string; legalRepresentativeId: string; district: string };
 
 export interface EnterpriseContext {
   db: Db;
   enterprises: DataLoader<string, EnterpriseRow | null>;
   representedBy: DataLoader<string, EnterpriseRow[]>;
+  /** Who asks (the verified assertion), when the provider verifies its callers. */
+  caller?: CallerAssertion;
 }
 
 export function createEnterpriseContext(db: Db): EnterpriseContext {
@@ -44,7 +46,9 @@ export const enterpriseResolvers: ResolverMap = {
     enterprise: (_: unknown, { creditCode }: { creditCode: string }, ctx: EnterpriseContext) => ctx.enterprises.load(creditCode),
     enterprises(_: unknown, args: EnterprisesArgs, ctx: EnterpriseContext) {
       const { first, offset } = pageArgs(args);
-      return prepared(ctx.db, ENTERPRISES_PAGE).all({ district: args.district ?? null, status: args.status ?? null, first, offset });
+      const kept = rowDistrict(ctx.caller, 'Enterprise');
+      if (kept !== null && args.district && args.district !== kept) return [];
+      return prepared(ctx.db, ENTERPRISES_PAGE).all({ district: kept ?? args.district ?? null, status: args.status ?? null, first, offset });
     },
   },
   Registrant: {

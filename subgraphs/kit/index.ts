@@ -4,3 +4,4 @@ export { openProviderStore, storeFile, type Db, type StoreSpec } from './provide
 export { RequestLog, type ProviderRequest } from './request-log.ts';
 export { startProvider, type RunningProvider, type StartProviderOptions } from './start-provider.ts';
 export { readSdl } from './read-sdl.ts';
+export { ASSERTION_HEADER, callerVerifier, rowDistrict, type CallerAssertion, type CallerTrust } from './caller-trust.ts';

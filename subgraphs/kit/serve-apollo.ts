@@ -5,7 +5,8 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
+import { ASSERTION_HEADER, callerVerifier } from './caller-trust.ts';
 import type { ProviderDefinition } from './provider.ts';
 import type { Db } from './provider-store.ts';
 import type { RequestLog } from './request-log.ts';
@@ -15,8 +16,9 @@ import { providerExtension } from './store-updated-at.ts';
 export async function serveWithApollo(
   provider: ProviderDefinition,
   db: Db,
-  { host, port, log, updatedAt }: ServeOptions & { log?: RequestLog },
+  { host, port, log, updatedAt, trust }: ServeOptions & { log?: RequestLog },
 ): Promise<RunningServer> {
+  const verify = trust ? callerVerifier(provider.name, trust) : undefined;
   const server = new ApolloServer<object>({
     schema: buildSubgraphSchema({ typeDefs: parse(provider.typeDefs), resolvers: provider.resolvers }),
     plugins: [
@@ -43,7 +45,18 @@ export async function serveWithApollo(
   });
   const { url } = await startStandaloneServer(server, {
     listen: { host, port },
-    context: async () => provider.createContext(db),
+    context: async ({ req }) => {
+      if (!verify) return provider.createContext(db);
+      const check = await verify(req.headers[ASSERTION_HEADER]);
+      if (!check.ok) throw new GraphQLError(check.message, { extensions: { code: check.code, http: { status: check.status } } });
+      return { ...provider.createContext(db), caller: check.assertion };
+    },
   });
-  return { url: new URL('/graphql', url).href, close: () => server.stop() };
+  return {
+    url: new URL('/graphql', url).href,
+    async close() {
+      await server.stop();
+      await verify?.close();
+    },
+  };
 }

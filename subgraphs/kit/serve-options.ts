@@ -1,4 +1,8 @@
+import type { CallerTrust } from './caller-trust.ts';
+
 export interface ServeOptions {
+  /** Whom the provider answers; without it, anyone (a provider run outside the platform). */
+  trust?: CallerTrust;
   host: string;
   /** 0 picks a free port. */
   port: number;

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { oneByKey, prepared, type Db, type ResolverMap } from '../kit/index.ts';
+import { oneByKey, prepared, rowDistrict, type CallerAssertion, type Db, type ResolverMap } from '../kit/index.ts';
 import { pageArgs } from '../kit/page-args.ts';
 import { PERSON_COLUMNS } from './store.ts';
 
@@ -16,6 +16,8 @@ export interface PersonRow {
 export interface PopulationContext {
   db: Db;
   persons: DataLoader<string, PersonRow | null>;
+  /** Who asks (the verified assertion), when the provider verifies its callers. */
+  caller?: CallerAssertion;
 }
 
 export function createPopulationContext(db: Db): PopulationContext {
@@ -35,10 +37,15 @@ export const populationResolvers: ResolverMap = {
     person: (_: unknown, { id }: { id: string }, ctx: PopulationContext) => ctx.persons.load(id),
     people(_: unknown, args: { district?: string | null; first?: number; offset?: number }, ctx: PopulationContext) {
       const { first, offset } = pageArgs(args);
-      return prepared(ctx.db, PEOPLE_PAGE).all({ district: args.district ?? null, first, offset });
+      // A call kept to one district pages through that district only, in this store's own query.
+      const kept = rowDistrict(ctx.caller, 'Person');
+      if (kept !== null && args.district && args.district !== kept) return [];
+      return prepared(ctx.db, PEOPLE_PAGE).all({ district: kept ?? args.district ?? null, first, offset });
     },
   },
   Person: {
+    // A record reached by reference stays whole: the gateway withholds it (FORBIDDEN_ROW) and says
+    // why; returning null here would leave the requester a null without a reason.
     __resolveReference: (ref: { id: string }, ctx: PopulationContext) => ctx.persons.load(ref.id),
   },
 };

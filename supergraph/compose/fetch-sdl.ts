@@ -16,13 +16,18 @@ export class SdlUnavailableError extends Error {
   }
 }
 
-export async function fetchServiceSdl(entry: SubgraphEntry, timeoutMs = 5_000): Promise<string> {
+export const SDL_QUERY = '{ _service { sdl } }';
+
+/** Headers a request for one subgraph's SDL carries (the registry's signed assertion). */
+export type SdlHeaders = (subgraph: string, query: string) => Promise<Record<string, string>>;
+
+export async function fetchServiceSdl(entry: SubgraphEntry, timeoutMs = 5_000, headersFor?: SdlHeaders): Promise<string> {
   let response: Response;
   try {
     response = await fetch(entry.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(await headersFor?.(entry.name, SDL_QUERY)) },
+      body: JSON.stringify({ query: SDL_QUERY }),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
@@ -36,7 +41,7 @@ export async function fetchServiceSdl(entry: SubgraphEntry, timeoutMs = 5_000): 
   return sdl;
 }
 
-export async function loadSubgraphSdl(entry: SubgraphEntry, { live = false, timeoutMs = 5_000 } = {}): Promise<SubgraphSdl> {
+export async function loadSubgraphSdl(entry: SubgraphEntry, { live = false, timeoutMs = 5_000, headers }: { live?: boolean; timeoutMs?: number; headers?: SdlHeaders } = {}): Promise<SubgraphSdl> {
   let sdl: string;
   if (entry.sdlFile && !live) {
     try {
@@ -45,7 +50,7 @@ export async function loadSubgraphSdl(entry: SubgraphEntry, { live = false, time
       throw new SdlUnavailableError(entry.name, `cannot read ${entry.sdlFile}: ${(error as Error).message}`);
     }
   } else {
-    sdl = await fetchServiceSdl(entry, timeoutMs);
+    sdl = await fetchServiceSdl(entry, timeoutMs, headers);
   }
   return { name: entry.name, url: entry.url, sdl: withSpecDefinitions(sdl) };
 }

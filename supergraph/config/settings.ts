@@ -45,9 +45,17 @@ export interface Settings {
   auditRetentionDays: number;
   /** Set only when JG_AUDIT_ARCHIVE_DIR is; else `audit-archive` beside the trail, in the state folder. */
   auditArchiveDir?: string;
+  /** Set only when JG_AUDIT_KEY_FILE is; else `keys/audit-signing.pem` beside the state folder. Never inside the state folder. */
+  auditKeyFile?: string;
+  /** A signed checkpoint of the audit trail once this many records were written since the last one… */
+  auditCheckpointRecords: number;
+  /** …or once this many seconds passed with anything new. */
+  auditCheckpointSeconds: number;
   jwtSecret?: string;
   jwksUrl?: string;
   jwksFile?: string;
+  /** The longest lifetime (exp − iat) an app's token may have, in seconds. */
+  jwtMaxLifetimeS: number;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +128,10 @@ export function loadSettings(env: Env): Readonly<Settings> {
     auditArchiveAfterDays,
     auditRetentionDays: retentionDays(env, auditArchiveAfterDays),
     ...(env.JG_AUDIT_ARCHIVE_DIR ? { auditArchiveDir: env.JG_AUDIT_ARCHIVE_DIR } : {}),
+    ...(env.JG_AUDIT_KEY_FILE ? { auditKeyFile: env.JG_AUDIT_KEY_FILE } : {}),
+    auditCheckpointRecords: integer(env, 'JG_AUDIT_CHECKPOINT_RECORDS', 1_000, 1, 1_000_000),
+    auditCheckpointSeconds: integer(env, 'JG_AUDIT_CHECKPOINT_SECONDS', 60, 1, 86_400),
+    jwtMaxLifetimeS: integer(env, 'JG_JWT_MAX_LIFETIME_S', 3_600, 60, 86_400),
     ...(env.JG_JWT_SECRET ? { jwtSecret: env.JG_JWT_SECRET } : {}),
     ...(env.JG_JWT_JWKS_URL ? { jwksUrl: env.JG_JWT_JWKS_URL } : {}),
     ...(env.JG_JWT_JWKS_FILE ? { jwksFile: env.JG_JWT_JWKS_FILE } : {}),

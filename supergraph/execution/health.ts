@@ -13,13 +13,18 @@ export interface HealthReport {
   subgraphs: SubgraphHealth[];
 }
 
-async function probe(name: string, url: string, timeoutMs: number): Promise<SubgraphHealth> {
+/** Headers a probe of one provider carries (its signed assertion). */
+export type ProbeHeaders = (provider: string, query: string) => Promise<Record<string, string>>;
+
+const PROBE = '{ __typename }';
+
+async function probe(name: string, url: string, timeoutMs: number, headersFor?: ProbeHeaders): Promise<SubgraphHealth> {
   const started = performance.now();
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: '{"query":"{ __typename }"}',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(await headersFor?.(name, PROBE)) },
+      body: JSON.stringify({ query: PROBE }),
       signal: AbortSignal.timeout(timeoutMs),
     });
     const body = (await response.json().catch(() => null)) as { data?: { __typename?: string } } | null;
@@ -33,7 +38,7 @@ async function probe(name: string, url: string, timeoutMs: number): Promise<Subg
   }
 }
 
-export async function checkHealth(subgraphs: readonly { name: string; url: string }[], timeoutMs: number): Promise<HealthReport> {
-  const results = await Promise.all(subgraphs.map((s) => probe(s.name, s.url, timeoutMs)));
+export async function checkHealth(subgraphs: readonly { name: string; url: string }[], timeoutMs: number, headersFor?: ProbeHeaders): Promise<HealthReport> {
+  const results = await Promise.all(subgraphs.map((s) => probe(s.name, s.url, timeoutMs, headersFor)));
   return { status: results.every((r) => r.reachable) ? 'ok' : 'degraded', subgraphs: results };
 }

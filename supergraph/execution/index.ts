@@ -2,3 +2,7 @@ export { checkHealth, type HealthReport, type SubgraphHealth } from './health.ts
 export { createPlanExecutor, type PlanExecutor, type PlanRequest } from './plan-executor.ts';
 export { createProviderClient, DEFAULT_BREAKER, type BreakerOptions, type CircuitState, type ProviderClient, type SubgraphCall } from './provider-client.ts';
 export { supergraphGraphs, type SupergraphGraph } from './supergraph-graphs.ts';
+export {
+  ASSERTION_HEADER, assertionSigner, callerKeyFile, exportCallerKey, generateCallerKey, importCallerKey, publishedKeys, queryCoordinates,
+  type AssertionClaims, type AssertionSigner, type CallerKey,
+} from './caller-assertion.ts';

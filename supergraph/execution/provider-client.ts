@@ -10,6 +10,7 @@ import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
 import { codedError, type ErrorCode } from '../errors/index.ts';
+import { ASSERTION_HEADER } from './caller-assertion.ts';
 import { Deadlines } from './deadlines.ts';
 import { DEFAULT_RETRY_BUDGET, RetryBudget, type RetryBudgetOptions } from './retry-budget.ts';
 
@@ -58,6 +59,8 @@ export interface ProviderClientOptions {
   onCall?: (call: SubgraphCall) => void;
   onCircuit?: (subgraph: string, state: CircuitState) => void;
   onRetry?: (subgraph: string) => void;
+  /** Signs the call's assertion for the provider (caller-assertion.ts); unsigned without it. */
+  assert?: (request: ProviderRequest) => Promise<string>;
 }
 
 export type ProviderClient = ((request: ProviderRequest) => Promise<ExecutionResult>) & { close(): Promise<void> };
@@ -127,10 +130,12 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     const payload = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     retries.called();
     try {
+      const callHeaders = options.assert ? { ...headers, [ASSERTION_HEADER]: await options.assert(request) } : headers;
       let response;
       for (;;) {
         try {
-          response = await pool.request({ path, method: 'POST', headers, body: payload, signal: controller.signal });
+          // A retry is the same call: the provider never saw the first attempt's assertion used.
+          response = await pool.request({ path, method: 'POST', headers: callHeaders, body: payload, signal: controller.signal });
           break;
         } catch (error) {
           // A connection refused or dropped is tried once more while the deadline and the budget allow.

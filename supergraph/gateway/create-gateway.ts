@@ -6,15 +6,19 @@
 
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import type { GraphQLFormattedError } from 'graphql';
 import { readPageSizes, readQualityDeclarations, type QualityDeclarations } from '../../directives/index.ts';
-import { registerAdmin, type GatewayState } from '../admin/index.ts';
+import { operatorCheck, registerAdmin, type GatewayState } from '../admin/index.ts';
 import { ResponseCache, ttlFor, withCache, type CachePolicy } from '../cache/index.ts';
 import type { SubgraphEntry } from '../config/index.ts';
 import { errorBody } from '../errors/index.ts';
-import { checkHealth, createPlanExecutor, createProviderClient, supergraphGraphs, type BreakerOptions, type SubgraphCall } from '../execution/index.ts';
-import type { AppRegistry } from '../identity/index.ts';
+import {
+  ASSERTION_HEADER, assertionSigner, checkHealth, createPlanExecutor, createProviderClient, publishedKeys, supergraphGraphs,
+  type AssertionClaims, type AssertionSigner, type BreakerOptions, type CallerKey, type SubgraphCall,
+} from '../execution/index.ts';
+import { purposeCovers, type AppRegistry } from '../identity/index.ts';
 import { buildLabelCatalog, type LabelCatalog } from '../labels/index.ts';
 import { contractSchema, shieldedReader, type RequestAuthorization } from '../policy/index.ts';
 import { observesSomething, wantsLineage, type QualityContext } from '../quality/quality-stage.ts';
@@ -64,6 +68,8 @@ export interface GatewayOptions {
   maxTokens?: number;
   /** Fields, root fields, variables, depth, aliases, directives and cost of one operation. */
   limits?: OperationLimits;
+  /** The key the gateway signs its calls to providers with (their assertion); unsigned calls without it. */
+  callerKey?: CallerKey;
   /** Bytes of one answer at most (default 32 MiB). */
   maxResponseBytes?: number;
   /** Bytes read from one provider answer at most (default: maxResponseBytes). */
@@ -96,7 +102,26 @@ function memoize<T>(f: (key: string) => T): (key: string) => T {
   };
 }
 
-type CallContext = { authz?: RequestAuthorization; quality?: QualityContext } | undefined;
+type CallContext = { authz?: RequestAuthorization; quality?: QualityContext; requestId?: string } | undefined;
+
+/** What a request says about itself to the providers it calls: who, why, under which grants, for which rows. */
+function assertionClaims(context: CallContext): AssertionClaims {
+  const authz = context?.authz;
+  const requestId = context?.requestId;
+  if (!authz) return { subject: 'gateway', ...(requestId ? { requestId } : {}) };
+  const covering = authz.grants.filter((g) => purposeCovers(g.purpose, authz.purpose));
+  const district = authz.requester.district;
+  const limited = [...new Set(covering.filter((g) => g.rowScope === 'OWN_DISTRICT').flatMap((g) => g.coordinates))];
+  const rowTypes = [...new Set(limited.map((c) => c.slice(0, c.indexOf('.'))))];
+  return {
+    subject: authz.requester.appId,
+    ...(requestId ? { requestId } : {}),
+    department: authz.requester.department,
+    purpose: authz.purpose,
+    grants: covering.map((g) => g.id),
+    rows: district && rowTypes.length > 0 ? { district, types: rowTypes, coordinates: limited } : null,
+  };
+}
 
 export async function createGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const authorization = options.authorization;
@@ -117,6 +142,18 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     metrics.recordCall(call);
     options.onSubgraphCall?.(call);
   };
+  // Signs each provider call; the coordinates it names come from the API schema, known once the executor is.
+  let signer: AssertionSigner | undefined;
+  const claimsFor = new WeakMap<object, AssertionClaims>();
+  const claimsOf = (context: CallContext): AssertionClaims => {
+    if (!context) return assertionClaims(context);
+    let claims = claimsFor.get(context);
+    if (!claims) claimsFor.set(context, (claims = assertionClaims(context)));
+    return claims;
+  };
+  const probeHeaders = options.callerKey
+    ? async (provider: string, query: string) => ({ [ASSERTION_HEADER]: await signer!(provider, query, { subject: 'gateway' }) })
+    : undefined;
   const clients = new Map(
     providers.map((p) => [
       p.name,
@@ -129,6 +166,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         onCall,
         onCircuit: (subgraph, state) => metrics.recordCircuit(subgraph, state),
         onRetry: (subgraph) => metrics.recordRetry(subgraph),
+        ...(options.callerKey ? { assert: (request) => signer!(p.name, request.query, claimsOf(request.context as CallContext)) } : {}),
         maxResponseBytes: options.maxProviderResponseBytes ?? options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       }),
     ]),
@@ -156,6 +194,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       : {}),
   });
   schemaForCache = executor.schema;
+  if (options.callerKey) signer = assertionSigner({ key: options.callerKey, issuer: 'jointgraph-gateway', schema: executor.schema });
   const served = authorization ? contractSchema(executor.schema, catalog) : executor.schema;
   const quality = {
     schema: served,
@@ -165,7 +204,12 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     ...(authorization?.objections ? { openObjection: authorization.objections.openFor.bind(authorization.objections) } : {}),
   };
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes, genReqId: () => randomUUID() });
+  // Providers (and anyone checking a provider's access log) verify the gateway's calls with these.
+  if (options.callerKey) {
+    const jwks = publishedKeys(options.callerKey);
+    app.get('/.well-known/jwks.json', async () => jwks);
+  }
   const limits = options.limits ?? DEFAULT_LIMITS;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const registry = options.admin?.registry;
@@ -255,6 +299,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       method: request.method,
       authz: request.authz,
       maxCost: budgetOf(request.authz),
+      requestId: request.id,
       lineage: wantsLineage(request.headers, params.extensions),
       documentStatus,
     });
@@ -296,7 +341,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     cache?.purge({ coordinate: o.coordinate });
   });
   if (options.probeIntervalMs) {
-    const timer = setInterval(() => void checkHealth(providers, options.healthTimeoutMs).then((r) => metrics.recordProbe(r)), options.probeIntervalMs);
+    const timer = setInterval(() => void checkHealth(providers, options.healthTimeoutMs, probeHeaders).then((r) => metrics.recordProbe(r)), options.probeIntervalMs);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
@@ -311,12 +356,19 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     await registerAdmin(app, { ...authorization, registry: options.admin.registry, gateway: state, ...(objections ? { objections } : {}), ...(authorization.operations ? { operations: authorization.operations } : {}) });
   }
 
-  app.get('/health', async () => {
-    const report = await checkHealth(providers, options.healthTimeoutMs);
+  // Provider URLs and per-field measures are the operator's: with authorization on, only its admin
+  // token reads /metrics and the detailed /health; load balancers get the bare status.
+  const operator = operatorCheck({ required: Boolean(authorization), registry });
+  app.get('/health', async (request) => {
+    const report = await checkHealth(providers, options.healthTimeoutMs, probeHeaders);
     metrics.recordProbe(report);
-    return report;
+    return operator(request.headers).ok ? report : { status: report.status };
   });
-  app.get('/metrics', async (_, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', async (request, reply) => {
+    const check = operator(request.headers);
+    if (!check.ok) return reply.code(check.status).type(JSON_TYPE).send(check.body);
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.decorate('jointgraph', state);
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));
   app.setNotFoundHandler(async (request, reply) => {

@@ -44,6 +44,8 @@ export interface OperationRequest {
   params: GraphQLParams & { query: string };
   method: string;
   authz: RequestAuthorization | undefined;
+  /** Names the request to the providers it calls. */
+  requestId?: string;
   /** The cost this operation may reach (the requesting app's budget). */
   maxCost: number;
   lineage: boolean;
@@ -74,7 +76,7 @@ interface Prepared {
 /** Bytes an entry takes per byte of text (documents and the pruning's bookkeeping). */
 const PREPARED_WEIGHT = 16;
 
-type RequestContext = { authz?: RequestAuthorization; quality: QualityContext };
+type RequestContext = { authz?: RequestAuthorization; quality: QualityContext; requestId?: string };
 
 function documentErrors(errors: readonly GraphQLError[], code?: ErrorCode): GraphQLFormattedError[] {
   return errors.map((e) => {
@@ -110,7 +112,7 @@ export function createOperationRunner(stages: OperationStages) {
       pruned = pruneDeniedFields({ schema: stages.served, document, operationName, verdictFor: authz.verdictFor });
       if (authz.mode !== 'dry-run') planned = pruned.nothingLeft ? null : pruned.document;
     }
-    if (planned && lineage) planned = instrumentForLineage(stages.quality, planned, name ?? null);
+    if (planned && lineage) planned = instrumentForLineage(stages.quality, planned, name ?? null, authz?.verdictFor);
     if (planned && planned !== document) name = operation.name?.value;
     const shield = planned && authz && authz.mode !== 'dry-run' && stages.shielded ? shieldDocument(stages.served, planned, authz.verdictFor) : null;
     let internal = false;
@@ -154,7 +156,7 @@ export function createOperationRunner(stages: OperationStages) {
 
     const split = splitIntrospection(checked.document, operation);
     const dataDocument = split ? split.data : checked.document;
-    const context: RequestContext = { ...(authz ? { authz } : {}), quality: { calls: [], lineage: request.lineage } };
+    const context: RequestContext = { ...(authz ? { authz } : {}), quality: { calls: [], lineage: request.lineage }, ...(request.requestId ? { requestId: request.requestId } : {}) };
     const outcome: ExecutionOutcome = { data: undefined, errors: [] };
     let pruned: PrunedOperation | undefined;
     let internal = false;

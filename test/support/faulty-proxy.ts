@@ -36,7 +36,12 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
         res.writeHead(500, { 'content-type': 'text/html' });
         return res.end('<html><body>Internal Server Error</body></html>');
       default: {
-        const upstream = await fetch(target, { method: req.method ?? 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+        const assertion = req.headers['x-jointgraph-assertion'];
+        const upstream = await fetch(target, {
+          method: req.method ?? 'POST',
+          headers: { 'content-type': 'application/json', ...(typeof assertion === 'string' ? { 'x-jointgraph-assertion': assertion } : {}) },
+          body: Buffer.concat(chunks),
+        });
         res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
         res.end(Buffer.from(await upstream.arrayBuffer()));
       }

@@ -8,6 +8,21 @@ import { startSamplePlatform, type SamplePlatform, type SamplePlatformOptions } 
 import { RequestLog } from '../../subgraphs/index.ts';
 import { authorizationSettings, type AuthorizationSettings } from '../../server/authorization.ts';
 import { loadSettings, type CitySettings } from '../../supergraph/config/index.ts';
+import { ASSERTION_HEADER, assertionSigner, generateCallerKey } from '../../supergraph/execution/index.ts';
+
+/**
+ * Tests that ask a provider directly do so as the operator's registry would: with an assertion
+ * signed by a key the test platforms' providers trust besides the gateway's.
+ */
+export const TEST_REGISTRY_KEY = await generateCallerKey();
+const registrySigner = assertionSigner({ key: TEST_REGISTRY_KEY, issuer: 'jointgraph-registry' });
+
+/** The provider a URL of the test platform belongs to, as its assertion's audience. */
+const providerOf = new Map<string, string>();
+
+export async function registryHeaders(provider: string, query: string): Promise<Record<string, string>> {
+  return { [ASSERTION_HEADER]: await registrySigner(provider, query, { subject: 'test' }) };
+}
 
 /** Big enough for N = 1000 fan-out, small enough to seed in well under a second. */
 export const SMALL_CITY: CitySettings = Object.freeze({ seed: 7, persons: 3_000, enterprises: 1_200 });
@@ -47,10 +62,12 @@ export async function startTestPlatform(
     subgraphBasePort: 0,
     city: SMALL_CITY,
     ...overrides,
+    trustedKeys: [TEST_REGISTRY_KEY.publicJwk, ...(overrides.trustedKeys ?? [])],
     dataDir,
     log,
     gateway: { defaultTimeoutMs: 5_000, healthTimeoutMs: 1_000, bodyLimitBytes: 1_048_576, ...overrides.gateway },
   });
+  for (const p of platform.providers) providerOf.set(p.url, p.name);
   return {
     ...platform,
     log,
@@ -67,11 +84,13 @@ export async function startTestPlatform(
   };
 }
 
-/** Sends a GraphQL request straight to a provider, bypassing the gateway. */
+/** Sends a GraphQL request straight to a provider, bypassing the gateway (signed as the registry). */
 export async function queryProvider(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLBody> {
+  const provider = providerOf.get(url);
+  if (!provider) throw new Error(`${url} is no provider of a test platform`);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(await registryHeaders(provider, query)) },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLBody;
