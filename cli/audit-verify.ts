@@ -4,11 +4,17 @@
 // audit.db in JG_STATE_DIR), --dir DIR (the archive; default: JG_AUDIT_ARCHIVE_DIR, else
 // audit-archive beside the file), --public-key FILE and --checkpoints FILE (default: beside the
 // signing key), --checkpoint FILE (a checkpoint from `npm run audit:export`, with its public key:
-// verifies without the key folder).
+// verifies without the key folder), --providers DIR (where the providers keep their
+// countersigning public keys, `keys/providers/<party>-countersign.pub.pem`, and their copies,
+// `access/<party>.countersigned.jsonl`; default: JG_DATA_DIR when those are there).
 
-import { existsSync } from 'node:fs';
-import { checkpointsFileOf, publicKeyFileOf, readCheckpointExport, readPublicKey, verifyTrail, type TrailCheck } from '../supergraph/audit/index.ts';
-import { ConfigError } from '../supergraph/config/index.ts';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  checkpointsFileOf, countersignaturesFileOf, publicKeyFileOf, readCheckpointExport, readPublicKey, verifyCountersignatures, verifyTrail,
+  type CountersignatureCheck, type TrailCheck,
+} from '../supergraph/audit/index.ts';
+import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
 import { cliArgs } from './args.ts';
 import { auditFiles, plural, requireTrail } from './audit-files.ts';
 
@@ -46,8 +52,28 @@ function signedLines(check: TrailCheck, sources: string): string[] {
   ];
 }
 
+const COUNTERSIGN_EXPLAINED: Record<CountersignatureCheck['problems'][number]['problem'], string> = {
+  'invalid-countersignature': ' — the countersignature does not verify over the checkpoint now in the file: the checkpoint was re-signed after the fact',
+  'unknown-checkpoint': ' — a countersigned checkpoint is missing from the file',
+  'copy-differs': ' — the provider countersigned another checkpoint under this number: the file was rewritten',
+  'copy-of-unknown-checkpoint': ' — the provider countersigned a checkpoint the file no longer holds',
+};
+
+/** The providers' countersignatures and copies under `dir`, when there are any. */
+function providerCountersignatures(checkpointsFile: string, dir: string): CountersignatureCheck | undefined {
+  const keysDir = join(dir, 'keys', 'providers');
+  if (!existsSync(keysDir)) return undefined;
+  const parties = readdirSync(keysDir).flatMap((f) => (f.endsWith('-countersign.pub.pem') ? [f.slice(0, -'-countersign.pub.pem'.length)] : []));
+  return verifyCountersignatures({
+    checkpointsFile,
+    countersignaturesFile: countersignaturesFileOf(checkpointsFile),
+    keys: new Map(parties.map((p) => [p, readPublicKey(join(keysDir, `${p}-countersign.pub.pem`))])),
+    copies: new Map(parties.map((p) => [p, join(dir, 'access', `${p}.countersigned.jsonl`)])),
+  });
+}
+
 try {
-  const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, checkpoint: { type: 'string' } });
+  const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, checkpoint: { type: 'string' }, providers: { type: 'string' } });
   const { file, dir, keyFile } = auditFiles(args);
   const exported = args.checkpoint === undefined ? undefined : readCheckpointExport(args.checkpoint);
   if (args.checkpoint !== undefined && !exported) throw new ConfigError('--checkpoint', `${args.checkpoint} is not a checkpoint exported by npm run audit:export`);
@@ -59,6 +85,11 @@ try {
   const check = verifyTrail({ file, archiveDir: dir, ...(publicKey ? { publicKey } : {}), ...(checkpointsFile ? { checkpointsFile } : {}), ...(exported ? { exported: exported.checkpoint } : {}) });
   if (check.unchecked > 0) throw new ConfigError('--public-key', `${plural(check.unchecked, 'signed checkpoint')} found but no public key at ${publicKeyFileOf(keyFile)}: give --public-key FILE`);
   const sources = exported ? `checkpoint ${args.checkpoint}` : `${checkpointsFile}, and the copies in the trail`;
+  const countersigned = checkpointsFile ? providerCountersignatures(checkpointsFile, args.providers ?? loadSettings(process.env).dataDir) : undefined;
+  if (countersigned && !countersigned.ok) {
+    for (const p of countersigned.problems) console.error(`[AUDIT_CHAIN_BROKEN] checkpoint ${p.n}, provider ${p.party}: ${p.problem}${COUNTERSIGN_EXPLAINED[p.problem]}`);
+    process.exitCode = 1;
+  }
   if (!check.ok) {
     console.error(brokenLine(check));
     process.exitCode = 1;
@@ -68,6 +99,7 @@ try {
     const retained = check.retainedFrom === undefined ? '' : `; records before ${check.retainedFrom} deleted past the retention period`;
     console.log([`OK: ${plural(check.archived, 'archived record')} in ${plural(check.segments, 'segment')} + ${plural(check.live, 'live record')}, hash chain intact (${dir}, ${file}${retained})`, ...signedLines(check, sources)].join('\n'));
   }
+  if (countersigned?.ok) console.log(`Countersigned: ${Object.entries(countersigned.countersigned).map(([party, n]) => `${party} ${n}`).join(', ') || 'none yet'}; every provider's copy matches the checkpoints`);
 } catch (error) {
   console.error(error instanceof ConfigError ? `[${error.code}] ${error.message}` : error);
   process.exitCode = 1;

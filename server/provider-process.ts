@@ -19,5 +19,5 @@ serveSupervised(async (start: ProviderProcessStart) => {
   const definition = SAMPLE_PROVIDERS.find((p) => p.name === start.provider);
   if (!definition) throw new Error(`no sample provider "${start.provider}"`);
   const { trust, ...rest } = start;
-  return startProvider(definition, { ...rest, ...(trust ? { trust: providerTrust(trust, definition.name) } : {}) });
+  return startProvider(definition, { ...rest, ...(trust ? providerTrust(trust, definition.name) : {}) });
 });

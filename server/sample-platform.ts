@@ -39,6 +39,8 @@ export interface SamplePlatformOptions {
 export interface ProviderTrust {
   keys: JWK[];
   accessLogDir: string;
+  /** Where each provider keeps the key it countersigns audit checkpoints with. */
+  keysDir: string;
 }
 
 /** What the gateway in front of running providers is opened with. */
@@ -74,11 +76,15 @@ export interface SupervisedPlatform {
 export async function platformKeys(options: Pick<SamplePlatformOptions, 'callerJwk' | 'trustedKeys' | 'dataDir'>): Promise<{ callerJwk: JWK; trust: ProviderTrust }> {
   const callerJwk = options.callerJwk ?? (await exportCallerKey(await generateCallerKey()));
   const { publicJwk } = await importCallerKey(callerJwk);
-  return { callerJwk, trust: { keys: [publicJwk, ...(options.trustedKeys ?? [])], accessLogDir: join(options.dataDir, 'access') } };
+  return { callerJwk, trust: { keys: [publicJwk, ...(options.trustedKeys ?? [])], accessLogDir: join(options.dataDir, 'access'), keysDir: join(options.dataDir, 'keys', 'providers') } };
 }
 
+/** What one provider is started with: whom it answers, its access log, its countersigning key and copies. */
 export function providerTrust(trust: ProviderTrust, provider: string) {
-  return { keys: { keys: trust.keys }, accessLog: join(trust.accessLogDir, `${provider}.jsonl`) };
+  return {
+    trust: { keys: { keys: trust.keys }, accessLog: join(trust.accessLogDir, `${provider}.jsonl`) },
+    countersign: { keyFile: join(trust.keysDir, `${provider}-countersign.pem`), copies: join(trust.accessLogDir, `${provider}.countersigned.jsonl`) },
+  };
 }
 
 export async function startSampleProviders(options: Omit<SamplePlatformOptions, 'gateway'> & { trust?: ProviderTrust }): Promise<RunningProvider[]> {
@@ -94,7 +100,7 @@ export async function startSampleProviders(options: Omit<SamplePlatformOptions, 
           dataDir: options.dataDir,
           city: options.city,
           ...(options.log ? { log: options.log } : {}),
-          ...(options.trust ? { trust: providerTrust(options.trust, provider.name) } : {}),
+          ...(options.trust ? providerTrust(options.trust, provider.name) : {}),
         }),
       );
     }

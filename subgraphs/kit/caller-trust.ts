@@ -12,7 +12,9 @@ import { dirname } from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 
-export const ASSERTION_HEADER = 'x-jointgraph-assertion';
+import { ASSERTION_HEADER, GATEWAY_ISSUER, REGISTRY_ISSUER } from '../../protocol/index.ts';
+
+export { ASSERTION_HEADER };
 
 /** What a verified assertion says about one call. */
 export interface CallerAssertion {
@@ -44,7 +46,7 @@ export interface CallerTrust {
 
 export type CallerCheck = { ok: true; assertion: CallerAssertion } | { ok: false; status: 401 | 403; code: string; message: string };
 
-const DEFAULT_ISSUERS = ['jointgraph-gateway', 'jointgraph-registry'];
+const DEFAULT_ISSUERS = [GATEWAY_ISSUER, REGISTRY_ISSUER];
 /** The longest an assertion may live: the gateway issues them for one call. */
 const MAX_LIFETIME_S = 120;
 

@@ -3,10 +3,11 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse } from 'graphql';
-import { ASSERTION_HEADER, callerVerifier } from './caller-trust.ts';
+import { parse } from 'graphql';
+import type { CallerAssertion } from './caller-trust.ts';
+import { providerApp } from './provider-http.ts';
 import type { ProviderDefinition } from './provider.ts';
 import type { Db } from './provider-store.ts';
 import type { RequestLog } from './request-log.ts';
@@ -16,14 +17,15 @@ import { providerExtension } from './store-updated-at.ts';
 export async function serveWithApollo(
   provider: ProviderDefinition,
   db: Db,
-  { host, port, log, updatedAt, trust }: ServeOptions & { log?: RequestLog },
+  { host, port, log, updatedAt, trust, countersign }: ServeOptions & { log?: RequestLog },
 ): Promise<RunningServer> {
-  const verify = trust ? callerVerifier(provider.name, trust) : undefined;
-  const server = new ApolloServer<object>({
+  const { app, callerOf } = providerApp(provider.name, trust, countersign);
+  const server = new ApolloServer<{ caller?: CallerAssertion }>({
     schema: buildSubgraphSchema({ typeDefs: parse(provider.typeDefs), resolvers: provider.resolvers }),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
+      fastifyApolloDrainPlugin(app),
       {
         async requestDidStart({ request }) {
           log?.record({
@@ -43,20 +45,14 @@ export async function serveWithApollo(
       },
     ],
   });
-  const { url } = await startStandaloneServer(server, {
-    listen: { host, port },
-    context: async ({ req }) => {
-      if (!verify) return provider.createContext(db);
-      const check = await verify(req.headers[ASSERTION_HEADER]);
-      if (!check.ok) throw new GraphQLError(check.message, { extensions: { code: check.code, http: { status: check.status } } });
-      return { ...provider.createContext(db), caller: check.assertion };
-    },
-  });
+  await server.start();
+  await app.register(fastifyApollo(server), { context: async (request) => ({ ...provider.createContext(db), caller: callerOf(request) }) });
+  const address = await app.listen({ host, port });
   return {
-    url: new URL('/graphql', url).href,
+    url: `${address}/graphql`,
     async close() {
+      await app.close();
       await server.stop();
-      await verify?.close();
     },
   };
 }

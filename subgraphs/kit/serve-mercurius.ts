@@ -1,8 +1,7 @@
 // Serves a provider with Fastify + mercurius (@mercuriusjs/federation).
 
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
-import Fastify, { type FastifyRequest } from 'fastify';
-import { ASSERTION_HEADER, callerVerifier, type CallerAssertion } from './caller-trust.ts';
+import { providerApp } from './provider-http.ts';
 import type { ProviderDefinition, ResolverMap } from './provider.ts';
 import type { Db } from './provider-store.ts';
 import type { RequestLog } from './request-log.ts';
@@ -12,24 +11,13 @@ import { providerExtension } from './store-updated-at.ts';
 export async function serveWithMercurius(
   provider: ProviderDefinition,
   db: Db,
-  { host, port, log, updatedAt, trust }: ServeOptions & { log?: RequestLog },
+  { host, port, log, updatedAt, trust, countersign }: ServeOptions & { log?: RequestLog },
 ): Promise<RunningServer> {
-  const app = Fastify({ logger: false });
-  const callers = new WeakMap<FastifyRequest, CallerAssertion>();
-  if (trust) {
-    const verify = callerVerifier(provider.name, trust);
-    app.addHook('onRequest', async (request, reply) => {
-      if (!request.url.startsWith('/graphql')) return;
-      const check = await verify(request.headers[ASSERTION_HEADER]);
-      if (!check.ok) return reply.code(check.status).send({ errors: [{ message: check.message, extensions: { code: check.code } }] });
-      callers.set(request, check.assertion);
-    });
-    app.addHook('onClose', async () => verify.close());
-  }
+  const { app, callerOf } = providerApp(provider.name, trust, countersign);
   await app.register(mercuriusFederationPlugin, {
     schema: provider.typeDefs,
     resolvers: withMercuriusReferenceResolvers(provider.resolvers),
-    context: (request) => ({ ...provider.createContext(db), ...(callers.has(request) ? { caller: callers.get(request) } : {}) }),
+    context: (request) => ({ ...provider.createContext(db), caller: callerOf(request) }),
     graphiql: false,
   });
   if (updatedAt) {

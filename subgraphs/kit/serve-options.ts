@@ -1,8 +1,11 @@
 import type { CallerTrust } from './caller-trust.ts';
+import type { CountersignOptions } from './countersign.ts';
 
 export interface ServeOptions {
   /** Whom the provider answers; without it, anyone (a provider run outside the platform). */
   trust?: CallerTrust;
+  /** The provider countersigns the operator's audit checkpoints (its key, its copies). */
+  countersign?: CountersignOptions;
   host: string;
   /** 0 picks a free port. */
   port: number;

@@ -2,6 +2,7 @@
 
 import type { QualityDeclarations } from '../../directives/index.ts';
 import type { ResponseCache } from '../cache/index.ts';
+import type { CountersignRound } from '../audit/index.ts';
 import type { ErrorCode } from '../errors/index.ts';
 import type { Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
@@ -15,6 +16,8 @@ export interface GatewayState {
   providers: { name: string; url: string }[];
   /** Checks an operation an app registers: one operation, within the limits, valid against the contract, and granted for the purpose. */
   checkOperation(document: string, requester: Requester, purpose: string): OperationCheck;
+  /** Asks the providers to countersign the newest audit checkpoint (when the gateway signs its calls and the trail is signed). */
+  countersign?: () => Promise<CountersignRound | undefined>;
 }
 
 export type OperationCheck =

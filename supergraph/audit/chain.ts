@@ -4,11 +4,10 @@
 
 import type Database from 'better-sqlite3';
 
+import type { ChainLink } from '../../protocol/audit-checkpoint.ts';
+
 /** A place in the chain: a record's seq and hash (seq 0 and the genesis hash before the first). */
-export interface ChainLink {
-  seq: number;
-  hash: string;
-}
+export type { ChainLink };
 
 export interface Linked {
   seq: number;

@@ -8,36 +8,12 @@
 // they can be added later. Verification checks every countersignature whose party's public key
 // it is given (`CheckpointKeys.countersigners`) and lists the parties whose key it was not given.
 
-import { createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { sign, verify, type KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ChainLink } from './chain.ts';
+import { checkpointBytes, keyId, parseCheckpoint, type Checkpoint, type CheckpointBody } from '../../protocol/audit-checkpoint.ts';
 
-export interface Countersignature {
-  party: string;
-  /** Base64 Ed25519 signature over the same bytes the operator signed (`checkpointBytes`). */
-  signature: string;
-}
-
-export interface Checkpoint {
-  v: 1;
-  /** 1 for the first checkpoint, one more for each after it. */
-  n: number;
-  at: string;
-  /** Which key signed it (`keyId`). */
-  key: string;
-  /** The access trail's last record; its seq is also the number of records ever written. */
-  access: ChainLink;
-  /** The decision trail's last record. */
-  decisions: ChainLink;
-  /** SHA-256 of the previous checkpoint's signature; null for the first. */
-  prev: string | null;
-  /** Base64 Ed25519 signature of `checkpointBytes`. */
-  signature: string;
-  countersignatures?: Countersignature[];
-}
-
-export type CheckpointBody = Omit<Checkpoint, 'signature' | 'countersignatures'>;
+export { checkpointBytes, keyId, parseCheckpoint, signatureHash, type Checkpoint, type CheckpointBody, type Countersignature } from '../../protocol/audit-checkpoint.ts';
 
 export interface CheckpointKeys {
   operator: KeyObject;
@@ -45,18 +21,7 @@ export interface CheckpointKeys {
   countersigners?: ReadonlyMap<string, KeyObject>;
 }
 
-/** The first 16 hex digits of the SHA-256 of a public key (SPKI, DER). */
-export const keyId = (publicKey: KeyObject) => createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
-
-/** The bytes signed: fixed order, so the JSON a checkpoint is stored as may order its keys freely. */
-export function checkpointBytes(c: CheckpointBody): Buffer {
-  return Buffer.from(`jointgraph-audit-checkpoint\n${JSON.stringify([c.v, c.n, c.at, c.key, c.access.seq, c.access.hash, c.decisions.seq, c.decisions.hash, c.prev])}`);
-}
-
 export const signCheckpoint = (body: CheckpointBody, privateKey: KeyObject): Checkpoint => ({ ...body, signature: sign(null, checkpointBytes(body), privateKey).toString('base64') });
-
-/** What links the next checkpoint to this one. */
-export const signatureHash = (c: Checkpoint) => createHash('sha256').update(c.signature).digest('hex');
 
 export interface SignatureCheck {
   ok: boolean;
@@ -75,22 +40,6 @@ export function checkSignatures(c: Checkpoint, keys: CheckpointKeys): SignatureC
     else if (!valid(signature, key)) return { ok: false, unverified };
   }
   return { ok: true, unverified };
-}
-
-const isLink = (l: unknown): l is ChainLink => typeof l === 'object' && l !== null && Number.isInteger((l as ChainLink).seq) && typeof (l as ChainLink).hash === 'string';
-
-/** A checkpoint read back from JSON, or undefined when it does not have a checkpoint's shape. */
-export function parseCheckpoint(text: string): Checkpoint | undefined {
-  let c: Checkpoint;
-  try {
-    c = JSON.parse(text) as Checkpoint;
-  } catch {
-    return undefined;
-  }
-  const shaped = c?.v === 1 && Number.isInteger(c.n) && typeof c.at === 'string' && typeof c.key === 'string' && isLink(c.access) && isLink(c.decisions)
-    && (c.prev === null || typeof c.prev === 'string') && typeof c.signature === 'string'
-    && (c.countersignatures === undefined || (Array.isArray(c.countersignatures) && c.countersignatures.every((s) => typeof s?.party === 'string' && typeof s.signature === 'string')));
-  return shaped ? c : undefined;
 }
 
 /** One line, written and flushed to disk before this returns. */

@@ -12,3 +12,7 @@ export type { ArchiveCheck, ArchiveOptions, ArchiveResult, RetentionPolicy, Rete
 export { signedHeads, type SignedHeads } from './signed-heads.ts';
 export { auditKeyFileOf, checkpointsFileOf, keyInStateDir, openSigningKey, publicKeyFileOf, publicKeyPem, readPublicKey, type SigningKey } from './signing-key.ts';
 export { verifyTrail, type TrailCheck, type TrailSources } from './verify-trail.ts';
+export {
+  appendCountersignature, countersignaturesFileOf, readCountersignatures, verifyCountersignatures,
+  type CountersignatureCheck, type CountersignatureLine, type CountersignatureSources, type CountersignRound,
+} from './countersignatures.ts';

@@ -13,7 +13,9 @@ import {
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { LRUCache } from 'lru-cache';
 
-export const ASSERTION_HEADER = 'x-jointgraph-assertion';
+import { ASSERTION_HEADER } from '../../protocol/index.ts';
+
+export { ASSERTION_HEADER };
 const ALGORITHM = 'EdDSA';
 /** An assertion is good for one call: long enough for the provider's queue, no longer. */
 const LIFETIME_S = 60;
@@ -118,7 +120,15 @@ export function assertionSigner({ key, issuer, schema }: AssertionSignerOptions)
   const coordinatesOf = (query: string): string[] => {
     if (!schema) return [];
     let found = coordinates.get(query);
-    if (!found) coordinates.set(query, (found = queryCoordinates(schema, query)));
+    if (!found) {
+      // Not every call is a GraphQL query (countersigning a checkpoint): it names no coordinates.
+      try {
+        found = queryCoordinates(schema, query);
+      } catch {
+        found = [];
+      }
+      coordinates.set(query, found);
+    }
     return found;
   };
   return (provider, query, claims) =>
