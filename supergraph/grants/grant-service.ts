@@ -8,7 +8,7 @@ import { statusOf, type Application, type ApplicationStatus, type RowScope } fro
 import type { GrantStore } from './grant-store.ts';
 import { selectCoordinates, SelectorError } from './label-selector.ts';
 import { requiredParties } from './required-parties.ts';
-import { addWorkingDays } from './working-days.ts';
+import { addWorkingDays, OFFICIAL_CALENDAR, type WorkingCalendar } from './working-days.ts';
 
 export type GrantErrorCode = 'APPLICATION_INVALID' | 'APPLICATION_NOT_FOUND' | 'NOT_A_PARTY' | 'ALREADY_ANSWERED' | 'REASON_REQUIRED' | 'LIMIT_REACHED' | PurposeRefusal['code'];
 
@@ -32,6 +32,8 @@ export interface GrantServiceOptions {
   catalog: LabelCatalog;
   /** The platform's reply deadline, in working days. */
   replyWorkingDays: number;
+  /** The operator's exceptions to the official working calendar; none by default. */
+  calendar?: WorkingCalendar;
   /** Applications one app may have waiting for answers at once (filing is not free for the parties). */
   maxPendingPerApp?: number;
   now?: () => Date;
@@ -44,7 +46,7 @@ export type GrantService = ReturnType<typeof createGrantService>;
 /** Apps whose grants in force are remembered between requests, at most. */
 const MAX_APPS_REMEMBERED = 10_000;
 
-export function createGrantService({ store, catalog, replyWorkingDays, maxPendingPerApp = 50, now = () => new Date(), onDecision }: GrantServiceOptions) {
+export function createGrantService({ store, catalog, replyWorkingDays, calendar = OFFICIAL_CALENDAR, maxPendingPerApp = 50, now = () => new Date(), onDecision }: GrantServiceOptions) {
   // Every data request needs its app's grants in force: read once per change, not per request.
   const activeByApp = new Map<string, { version: number; until: number; grants: Application[] }>();
   function resolveCoordinates(input: ApplicationInput): string[] {
@@ -109,7 +111,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, maxPendin
         rowScope: input.rowScope ?? 'ALL',
         expiresAt: new Date(input.expiresAt).toISOString(),
         filedAt: filed.toISOString(),
-        replyDeadline: addWorkingDays(filed, replyWorkingDays).toISOString(),
+        replyDeadline: addWorkingDays(filed, replyWorkingDays, calendar).toISOString(),
         parties: requiredParties(catalog, coordinates).map((party) => ({ party, decision: 'PENDING', reason: null, answeredAt: null })),
         revokedAt: null,
         revokedBy: null,

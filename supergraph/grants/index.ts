@@ -5,4 +5,4 @@ export { createGrantService, GrantError, type ApplicationInput, type GrantErrorC
 export { openSqliteGrantStore, type GrantStore } from './grant-store.ts';
 export { requiredParties } from './required-parties.ts';
 export { parseSelector, selectCoordinates, SelectorError } from './label-selector.ts';
-export { addWorkingDays } from './working-days.ts';
+export { addWorkingDays, OFFICIAL_CALENDAR, type WorkingCalendar } from './working-days.ts';

@@ -2,7 +2,7 @@
 // provider answers; a rejection needs a reason; a confirmed correction invalidates cached copies.
 
 import { GrantError } from '../grants/index.ts';
-import { addWorkingDays } from '../grants/index.ts';
+import { addWorkingDays, OFFICIAL_CALENDAR, type WorkingCalendar } from '../grants/index.ts';
 import type { Party, Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import type { Objection, ObjectionStore } from './objection-store.ts';
@@ -20,6 +20,8 @@ export interface ObjectionServiceOptions {
   store: ObjectionStore;
   catalog: LabelCatalog;
   workingDays: number;
+  /** The operator's exceptions to the official working calendar; none by default. */
+  calendar?: WorkingCalendar;
   /** Objections one app may have waiting for answers at once. */
   maxOpenPerApp?: number;
   now?: () => Date;
@@ -29,7 +31,7 @@ export interface ObjectionServiceOptions {
 
 export type ObjectionService = ReturnType<typeof createObjectionService>;
 
-export function createObjectionService({ store, catalog, workingDays, maxOpenPerApp = 100, now = () => new Date(), onDecision }: ObjectionServiceOptions) {
+export function createObjectionService({ store, catalog, workingDays, calendar = OFFICIAL_CALENDAR, maxOpenPerApp = 100, now = () => new Date(), onDecision }: ObjectionServiceOptions) {
   let open = new Map<string, Objection>();
   const correctionListeners: ((objection: Objection) => void)[] = [];
   const refresh = () => {
@@ -56,7 +58,7 @@ export function createObjectionService({ store, catalog, workingDays, maxOpenPer
         evidence: input.evidence ?? null,
         appId: requester.appId,
         filedAt: filed.toISOString(),
-        deadline: addWorkingDays(filed, workingDays).toISOString(),
+        deadline: addWorkingDays(filed, workingDays, calendar).toISOString(),
       });
       refresh();
       onDecision?.({ action: 'object', by: requester.appId, objection });
