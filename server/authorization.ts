@@ -11,7 +11,7 @@ import {
 } from '../supergraph/audit/index.ts';
 import { ConfigError, type Settings } from '../supergraph/config/index.ts';
 import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
-import { createGrantService, openSqliteGrantStore, type GrantService, type GrantStore } from '../supergraph/grants/index.ts';
+import { createGrantService, openSqliteGrantStore, type GrantService, type GrantStore, type WorkingCalendar } from '../supergraph/grants/index.ts';
 import { createAuthenticator, readAppRegistry, type AppRegistry, type JwtKeys } from '../supergraph/identity/index.ts';
 import { buildLabelCatalog, labelReport, readLabelOverlay, type LabelCatalog } from '../supergraph/labels/index.ts';
 import type { EnforcementMode } from '../supergraph/policy/index.ts';
@@ -25,6 +25,8 @@ export interface AuthorizationSettings {
   mode: EnforcementMode;
   replyWorkingDays: number;
   objectionWorkingDays?: number;
+  /** Exceptions to the official working calendar for both deadlines. */
+  workingCalendar?: WorkingCalendar;
   jwtSecret?: string;
   jwksUrl?: string;
   jwksFile?: string;
@@ -56,6 +58,7 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
     mode: settings.authzMode === 'off' ? 'enforce' : settings.authzMode,
     replyWorkingDays: settings.replyWorkingDays,
     objectionWorkingDays: settings.objectionWorkingDays,
+    workingCalendar: settings.workingCalendar,
     auditRetention: {
       archiveAfterDays: settings.auditArchiveAfterDays,
       retentionDays: settings.auditRetentionDays,
@@ -94,6 +97,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     store,
     catalog,
     replyWorkingDays: settings.replyWorkingDays,
+    ...(settings.workingCalendar ? { calendar: settings.workingCalendar } : {}),
     ...(settings.now ? { now: settings.now } : {}),
     onDecision: (decision) => void audit.decisions.append(grantDecision(decision)),
   });
@@ -109,6 +113,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     store: objectionStore,
     catalog,
     workingDays: settings.objectionWorkingDays ?? 5,
+    ...(settings.workingCalendar ? { calendar: settings.workingCalendar } : {}),
     ...(settings.now ? { now: settings.now } : {}),
     onDecision: (decision) => void audit.decisions.append(objectionDecision(decision)),
   });

@@ -39,6 +39,8 @@ export interface Settings {
   probeIntervalMs: number;
   /** Reply deadline for data objections, in working days. */
   objectionWorkingDays: number;
+  /** The operator's exceptions to mainland China's official working calendar, as ISO dates. */
+  workingCalendar: { extraHolidays: readonly string[]; extraWorkdays: readonly string[] };
   /** Audit records older than this many days move to the archive. */
   auditArchiveAfterDays: number;
   /** Archived segments older than this many days are deleted; 0 keeps them forever. */
@@ -56,7 +58,14 @@ export interface Settings {
   jwksFile?: string;
   /** The longest lifetime (exp − iat) an app's token may have, in seconds. */
   jwtMaxLifetimeS: number;
+  /** The gateway's JSON log (pino level); `silent` writes none. */
+  logLevel: LogLevel;
+  /** Set only when JG_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT is: the OTLP/HTTP collector traces go to. */
+  otlpEndpoint?: string;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -86,6 +95,16 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
+function httpUrl(env: Env, names: readonly string[]): { url?: string } {
+  for (const name of names) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (!/^https?:\/\/[^\s]+$/.test(raw) || !URL.canParse(raw)) throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+    return { url: raw };
+  }
+  return {};
+}
+
 /** 0, or at least the archive-after period: a segment is never due for deletion before its records are archived. */
 function retentionDays(env: Env, archiveAfterDays: number): number {
   const days = integer(env, 'JG_AUDIT_RETENTION_DAYS', 0, 0, 36_500);
@@ -95,10 +114,32 @@ function retentionDays(env: Env, archiveAfterDays: number): number {
   return days;
 }
 
+function isoDates(env: Env, name: string): readonly string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return Object.freeze([]);
+  const dates = raw.split(',').map((d) => d.trim());
+  for (const date of dates) {
+    const parsed = Date.parse(`${date}T00:00:00Z`);
+    const real = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(parsed) && new Date(parsed).toISOString().startsWith(date);
+    if (!real) throw new ConfigError(name, `expected comma-separated dates as YYYY-MM-DD, got "${date}"`);
+  }
+  return Object.freeze(dates);
+}
+
+/** A date is either an extra holiday or an extra working day, never both. */
+function workingCalendar(env: Env): Settings['workingCalendar'] {
+  const extraHolidays = isoDates(env, 'JG_EXTRA_HOLIDAYS');
+  const extraWorkdays = isoDates(env, 'JG_EXTRA_WORKDAYS');
+  const both = extraHolidays.filter((d) => extraWorkdays.includes(d));
+  if (both.length > 0) throw new ConfigError('JG_EXTRA_WORKDAYS', `expected no date also in JG_EXTRA_HOLIDAYS, got ${both.join(', ')} in both`);
+  return Object.freeze({ extraHolidays, extraWorkdays });
+}
+
 export function loadSettings(env: Env): Readonly<Settings> {
   const persons = integer(env, 'JG_PERSONS', 10_000, 10, 50_000_000);
   const dataDir = env.JG_DATA_DIR || `${ROOT}.data`;
   const auditArchiveAfterDays = integer(env, 'JG_AUDIT_ARCHIVE_AFTER_DAYS', 30, 1, 36_500);
+  const otlp = httpUrl(env, ['JG_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
   return Object.freeze({
     host: env.JG_HOST || '127.0.0.1',
     port: integer(env, 'JG_PORT', 4000, 0, 65_535),
@@ -125,6 +166,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     cachePolicyFile: env.JG_CACHE_POLICY || `${ROOT}supergraph/cache-policy.json`,
     probeIntervalMs: integer(env, 'JG_PROBE_INTERVAL_MS', 15_000, 0, 3_600_000),
     objectionWorkingDays: integer(env, 'JG_OBJECTION_WORKING_DAYS', 5, 1, 60),
+    workingCalendar: workingCalendar(env),
     auditArchiveAfterDays,
     auditRetentionDays: retentionDays(env, auditArchiveAfterDays),
     ...(env.JG_AUDIT_ARCHIVE_DIR ? { auditArchiveDir: env.JG_AUDIT_ARCHIVE_DIR } : {}),
@@ -135,5 +177,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     ...(env.JG_JWT_SECRET ? { jwtSecret: env.JG_JWT_SECRET } : {}),
     ...(env.JG_JWT_JWKS_URL ? { jwksUrl: env.JG_JWT_JWKS_URL } : {}),
     ...(env.JG_JWT_JWKS_FILE ? { jwksFile: env.JG_JWT_JWKS_FILE } : {}),
+    logLevel: oneOf(env, 'JG_LOG_LEVEL', 'info', LOG_LEVELS),
+    ...(otlp.url ? { otlpEndpoint: otlp.url } : {}),
   });
 }

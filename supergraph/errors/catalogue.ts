@@ -55,6 +55,7 @@ export const ERRORS = Object.freeze({
   STATE_DIR_LOCKED: { status: 500, hint: 'Another instance uses this state directory (grants, audit trail): stop it, or set JG_STATE_DIR to another directory. A killed instance\'s lock expires within 15 s.' },
   RATE_LIMITED: { status: 429, hint: 'Your app sent more requests (per minute, or at once) than its fair-use limit; wait for Retry-After seconds, or ask the operator for a higher limit.' },
   SERVICE_UNAVAILABLE: { status: 503, hint: 'The gateway is over its memory or latency bound and sheds load; retry after the Retry-After seconds.' },
+  NOT_READY: { status: 503, hint: 'The gateway cannot serve yet: a required store is down or no provider answers. Route requests to another instance; the operator reads which part is down from /ready with the admin token.' },
   INTERNAL_SERVER_ERROR: { status: 500, hint: 'An unexpected error; it has been logged. Retry, and report it if it persists.' },
 } satisfies Record<string, ErrorSpec>);
 

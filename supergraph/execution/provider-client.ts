@@ -5,6 +5,7 @@
 // non-GraphQL answers and provider errors all become errors that name the provider and carry a
 // stable code, so the rest of a response survives.
 
+import { SpanKind, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
 import type { ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
@@ -12,6 +13,7 @@ import { Pool } from 'undici';
 import { codedError, type ErrorCode } from '../errors/index.ts';
 import { ASSERTION_HEADER } from './caller-assertion.ts';
 import { Deadlines } from './deadlines.ts';
+import { traceHeaders } from '../telemetry/index.ts';
 import { DEFAULT_RETRY_BUDGET, RetryBudget, type RetryBudgetOptions } from './retry-budget.ts';
 
 export interface SubgraphCall {
@@ -61,6 +63,10 @@ export interface ProviderClientOptions {
   onRetry?: (subgraph: string) => void;
   /** Signs the call's assertion for the provider (caller-assertion.ts); unsigned without it. */
   assert?: (request: ProviderRequest) => Promise<string>;
+  /** The trace a call belongs to (its request's); the provider is sent its traceparent. */
+  traceOf?: (request: ProviderRequest) => Context | undefined;
+  /** Makes a span of each call within a trace; without it the request's traceparent is passed on as is. */
+  tracer?: Tracer;
 }
 
 export type ProviderClient = ((request: ProviderRequest) => Promise<ExecutionResult>) & { close(): Promise<void> };
@@ -124,13 +130,14 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
   const path = `${target.pathname}${target.search}`;
   const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
 
-  async function send(request: ProviderRequest): Promise<ExecutionResult> {
+  async function send(request: ProviderRequest, traced?: Record<string, string>): Promise<ExecutionResult> {
     const controller = new AbortController();
     const deadline = deadlines.add(timeoutMs, controller);
     const payload = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     retries.called();
     try {
-      const callHeaders = options.assert ? { ...headers, [ASSERTION_HEADER]: await options.assert(request) } : headers;
+      const own = traced ? { ...headers, ...traced } : headers;
+      const callHeaders = options.assert ? { ...own, [ASSERTION_HEADER]: await options.assert(request) } : own;
       let response;
       for (;;) {
         try {
@@ -176,8 +183,8 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
   // A provider in trouble is not asked again and again: while the circuit is open, calls fail at
   // once with SUBGRAPH_CIRCUIT_OPEN; after resetMs one probe call decides whether it closes.
   const circuit = new CircuitBreaker(
-    async (request: ProviderRequest) => {
-      const result = await send(request);
+    async (request: ProviderRequest, traced?: Record<string, string>) => {
+      const result = await send(request, traced);
       if (TRANSPORT_CODES.has(result.errors?.[0]?.extensions?.code)) throw new TransportFailure(result);
       return result;
     },
@@ -195,9 +202,9 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
   const open = (): ExecutionResult => ({
     errors: [codedError('SUBGRAPH_CIRCUIT_OPEN', `Provider "${name}" failed repeatedly; the gateway stops asking it for ${breaker.resetMs} ms at a time until a probe succeeds.`, { extensions: { subgraph: name } })],
   });
-  const guarded = async (request: ProviderRequest): Promise<ExecutionResult> => {
+  const guarded = async (request: ProviderRequest, traced?: Record<string, string>): Promise<ExecutionResult> => {
     try {
-      return (await circuit.fire(request)) as ExecutionResult;
+      return (await circuit.fire(request, traced)) as ExecutionResult;
     } catch (error) {
       if (error instanceof TransportFailure) return error.result;
       if ((error as { code?: string }).code === 'EOPENBREAKER') return open();
@@ -207,9 +214,16 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
 
   const client = async (request: ProviderRequest): Promise<ExecutionResult> => {
     const started = performance.now();
-    const result = await guarded(request);
+    const parent = options.traceOf?.(request);
+    const span = parent && options.tracer?.startSpan(`provider ${name}`, { kind: SpanKind.CLIENT, attributes: { 'jointgraph.subgraph': name } }, parent);
+    const result = await guarded(request, parent && traceHeaders(span ? trace.setSpan(parent, span) : parent));
     const first = result.errors?.[0]?.extensions?.code as ErrorCode | undefined;
     const outcome: SubgraphCall['outcome'] = first === undefined ? 'ok' : first === 'SUBGRAPH_ERROR' ? 'error' : first;
+    if (span) {
+      span.setAttribute('jointgraph.outcome', outcome);
+      if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+      span.end();
+    }
     const updatedAt = (result.extensions?.jointgraph as { updatedAt?: unknown } | undefined)?.updatedAt;
     onCall?.({ subgraph: name, context: request.context, ms: performance.now() - started, outcome, ...(typeof updatedAt === 'string' ? { updatedAt } : {}) });
     return result;

@@ -1,19 +1,19 @@
 // The gateway: Fastify serving the supergraph at /graphql (GET and POST, GraphQL-over-HTTP)
-// on the plan executor, GraphiQL at /graphiql, provider health at /health, metrics at
-// /metrics and, with authorization, the admin endpoint. The request path, stage by stage:
+// on the plan executor, GraphiQL at /graphiql, liveness and provider health at
+// /health, readiness at /ready, metrics at /metrics and, with authorization, the admin endpoint. The request path, stage by stage:
 // negotiate the media type → authenticate and state a purpose → read the parameters →
 // run the operation (run-operation.ts) → record the access → answer.
 
 import underPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { getHeapStatistics } from 'node:v8';
 import type { GraphQLFormattedError } from 'graphql';
 import { readPageSizes, readQualityDeclarations, type QualityDeclarations } from '../../directives/index.ts';
 import { operatorCheck, registerAdmin, type GatewayState } from '../admin/index.ts';
 import { ResponseCache, ttlFor, withCache, type CachePolicy } from '../cache/index.ts';
 import type { SubgraphEntry } from '../config/index.ts';
-import { errorBody } from '../errors/index.ts';
+import { errorBody, ERRORS } from '../errors/index.ts';
 import {
   ASSERTION_HEADER, assertionSigner, checkHealth, createPlanExecutor, createProviderClient, publishedKeys, supergraphGraphs,
   type AssertionClaims, type AssertionSigner, type BreakerOptions, type CallerKey, type SubgraphCall,
@@ -23,9 +23,12 @@ import { buildLabelCatalog, type LabelCatalog } from '../labels/index.ts';
 import { contractSchema, shieldedReader, type RequestAuthorization } from '../policy/index.ts';
 import { observesSomething, wantsLineage, type QualityContext } from '../quality/quality-stage.ts';
 import { ServiceMetrics } from '../quality/service-metrics.ts';
+import { createTracing, incomingTrace, payloadSummary, REQUEST_ID_HEADER, requestIdOf, requestSummary, type RequestSummary, type TracingOptions } from '../telemetry/index.ts';
 import { authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
 import { createDocumentCache } from './document-cache.ts';
 import { graphiqlPage } from './graphiql-page.ts';
+import { countersignaturesFileOf } from '../audit/index.ts';
+import { checkpointCountersigning } from './countersign-checkpoints.ts';
 import { crossOrigin } from './cross-origin.ts';
 import { DEFAULT_FAIR_USE, fairUse, type FairUse } from './fair-use.ts';
 import { readGraphQLParams } from './graphql-params.ts';
@@ -49,7 +52,10 @@ export interface GatewayOptions {
   healthTimeoutMs: number;
   bodyLimitBytes: number;
   onSubgraphCall?: (call: SubgraphCall) => void;
-  logger?: boolean;
+  /** Structured JSON logs (pino): one line per /graphql request; off when absent. `stream` takes the lines (tests). */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Traces (OpenTelemetry) to an OTLP/HTTP endpoint or an exporter; no spans when absent. */
+  tracing?: TracingOptions;
   /** The operator's cache policy; without it nothing is cached. */
   cachePolicy?: CachePolicy;
   /** A clock for cache TTLs (tests). */
@@ -70,6 +76,8 @@ export interface GatewayOptions {
   limits?: OperationLimits;
   /** The key the gateway signs its calls to providers with (their assertion); unsigned calls without it. */
   callerKey?: CallerKey;
+  /** How often providers are asked to countersign the newest audit checkpoint (default 60 s; 0: only on demand). */
+  countersignIntervalMs?: number;
   /** Bytes of one answer at most (default 32 MiB). */
   maxResponseBytes?: number;
   /** Bytes read from one provider answer at most (default: maxResponseBytes). */
@@ -83,6 +91,11 @@ export interface GatewayOptions {
 declare module 'fastify' {
   interface FastifyRequest {
     graphqlMediaType: GraphQLMediaType;
+    /** Error codes and limits of the answer, for the completion log line and the metrics. */
+    summary?: RequestSummary;
+    /** The request's trace: its span, and the context its provider calls continue. */
+    traceSpan?: Span;
+    traceContext?: Context;
   }
   interface FastifyInstance {
     /** What the gateway measures and keeps, for the admin endpoint, the CLI and tests. */
@@ -102,7 +115,7 @@ function memoize<T>(f: (key: string) => T): (key: string) => T {
   };
 }
 
-type CallContext = { authz?: RequestAuthorization; quality?: QualityContext; requestId?: string } | undefined;
+type CallContext = { authz?: RequestAuthorization; quality?: QualityContext; requestId?: string; trace?: Context } | undefined;
 
 /** What a request says about itself to the providers it calls: who, why, under which grants, for which rows. */
 function assertionClaims(context: CallContext): AssertionClaims {
@@ -129,6 +142,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const declarations: QualityDeclarations = readQualityDeclarations(options.supergraphSdl);
   const graphs = supergraphGraphs(options.supergraphSdl);
   const metrics = new ServiceMetrics(graphs.map((g) => g.name));
+  const tracing = createTracing(options.tracing);
   const cache = options.cachePolicy
     ? new ResponseCache({ maxBytes: options.cachePolicy.maxBytes, registry: metrics.registry, ...(options.cacheClock ? { perf: options.cacheClock } : {}) })
     : undefined;
@@ -166,6 +180,8 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         onCall,
         onCircuit: (subgraph, state) => metrics.recordCircuit(subgraph, state),
         onRetry: (subgraph) => metrics.recordRetry(subgraph),
+        traceOf: (request) => (request.context as CallContext)?.trace,
+        ...(tracing ? { tracer: tracing.tracer } : {}),
         ...(options.callerKey ? { assert: (request) => signer!(p.name, request.query, claimsOf(request.context as CallContext)) } : {}),
         maxResponseBytes: options.maxProviderResponseBytes ?? options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       }),
@@ -204,7 +220,27 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     ...(authorization?.objections ? { openObjection: authorization.objections.openFor.bind(authorization.objections) } : {}),
   };
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes, genReqId: () => randomUUID() });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // The gateway writes its own line per request (below), without URLs, headers or bodies.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    bodyLimit: options.bodyLimitBytes,
+    genReqId: (request) => requestIdOf(request.headers[REQUEST_ID_HEADER]),
+  });
+  if (tracing) app.addHook('onClose', async () => tracing.shutdown());
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    if (request.routeOptions.url !== GRAPHQL_PATH) return;
+    const incoming = incomingTrace(request.headers);
+    if (!tracing) {
+      if (incoming) request.traceContext = incoming;
+      return;
+    }
+    const parent = incoming ?? ROOT_CONTEXT;
+    const span = tracing.tracer.startSpan(`${request.method} ${GRAPHQL_PATH}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'jointgraph.request_id': request.id } }, parent);
+    request.traceSpan = span;
+    request.traceContext = trace.setSpan(parent, span);
+  });
   // Providers (and anyone checking a provider's access log) verify the gateway's calls with these.
   if (options.callerKey) {
     const jwks = publishedKeys(options.callerKey);
@@ -226,6 +262,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     worthObserving: observesSomething(declarations),
     maxPreparedBytes: options.documentCacheBytes ?? 32 * 2 ** 20,
     log: (errors: readonly GraphQLFormattedError[]) => app.log.error({ errors }, 'unexpected execution errors'),
+    ...(tracing ? { tracer: tracing.tracer } : {}),
   });
 
   // Load shedding: past these bounds every request is refused at once with 503 and Retry-After,
@@ -265,6 +302,33 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     if (edge.headers) reply.headers(edge.headers);
     return reply.code(edge.status).type(request.graphqlMediaType).send(edge.body);
   });
+  // Refusals at the edge (media type, authentication, fair use, parameters) are summarised from their small bodies.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.routeOptions.url === GRAPHQL_PATH && !request.summary) request.summary = payloadSummary(payload);
+    return payload;
+  });
+  // One line and one count per /graphql request: who, why, how it ended, whom it asked; never a value.
+  const appLabel = (appId: string | undefined) => (appId === undefined ? 'anonymous' : registry?.apps.has(appId) ? appId : 'unknown');
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url !== GRAPHQL_PATH) return;
+    const authz = request.authz;
+    const status = reply.statusCode;
+    const summary = request.summary ?? requestSummary(undefined);
+    const codes = summary.codes.map((code) => (code in ERRORS ? code : 'UNCATALOGUED'));
+    const ms = reply.elapsedTime;
+    const providersCalled = authz ? [...authz.providers] : [];
+    const denials = authz?.pruned?.denied.map((d) => d.verdict.reason) ?? [];
+    metrics.recordRequest({ app: appLabel(authz?.requester.appId), status, codes, limits: summary.limits, denials }, ms / 1000);
+    const line = { app: authz?.requester.appId ?? null, purpose: authz?.purpose ?? null, status, ms: Math.round(ms * 10) / 10, providers: providersCalled, errors: codes, denied: denials.length };
+    if (status >= 500) request.log.error(line, 'graphql request');
+    else request.log.info(line, 'graphql request');
+    const span = request.traceSpan;
+    if (span) {
+      span.setAttributes({ 'http.response.status_code': status, 'jointgraph.app': authz?.requester.appId ?? 'anonymous', 'jointgraph.error_codes': codes });
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+  });
   if (authorization) {
     const authenticate = authenticateRequest(authorization);
     app.addHook('preHandler', async (request, reply) => {
@@ -300,6 +364,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       authz: request.authz,
       maxCost: budgetOf(request.authz),
       requestId: request.id,
+      ...(request.traceContext ? { trace: request.traceContext } : {}),
       lineage: wantsLineage(request.headers, params.extensions),
       documentStatus,
     });
@@ -310,8 +375,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       status = type === GRAPHQL_RESPONSE ? 400 : 200;
       text = JSON.stringify(errorBody('RESPONSE_TOO_LARGE', `The answer would take more than ${maxResponseBytes} bytes.`, { maxBytes: maxResponseBytes }));
       request.answered = { returned: [], entities: 0, errors: 1 };
-    } else if (response.answered) {
-      request.answered = response.answered;
+      request.summary = { codes: ['RESPONSE_TOO_LARGE'], limits: [] };
+    } else {
+      if (response.answered) request.answered = response.answered;
+      request.summary = requestSummary(response.body.errors);
     }
     if (response.headers) reply.headers(response.headers);
     return reply.code(status).type(`${type}; charset=utf-8`).send(text);
@@ -346,8 +413,25 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     app.addHook('onClose', async () => clearInterval(timer));
   }
   app.addHook('onClose', async () => executor.close());
+  // Joint operation of the audit trail: the providers countersign the operator's checkpoints.
+  const signing = authorization?.audit.options.signing;
+  const countersign = authorization && options.callerKey && signing
+    ? checkpointCountersigning({
+        checkpoint: () => authorization.audit.checkpoint(),
+        providers,
+        headersFor: async (provider) => ({ [ASSERTION_HEADER]: await signer!(provider, 'countersign', { subject: 'gateway' }) }),
+        file: countersignaturesFileOf(signing.checkpointsFile),
+        timeoutMs: options.healthTimeoutMs,
+      })
+    : undefined;
+  if (countersign && options.countersignIntervalMs !== 0) {
+    const timer = setInterval(() => void countersign().catch((error) => app.log.error({ err: error }, 'countersigning failed')), options.countersignIntervalMs ?? 60_000);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
   const state: GatewayState = {
     metrics, cache, catalog, declarations, providers,
+    ...(countersign ? { countersign } : {}),
     checkOperation: authorization
       ? operationChecker({ served, documents, catalog, grants: authorization.grants })
       : () => ({ ok: false, code: 'OPERATION_NOT_SUPPORTED', message: 'Operations are registered only where authorization is on.' }),
@@ -359,15 +443,37 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   // Provider URLs and per-field measures are the operator's: with authorization on, only its admin
   // token reads /metrics and the detailed /health; load balancers get the bare status.
   const operator = operatorCheck({ required: Boolean(authorization), registry });
+  // Liveness: 200 while the process serves, whatever the providers' state.
   app.get('/health', async (request) => {
     const report = await checkHealth(providers, options.healthTimeoutMs, probeHeaders);
     metrics.recordProbe(report);
     return operator(request.headers).ok ? report : { status: report.status };
   });
+  // Readiness: 503 while the audit trail (every answer is recorded in it) is down or no provider answers.
+  const storesUp = (): Record<string, boolean> => {
+    if (!authorization) return {};
+    try {
+      authorization.audit.recent(1);
+      return { audit: true };
+    } catch {
+      return { audit: false };
+    }
+  };
+  app.get('/ready', async (request, reply) => {
+    const report = await checkHealth(providers, options.healthTimeoutMs, probeHeaders);
+    metrics.recordProbe(report);
+    const stores = storesUp();
+    const down = Object.keys(stores).filter((name) => !stores[name]);
+    const reachable = report.subgraphs.filter((s) => s.reachable).length;
+    const details = operator(request.headers).ok ? { stores, providers: report.subgraphs } : {};
+    if (down.length === 0 && reachable > 0) return { status: 'ready', ...details };
+    const why = down.length > 0 ? `the ${down.join(', ')} store is down` : 'no provider answers';
+    return reply.code(503).type(JSON_TYPE).send(errorBody('NOT_READY', `The gateway is not ready: ${why}.`, details));
+  });
   app.get('/metrics', async (request, reply) => {
     const check = operator(request.headers);
     if (!check.ok) return reply.code(check.status).type(JSON_TYPE).send(check.body);
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    return reply.type(metrics.registry.contentType).send(await metrics.exposition());
   });
   app.decorate('jointgraph', state);
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));

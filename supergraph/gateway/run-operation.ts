@@ -5,6 +5,7 @@
 // → execute the cached plan → re-check under the shield → settle denials → observe quality →
 // strip the gateway's own fields. Returns the status and body; never throws for bad input.
 
+import { trace, type Context, type Tracer } from '@opentelemetry/api';
 import {
   execute, getOperationAST, getVariableValues, Kind, print,
   type DocumentNode, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode,
@@ -38,6 +39,8 @@ export interface OperationStages {
   /** Prepared operations kept at most (bytes of source). */
   maxPreparedBytes: number;
   log: (errors: readonly GraphQLFormattedError[]) => void;
+  /** Spans for preparing and executing an operation within a request's trace; none without it. */
+  tracer?: Tracer;
 }
 
 export interface OperationRequest {
@@ -46,6 +49,8 @@ export interface OperationRequest {
   authz: RequestAuthorization | undefined;
   /** Names the request to the providers it calls. */
   requestId?: string;
+  /** The request's trace (its span's context); provider calls carry it on. */
+  trace?: Context;
   /** The cost this operation may reach (the requesting app's budget). */
   maxCost: number;
   lineage: boolean;
@@ -76,7 +81,7 @@ interface Prepared {
 /** Bytes an entry takes per byte of text (documents and the pruning's bookkeeping). */
 const PREPARED_WEIGHT = 16;
 
-type RequestContext = { authz?: RequestAuthorization; quality: QualityContext; requestId?: string };
+type RequestContext = { authz?: RequestAuthorization; quality: QualityContext; requestId?: string; trace?: Context };
 
 function documentErrors(errors: readonly GraphQLError[], code?: ErrorCode): GraphQLFormattedError[] {
   return errors.map((e) => {
@@ -156,20 +161,27 @@ export function createOperationRunner(stages: OperationStages) {
 
     const split = splitIntrospection(checked.document, operation);
     const dataDocument = split ? split.data : checked.document;
-    const context: RequestContext = { ...(authz ? { authz } : {}), quality: { calls: [], lineage: request.lineage }, ...(request.requestId ? { requestId: request.requestId } : {}) };
+    const context: RequestContext = {
+      ...(authz ? { authz } : {}), quality: { calls: [], lineage: request.lineage }, ...(request.requestId ? { requestId: request.requestId } : {}), ...(request.trace ? { trace: request.trace } : {}),
+    };
+    const tracer = request.trace ? stages.tracer : undefined;
     const outcome: ExecutionOutcome = { data: undefined, errors: [] };
     let pruned: PrunedOperation | undefined;
     let internal = false;
     if (dataDocument) {
       const source = split ? split.dataSource : params.query;
+      const preparing = tracer?.startSpan('prune and plan', {}, request.trace);
       const plan = prepare(dataDocument, source, operation, params.operationName, request);
+      preparing?.end();
       pruned = plan.pruned;
       internal = plan.internal;
       if (authz) authz.pruned = pruned;
       if (authz?.mode === 'reject' && pruned && pruned.denied.length > 0) return { status: 403, body: rejection(ownDenials(pruned, authz)) };
       if (plan.planned) {
         context.quality.document = plan.planned;
-        const result = await stages.executor.execute({ document: plan.planned, operationName: plan.operationName, variables: params.variables, context });
+        const executing = tracer?.startSpan('execute plan', {}, request.trace);
+        if (executing) context.trace = trace.setSpan(request.trace!, executing);
+        const result = await stages.executor.execute({ document: plan.planned, operationName: plan.operationName, variables: params.variables, context }).finally(() => executing?.end());
         outcome.data = (result.data ?? null) as Record<string, unknown> | null;
         outcome.errors = (result.errors ?? []).map(formatExecutionError);
         if (plan.shield && stages.shielded && outcome.data) {

@@ -3,10 +3,40 @@
 // sources (completeness as null rate, timeliness as age). Exported to Prometheus with prom-client,
 // and kept in small windows for the quality report.
 
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CircuitState, HealthReport, SubgraphCall } from '../execution/index.ts';
 
 const WINDOW = 2_048;
+
+/** Process metrics (CPU, memory, event loop, GC) are the process's: collected once, shown by every gateway in it. */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** One answered /graphql request, as the gateway counts it; labels are bounded by the caller. */
+export interface RequestRecord {
+  /** A registered app id, `unknown` for any other, `anonymous` without authentication. */
+  app: string;
+  status: number;
+  /** Catalogued error codes of the answer. */
+  codes: readonly string[];
+  /** Limits hit (operation limit names, or `rate`). */
+  limits: readonly string[];
+  /** Reasons of the fields denied (decide.ts). */
+  denials: readonly string[];
+}
+
+/** ok: no error; partial: an answer with errors; refused: 4xx; failed: 5xx. */
+function outcomeOf(record: RequestRecord): string {
+  if (record.status >= 500) return 'failed';
+  if (record.status >= 400) return 'refused';
+  return record.codes.length > 0 ? 'partial' : 'ok';
+}
 
 export interface ProviderStats {
   requests: number;
@@ -54,6 +84,30 @@ export class ServiceMetrics {
   readonly #retries = new Counter({
     name: 'jointgraph_subgraph_retries_total', help: 'Calls sent again after a refused or dropped connection, within the retry budget', labelNames: ['subgraph'], registers: [this.registry],
   });
+
+  readonly #requests = new Counter({ name: 'jointgraph_requests_total', help: 'Requests to /graphql by app, outcome (ok, partial, refused, failed) and HTTP status', labelNames: ['app', 'outcome', 'status'], registers: [this.registry] });
+  readonly #requestDuration = new Histogram({
+    name: 'jointgraph_request_duration_seconds', help: 'Duration of /graphql requests, from arrival to the last byte sent', labelNames: ['outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
+  });
+  readonly #denials = new Counter({ name: 'jointgraph_denials_total', help: 'Fields denied to requesters, by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly #errors = new Counter({ name: 'jointgraph_errors_total', help: 'Errors in answers to /graphql, by catalogued code', labelNames: ['code'], registers: [this.registry] });
+  readonly #limits = new Counter({ name: 'jointgraph_limits_hit_total', help: 'Requests refused at a limit: operation limits by name, fair use as rate', labelNames: ['limit', 'code'], registers: [this.registry] });
+
+  /** An answered /graphql request. */
+  recordRequest(record: RequestRecord, seconds: number): void {
+    const outcome = outcomeOf(record);
+    this.#requests.inc({ app: record.app, outcome, status: record.status });
+    this.#requestDuration.observe({ outcome }, seconds);
+    for (const reason of record.denials) this.#denials.inc({ reason });
+    for (const code of record.codes) this.#errors.inc({ code });
+    for (const limit of record.limits) this.#limits.inc({ limit, code: limit === 'rate' ? 'RATE_LIMITED' : 'OPERATION_LIMIT_EXCEEDED' });
+  }
+
+  /** The Prometheus exposition: this gateway's metrics and the process's. */
+  async exposition(): Promise<string> {
+    return `${await this.registry.metrics()}\n${await processMetrics().metrics()}`;
+  }
 
   /** A call to a provider was sent again. */
   recordRetry(subgraph: string): void {
