@@ -124,7 +124,7 @@ describe('row scope at the source', () => {
     return (await response.json()) as { data: { [field: string]: ({ id: string; district: string } | null)[] } };
   }
 
-  it('keeps a district-limited list to that district in the provider’s own query, and only when it asks for a limited field', async () => {
+  it('keeps a district-limited list to that district in the provider’s own query', async () => {
     const rows = { district: NANHU, types: ['Person'], coordinates: ['Person.name'] };
     const listed = await asGateway(['Query.people', 'Person.name', 'Person.district'], rows, '{ people(first: 40) { id name district } }');
     expect(listed.data.people!.length).toBeGreaterThan(0);
@@ -135,5 +135,25 @@ describe('row scope at the source', () => {
     // A page of another district asked for under a Nanhu-limited grant is empty, not withheld record by record.
     const other = await asGateway(['Query.people', 'Person.name'], rows, '{ people(first: 5, district: "660101") { id name } }');
     expect(other.data.people).toEqual([]);
+  });
+
+  it('withholds, at the source, a limited field of a record reached by reference that lies outside the district', async () => {
+    const rows = { district: NANHU, types: ['Person'], coordinates: ['Person.name'] };
+    const everyone = await asGateway(['Query.people', 'Person.id', 'Person.district'], null, '{ people(first: 40) { id district } }');
+    const outside = everyone.data.people!.find((p) => p!.district !== NANHU)!;
+    const inside = everyone.data.people!.find((p) => p!.district === NANHU)!;
+    const entities = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id name district } } }';
+    const representations = { r: [{ __typename: 'Person', id: inside.id }, { __typename: 'Person', id: outside.id }] };
+    const kept = (await asGateway(['Person.name', 'Person.district'], rows, entities, representations)) as unknown as {
+      data: { _entities: ({ id: string; name: string } | null)[] }; errors?: { path: unknown[]; extensions: { code: string } }[];
+    };
+    expect(kept.data._entities[0]?.id).toBe(inside.id);
+    expect(kept.data._entities[1]).toBeNull();
+    const unscoped = (await asGateway(['Person.name'], null, entities, representations)) as unknown as { data: { _entities: { name: string }[] } };
+    expect(JSON.stringify(kept)).not.toContain(unscoped.data._entities[1]!.name);
+    expect(kept.errors?.[0]).toMatchObject({ path: ['_entities', 1, 'name'], extensions: { code: 'FORBIDDEN_ROW' } });
+    // Asked only for what the district limit does not cover, both records come back.
+    const unlimited = await asGateway(['Person.district'], rows, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id district } } }', representations);
+    expect(unlimited.data._entities!.map((p) => p?.id)).toEqual([inside.id, outside.id]);
   });
 });

@@ -5,6 +5,7 @@ import type { ProviderDefinition } from './provider.ts';
 import { openProviderStore, storeFile, type Db } from './provider-store.ts';
 import { storeUpdatedAt } from './store-updated-at.ts';
 import type { RequestLog } from './request-log.ts';
+import { withRowScope } from './row-scope.ts';
 import { serveWithApollo } from './serve-apollo.ts';
 import { serveWithMercurius } from './serve-mercurius.ts';
 import type { ServeOptions } from './serve-options.ts';
@@ -26,7 +27,9 @@ export interface RunningProvider {
 export async function startProvider(provider: ProviderDefinition, options: StartProviderOptions): Promise<RunningProvider> {
   const db = openProviderStore(provider.name, provider.store, options);
   const serve = provider.server === 'mercurius' ? serveWithMercurius : serveWithApollo;
-  const server = await serve(provider, db, { ...options, updatedAt: storeUpdatedAt(storeFile(provider.name, options)) });
+  // A provider that verifies its callers also keeps district-limited calls to their district.
+  const scoped = options.trust ? { ...provider, resolvers: withRowScope(provider.typeDefs, provider.resolvers) } : provider;
+  const server = await serve(scoped, db, { ...options, updatedAt: storeUpdatedAt(storeFile(provider.name, options)) });
   return {
     name: provider.name,
     url: server.url,

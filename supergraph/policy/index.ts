@@ -1,5 +1,6 @@
 export { applyDenials, parentsAt } from './apply-denials.ts';
 export { collapseRowDenials } from './collapse-row-denials.ts';
+export { forbiddenRowError } from './shield-rules.ts';
 export { contractSchema } from './contract-schema.ts';
 export { decide, type DenyReason, type Subject, type Verdict } from './decide.ts';
 export { pruneDeniedFields, ROW_DISTRICT_ALIAS, type DeniedField, type PrunedOperation } from './prune-denied-fields.ts';
