@@ -1,5 +1,5 @@
 // The admin endpoint at /admin/graphql: its own schema and its own credentials, apart from
-// /graphql. Admin tokens identify the operator or a provider; app credentials identify apps.
+// /graphql. Admin tokens identify principals of the operator or a provider; app credentials identify apps.
 
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import mercurius from 'mercurius';
 import { documentErrorCode, errorBody, ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { AppRegistry, Authenticator } from '../identity/index.ts';
 import type { AdminCaller } from './admin-caller.ts';
-import { adminParty } from './admin-credentials.ts';
+import { adminPrincipal } from './admin-credentials.ts';
 import { adminResolvers, type AdminDeps } from './admin-resolvers.ts';
 
 const SCHEMA = readFileSync(new URL('./admin-schema.graphql', import.meta.url), 'utf8');
@@ -28,9 +28,9 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
     async (admin) => {
       admin.decorateRequest('adminCaller', undefined);
       admin.addHook('preHandler', async (request, reply) => {
-        const party = adminParty(options.registry, request.headers);
-        if (party) {
-          request.adminCaller = { kind: 'party', party };
+        const principal = adminPrincipal(options.registry, request.headers);
+        if (principal) {
+          request.adminCaller = { kind: 'party', party: principal.party, principal };
           return;
         }
         const app = await options.authenticate(request.headers);

@@ -1,23 +1,20 @@
 // Resolvers of the admin endpoint. Every rule lives in the grant service; this maps callers
-// to what they may see and turns rule violations into coded errors.
+// to what they may see, checks the role each action needs, and turns rule violations into coded
+// errors. Decisions are recorded under the principal who made them.
 
-import { GraphQLError } from 'graphql';
 import type { AuditLog } from '../audit/index.ts';
-import { ERRORS, type ErrorCode } from '../errors/index.ts';
-import { GrantError, type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
-import type { Party } from '../identity/index.ts';
+import { type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
+import { principalName, type AppRegistry, type Party } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
-import { owns, type AdminCaller } from './admin-caller.ts';
+import { owns } from './admin-caller.ts';
+import { acting, fail, guarded, party, type AdminContext } from './acting.ts';
 import type { GatewayState } from './gateway-state.ts';
 import { labelView } from './label-view.ts';
 import { objectionVisible, receivedBefore } from './objection-access.ts';
 import type { Objection, ObjectionInput, ObjectionService, ObjectionStatus } from '../objections/index.ts';
 import { documentHash, type OperationStore } from '../operations/index.ts';
 import { qualityReport } from '../quality/quality-report.ts';
-
-export interface AdminContext {
-  caller: AdminCaller;
-}
+import { appResolvers } from './app-resolvers.ts';
 
 export interface AdminDeps {
   objections?: ObjectionService;
@@ -26,30 +23,14 @@ export interface AdminDeps {
   catalog: LabelCatalog;
   audit: AuditLog;
   gateway: GatewayState;
-}
-
-function fail(code: ErrorCode, message: string): never {
-  throw new GraphQLError(message, { extensions: { code, hint: ERRORS[code].hint } });
-}
-
-function guarded<T>(action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    if (error instanceof GrantError) fail(error.code, error.message);
-    throw error;
-  }
-}
-
-function party(ctx: AdminContext): Party {
-  if (ctx.caller.kind !== 'party') fail('NOT_A_PARTY', 'Only the operator and providers answer applications.');
-  return ctx.caller.party;
+  registry: AppRegistry;
 }
 
 /** Operations one app keeps registered at most. */
 const MAX_REGISTERED_OPERATIONS = 500;
 
-export function adminResolvers({ grants, catalog, audit, gateway, objections, operations }: AdminDeps) {
+export function adminResolvers({ grants, catalog, audit, gateway, objections, operations, registry }: AdminDeps) {
+  const apps = appResolvers({ registry, audit });
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
     ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
@@ -57,7 +38,8 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
 
   return {
     Query: {
-      whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : ctx.caller.party),
+      ...apps.Query,
+      whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : principalName(ctx.caller.principal)),
       registeredOperations: (_: unknown, { appId }: { appId?: string }, ctx: AdminContext) => {
         if (ctx.caller.kind === 'app') return operations?.list(ctx.caller.requester.appId) ?? [];
         if (ctx.caller.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator and the apps themselves read registered operations.');
@@ -73,7 +55,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         grants.overdue().filter((o) => visible(ctx, o.application)).map((o) => ({ ...o, application: withStatus(o.application) })),
       labels: (_: unknown, __: unknown, ctx: AdminContext) => labelView(ctx.caller, catalog),
       recipients: (_: unknown, args: { coordinate: string; from?: string; to?: string }, ctx: AdminContext) => {
-        const caller = party(ctx);
+        const caller = acting(ctx, 'auditor').party;
         const field = catalog.fields.get(args.coordinate);
         if (!field) fail('APPLICATION_INVALID', `Unknown schema coordinate ${args.coordinate}.`);
         if (caller !== 'operator' && !owns(ctx.caller, field)) fail('NOT_A_PARTY', `${args.coordinate} belongs to ${field.owners.join(', ')}.`);
@@ -81,6 +63,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
       },
       accessRecords: (_: unknown, { appId, last }: { appId?: string; last: number }, ctx: AdminContext) => {
         if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator reads the whole audit trail; providers ask for their own fields with recipients.');
+        acting(ctx, 'auditor');
         return audit.recent(Math.min(Math.max(last, 1), 1000), appId ?? null);
       },
       objections: (_: unknown, { status }: { status?: ObjectionStatus }, ctx: AdminContext) => objectionsFor(ctx, objections?.list(status) ?? []),
@@ -90,11 +73,13 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
       },
       verifyAuditTrail: (_: unknown, __: unknown, ctx: AdminContext) => {
         if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator verifies the audit trail.');
+        acting(ctx, 'auditor');
         const check = audit.verify();
         return { ok: check.ok, records: check.records, brokenAtSeq: check.brokenAt?.seq ?? null, problem: check.brokenAt?.problem ?? null };
       },
     },
     Mutation: {
+      ...apps.Mutation,
       registerOperation: (_: unknown, { document, purpose }: { document: string; purpose: string }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Operations are registered by requesting apps with their own credentials.');
         if (!operations) fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no registered operations.');
@@ -114,12 +99,18 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         const requester = ctx.caller.requester;
         return withStatus(guarded(() => grants.apply(requester, input)));
       },
-      approve: (_: unknown, { id, note }: { id: string; note?: string }, ctx: AdminContext) =>
-        withStatus(guarded(() => grants.answer(id, party(ctx), 'APPROVED', note))),
-      refuse: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) =>
-        withStatus(guarded(() => grants.answer(id, party(ctx), 'REFUSED', reason))),
-      revoke: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) =>
-        withStatus(guarded(() => grants.revoke(id, party(ctx), reason))),
+      approve: (_: unknown, { id, note }: { id: string; note?: string }, ctx: AdminContext) => {
+        const { party, who } = acting(ctx, 'approver');
+        return withStatus(guarded(() => grants.answer(id, party, 'APPROVED', note, who)));
+      },
+      refuse: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
+        const { party, who } = acting(ctx, 'approver');
+        return withStatus(guarded(() => grants.answer(id, party, 'REFUSED', reason, who)));
+      },
+      revoke: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
+        const { party, who } = acting(ctx, 'approver');
+        return withStatus(guarded(() => grants.revoke(id, party, reason, who)));
+      },
       fileObjection: (_: unknown, { input }: { input: ObjectionInput }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Objections are filed by requesting apps with their own credentials.');
         if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
@@ -131,10 +122,11 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
       },
       answerObjection: (_: unknown, args: { id: string; decision: 'CONFIRMED' | 'REJECTED'; reason: string; correctedValue?: string }, ctx: AdminContext) => {
         if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
-        return guarded(() => objections.answer(args.id, party(ctx), args.decision, args.reason, args.correctedValue ?? null));
+        const { party, who } = acting(ctx, 'approver');
+        return guarded(() => objections.answer(args.id, party, args.decision, args.reason, args.correctedValue ?? null, who));
       },
       purgeCache: (_: unknown, filter: { type?: string; key?: string; coordinate?: string }, ctx: AdminContext) => {
-        const caller = party(ctx);
+        const caller = acting(ctx, 'maintainer').party;
         if (!filter.type && !filter.coordinate) fail('APPLICATION_INVALID', 'Name a type (with an optional key) or a coordinate to purge.');
         if (filter.key && !filter.type) fail('APPLICATION_INVALID', 'A key purges one entity: name its type too.');
         // A provider purges the entries holding its own fields, never another provider's.
@@ -147,3 +139,4 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
     },
   };
 }
+

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { checkEnd, checkLinks, GENESIS, linkRow, NO_LINKS, type ChainLink, type LinkCheck, type SignedLinks } from './chain.ts';
 
-export type DecisionAction = 'apply' | 'approve' | 'refuse' | 'revoke' | 'object' | 'answer-objection' | 'label-overlay' | 'app-registry';
+export type DecisionAction =
+  | 'apply' | 'approve' | 'refuse' | 'revoke' | 'object' | 'answer-objection' | 'label-overlay' | 'app-registry'
+  | 'create-app' | 'issue-key' | 'rotate-key' | 'revoke-key';
 
 export interface Decision {
   at: string;

@@ -4,7 +4,7 @@ export { readCheckpointExport, writeCheckpointExport, type CheckpointExport } fr
 export { checkpointBytes, keyId, parseCheckpoint, readCheckpointFile, type Checkpoint, type CheckpointKeys, type Countersignature } from './checkpoint.ts';
 export { scheduleCheckpoints, type CheckpointSigning } from './checkpointer.ts';
 export { decisionHash, OPERATOR_FILE, type Decision, type DecisionAction, type DecisionLog, type StoredDecision } from './decision-log.ts';
-export { grantDecision, objectionDecision } from './decision-events.ts';
+export { grantDecision, keyDecision, objectionDecision } from './decision-events.ts';
 export { groupCommit, type RecordAccess } from './group-commit.ts';
 export { returnedCoordinates, type Returned } from './returned-coordinates.ts';
 export { archive, archiveDirOf, pruneSegments, runRetention, scheduleRetention, segmentFile, verifyArchive } from './retention.ts';

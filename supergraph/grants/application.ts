@@ -13,6 +13,8 @@ export interface PartyAnswer {
   decision: Decision;
   reason: string | null;
   answeredAt: string | null;
+  /** The principal who answered for the party (`tax/wang.li`). */
+  answeredBy: string | null;
 }
 
 export interface Application {
@@ -30,7 +32,8 @@ export interface Application {
   replyDeadline: string;
   parties: PartyAnswer[];
   revokedAt: string | null;
-  revokedBy: Party | null;
+  /** The principal who revoked (`operator/zhao.min`). */
+  revokedBy: string | null;
   revokeReason: string | null;
 }
 

@@ -38,7 +38,7 @@ export interface GrantServiceOptions {
   maxPendingPerApp?: number;
   now?: () => Date;
   /** Told of each decision once it is stored: the audit's decision trail. */
-  onDecision?: (decision: { action: 'apply' | 'approve' | 'refuse' | 'revoke'; by: string; application: Application }) => void;
+  onDecision?: (decision: { action: 'apply' | 'approve' | 'refuse' | 'revoke'; by: string; party?: Party; application: Application }) => void;
 }
 
 export type GrantService = ReturnType<typeof createGrantService>;
@@ -112,7 +112,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
         expiresAt: new Date(input.expiresAt).toISOString(),
         filedAt: filed.toISOString(),
         replyDeadline: addWorkingDays(filed, replyWorkingDays, calendar).toISOString(),
-        parties: requiredParties(catalog, coordinates).map((party) => ({ party, decision: 'PENDING', reason: null, answeredAt: null })),
+        parties: requiredParties(catalog, coordinates).map((party) => ({ party, decision: 'PENDING', reason: null, answeredAt: null, answeredBy: null })),
         revokedAt: null,
         revokedBy: null,
         revokeReason: null,
@@ -122,27 +122,28 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
       return application;
     },
 
-    answer(id: string, party: Party, decision: 'APPROVED' | 'REFUSED', reason?: string | null): Application {
+    /** `by` names the principal answering for the party (`tax/wang.li`); the party itself by default. */
+    answer(id: string, party: Party, decision: 'APPROVED' | 'REFUSED', reason?: string | null, by: string = party): Application {
       const application = load(id);
       const answer = application.parties.find((p) => p.party === party);
       if (!answer) throw new GrantError('NOT_A_PARTY', `${party} is not a party to application ${id}.`);
       if (answer.decision !== 'PENDING' || statusOf(application, now()) !== 'PENDING') {
         throw new GrantError('ALREADY_ANSWERED', `Application ${id} is ${statusOf(application, now())}; ${party} answered ${answer.decision}.`);
       }
-      store.answer(id, party, decision, decision === 'REFUSED' ? requireReason(reason) : (reason?.trim() || null), now().toISOString());
+      store.answer(id, party, decision, decision === 'REFUSED' ? requireReason(reason) : (reason?.trim() || null), now().toISOString(), by);
       const answered = load(id);
-      onDecision?.({ action: decision === 'APPROVED' ? 'approve' : 'refuse', by: party, application: answered });
+      onDecision?.({ action: decision === 'APPROVED' ? 'approve' : 'refuse', by, party, application: answered });
       return answered;
     },
 
-    revoke(id: string, party: Party, reason: string): Application {
+    revoke(id: string, party: Party, reason: string, by: string = party): Application {
       const application = load(id);
       if (!application.parties.some((p) => p.party === party)) throw new GrantError('NOT_A_PARTY', `${party} is not a party to application ${id}.`);
       const status = statusOf(application, now());
       if (status !== 'ACTIVE' && status !== 'PENDING') throw new GrantError('ALREADY_ANSWERED', `Application ${id} is ${status}.`);
-      store.revoke(id, party, requireReason(reason), now().toISOString());
+      store.revoke(id, by, requireReason(reason), now().toISOString());
       const revoked = load(id);
-      onDecision?.({ action: 'revoke', by: party, application: revoked });
+      onDecision?.({ action: 'revoke', by, party, application: revoked });
       return revoked;
     },
 

@@ -12,8 +12,8 @@ export interface GrantStore {
   get(id: string): Application | undefined;
   /** Applications, newest first, optionally of one app. */
   list(filter?: { appId?: string }): Application[];
-  answer(id: string, party: Party, decision: Decision, reason: string | null, at: string): void;
-  revoke(id: string, party: Party, reason: string, at: string): void;
+  answer(id: string, party: Party, decision: Decision, reason: string | null, at: string, by: string): void;
+  revoke(id: string, by: string, reason: string, at: string): void;
   /** Applications of an app still waiting for a party's answer (not refused, revoked or expired). */
   countPending(appId: string, at: string): number;
   /** Changes whenever any application changes, through this store or another process. */
@@ -69,6 +69,9 @@ export function openSqliteGrantStore(file: string): GrantStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.exec(DDL);
+  // Answers stored before principals were recorded name their party only.
+  const columns = db.prepare("SELECT name FROM pragma_table_info('application_party')").pluck().all();
+  if (!columns.includes('answered_by')) db.exec('ALTER TABLE application_party ADD COLUMN answered_by VARCHAR(256)');
   const insertApplication = db.prepare(
     `INSERT INTO application (id, app_id, purpose, basis, coordinates, selector, row_scope, expires_at, filed_at, reply_deadline)
      VALUES (@id, @appId, @purpose, @basis, @coordinates, @selector, @rowScope, @expiresAt, @filedAt, @replyDeadline)`,
@@ -78,9 +81,9 @@ export function openSqliteGrantStore(file: string): GrantStore {
   const selectAll = db.prepare('SELECT * FROM application ORDER BY filed_at DESC, id DESC');
   const selectByApp = db.prepare('SELECT * FROM application WHERE app_id = ? ORDER BY filed_at DESC, id DESC');
   const selectParties = db.prepare(
-    "SELECT party, decision, reason, answered_at FROM application_party WHERE application_id = ? ORDER BY CASE WHEN party = 'operator' THEN 0 ELSE 1 END, party",
+    "SELECT party, decision, reason, answered_at, answered_by FROM application_party WHERE application_id = ? ORDER BY CASE WHEN party = 'operator' THEN 0 ELSE 1 END, party",
   );
-  const updateParty = db.prepare('UPDATE application_party SET decision = ?, reason = ?, answered_at = ? WHERE application_id = ? AND party = ?');
+  const updateParty = db.prepare('UPDATE application_party SET decision = ?, reason = ?, answered_at = ?, answered_by = ? WHERE application_id = ? AND party = ?');
   const updateRevoked = db.prepare('UPDATE application SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?');
 
   // data_version moves when another connection commits; this connection's writes are counted here.
@@ -107,8 +110,8 @@ export function openSqliteGrantStore(file: string): GrantStore {
     expiresAt: row.expires_at,
     filedAt: row.filed_at,
     replyDeadline: row.reply_deadline,
-    parties: (selectParties.all(row.id) as { party: string; decision: Decision; reason: string | null; answered_at: string | null }[]).map(
-      (p): PartyAnswer => ({ party: p.party, decision: p.decision, reason: p.reason, answeredAt: p.answered_at }),
+    parties: (selectParties.all(row.id) as { party: string; decision: Decision; reason: string | null; answered_at: string | null; answered_by: string | null }[]).map(
+      (p): PartyAnswer => ({ party: p.party, decision: p.decision, reason: p.reason, answeredAt: p.answered_at, answeredBy: p.answered_by ?? (p.answered_at ? p.party : null) }),
     ),
     revokedAt: row.revoked_at,
     revokedBy: row.revoked_by,
@@ -125,8 +128,8 @@ export function openSqliteGrantStore(file: string): GrantStore {
       return row ? hydrate(row) : undefined;
     },
     list: (filter) => ((filter?.appId ? selectByApp.all(filter.appId) : selectAll.all()) as ApplicationRow[]).map(hydrate),
-    answer: written((id: string, party: Party, decision: Decision, reason: string | null, at: string) => void updateParty.run(decision, reason, at, id, party)),
-    revoke: written((id: string, party: Party, reason: string, at: string) => void updateRevoked.run(at, party, reason, id)),
+    answer: written((id: string, party: Party, decision: Decision, reason: string | null, at: string, by: string) => void updateParty.run(decision, reason, at, by, id, party)),
+    revoke: written((id: string, by: string, reason: string, at: string) => void updateRevoked.run(at, by, reason, id)),
     countPending: (appId, at) => pendingOfApp.get(appId, at) as number,
     version: () => (dataVersion.get() as number) * 1_000_000 + ownWrites,
     close: () => db.close(),

@@ -6,7 +6,7 @@ import {
   createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify,
   type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions,
 } from 'jose';
-import { findBySecret, type AppRegistry } from './app-registry.ts';
+import { findBySecret, type ApiKey, type AppEntry, type AppRegistry } from './app-registry.ts';
 import type { Requester } from './requester.ts';
 
 export interface JwtKeys {
@@ -78,8 +78,9 @@ export function createAuthenticator(registry: AppRegistry, keys: JwtKeys): Authe
     const authorization = header(headers, 'authorization') ?? '';
     const apiKey = header(headers, 'x-api-key') ?? (/^ApiKey\s+(.+)$/i.exec(authorization)?.[1]);
     if (apiKey) {
-      const app = findBySecret(registry.apps.values(), (a) => a.apiKeySha256, apiKey.trim());
-      return app ? { requester: withoutSecret(app) } : refused(onRefused, 'unknown API key');
+      // Read per request: a key issued, rotated or revoked through the admin endpoint counts at once.
+      const found = findBySecret(liveKeys(registry), ({ key }) => key.sha256, apiKey.trim());
+      return found ? { requester: withoutSecret(found.app) } : refused(onRefused, 'unknown, rotated or revoked API key');
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
     if (!bearer) return null;
@@ -98,7 +99,14 @@ function refused(onRefused: (reason: string) => void, reason: string): null {
   return null;
 }
 
-function withoutSecret(app: Requester & { apiKeySha256?: string }): Requester {
-  const { apiKeySha256: _secret, ...requester } = app;
+function* liveKeys(registry: AppRegistry): Generator<{ app: AppEntry; key: ApiKey }> {
+  const now = Date.now();
+  for (const app of registry.apps.values()) {
+    for (const key of app.apiKeys) if (key.notAfter === undefined || key.notAfter > now) yield { app, key };
+  }
+}
+
+function withoutSecret(app: AppEntry): Requester {
+  const { apiKeys: _secret, ...requester } = app;
   return requester;
 }

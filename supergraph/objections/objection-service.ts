@@ -65,7 +65,8 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
       return objection;
     },
 
-    answer(id: string, party: Party, decision: 'CONFIRMED' | 'REJECTED', reason: string, correctedValue?: string | null): Objection {
+    /** `by` names the principal answering for the provider (`enterprise/zhou.fang`); the party itself by default. */
+    answer(id: string, party: Party, decision: 'CONFIRMED' | 'REJECTED', reason: string, correctedValue?: string | null, by: string = party): Objection {
       const objection = store.get(id);
       if (!objection) throw new GrantError('APPLICATION_NOT_FOUND', `No objection ${id}.`);
       if (!catalog.fields.get(objection.coordinate)?.owners.includes(party)) {
@@ -73,11 +74,11 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
       }
       if (objection.status !== 'OPEN') throw new GrantError('ALREADY_ANSWERED', `Objection ${id} is ${objection.status}.`);
       if (!reason?.trim()) throw new GrantError('REASON_REQUIRED', 'An answer to an objection states its reason.');
-      store.answer(id, decision, party, now().toISOString(), reason.trim(), decision === 'CONFIRMED' ? (correctedValue ?? null) : null);
+      store.answer(id, decision, by, now().toISOString(), reason.trim(), decision === 'CONFIRMED' ? (correctedValue ?? null) : null);
       refresh();
       const answered = store.get(id)!;
       if (decision === 'CONFIRMED') for (const listener of correctionListeners) listener(answered);
-      onDecision?.({ action: 'answer-objection', by: party, objection: answered });
+      onDecision?.({ action: 'answer-objection', by, objection: answered });
       return answered;
     },
 

@@ -1,0 +1,82 @@
+// Where the apps and keys the operator manages live are kept (`apps.db` in the state folder):
+// apps created through the admin endpoint, the digests of the keys issued to them, and the
+// retirements (rotation, revocation) of any key, one from apps.json included. Never a key itself.
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AppEntry, AppRegistry } from './app-registry.ts';
+
+export interface StoredKey {
+  appId: string;
+  id: string;
+  sha256: string;
+}
+
+export interface KeyRetirement {
+  sha256: string;
+  /** ISO instant from which the key is refused. */
+  notAfter: string;
+}
+
+export interface AppStore {
+  apps(): Omit<AppEntry, 'apiKeys'>[];
+  keys(): StoredKey[];
+  retirements(): KeyRetirement[];
+  insertApp(app: Omit<AppEntry, 'apiKeys'>, at: string, by: string): void;
+  insertKey(key: StoredKey, at: string, by: string): void;
+  retire(key: StoredKey, notAfter: string, at: string, by: string): void;
+  close(): void;
+}
+
+const DDL = `
+  CREATE TABLE IF NOT EXISTS app (
+    id VARCHAR(128) PRIMARY KEY, entry TEXT NOT NULL, created_at VARCHAR(32) NOT NULL, created_by VARCHAR(256) NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS app_key (
+    app_id VARCHAR(128) NOT NULL, key_id VARCHAR(64) NOT NULL, sha256 CHAR(64) NOT NULL UNIQUE,
+    created_at VARCHAR(32) NOT NULL, created_by VARCHAR(256) NOT NULL, PRIMARY KEY (app_id, key_id)
+  );
+  CREATE TABLE IF NOT EXISTS key_retirement (
+    sha256 CHAR(64) PRIMARY KEY, app_id VARCHAR(128) NOT NULL, key_id VARCHAR(64) NOT NULL,
+    not_after VARCHAR(32) NOT NULL, retired_at VARCHAR(32) NOT NULL, retired_by VARCHAR(256) NOT NULL
+  );
+`;
+
+export function openSqliteAppStore(file: string): AppStore {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(DDL);
+  const selectApps = db.prepare('SELECT entry FROM app ORDER BY created_at, id').pluck();
+  const selectKeys = db.prepare('SELECT app_id AS appId, key_id AS id, sha256 FROM app_key ORDER BY created_at, key_id');
+  const selectRetirements = db.prepare('SELECT sha256, not_after AS notAfter FROM key_retirement');
+  const insertApp = db.prepare('INSERT INTO app (id, entry, created_at, created_by) VALUES (?, ?, ?, ?)');
+  const insertKey = db.prepare('INSERT INTO app_key (app_id, key_id, sha256, created_at, created_by) VALUES (?, ?, ?, ?, ?)');
+  // A key retired twice keeps the earlier end: a revocation never extends a rotation's grace.
+  const retire = db.prepare(
+    `INSERT INTO key_retirement (sha256, app_id, key_id, not_after, retired_at, retired_by) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (sha256) DO UPDATE SET not_after = MIN(not_after, excluded.not_after), retired_at = excluded.retired_at, retired_by = excluded.retired_by`,
+  );
+  return {
+    apps: () => (selectApps.all() as string[]).map((entry) => JSON.parse(entry)),
+    keys: () => selectKeys.all() as StoredKey[],
+    retirements: () => selectRetirements.all() as KeyRetirement[],
+    insertApp: (app, at, by) => void insertApp.run(app.appId, JSON.stringify(app), at, by),
+    insertKey: (key, at, by) => void insertKey.run(key.appId, key.id, key.sha256, at, by),
+    retire: (key, notAfter, at, by) => void retire.run(key.sha256, key.appId, key.id, notAfter, at, by),
+    close: () => db.close(),
+  };
+}
+
+/** Merges the store over the file's registry: its apps beside (or over) the file's, its keys, its retirements. */
+export function mergeAppStore(registry: AppRegistry, store: AppStore): AppRegistry {
+  for (const app of store.apps()) registry.apps.set(app.appId, { ...app, apiKeys: registry.apps.get(app.appId)?.apiKeys ?? [] });
+  for (const { appId, id, sha256 } of store.keys()) registry.apps.get(appId)?.apiKeys.push({ id, sha256 });
+  const retired = new Map(store.retirements().map((r) => [r.sha256, Date.parse(r.notAfter)]));
+  for (const app of registry.apps.values()) {
+    for (const key of app.apiKeys) if (retired.has(key.sha256)) key.notAfter = retired.get(key.sha256)!;
+  }
+  registry.store = store;
+  return registry;
+}

@@ -1,0 +1,138 @@
+// People approve, not departments: admin principals act within their roles, every decision names
+// the person who made it, and the operator manages apps and keys live, without a restart.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeAppStore, openSqliteAppStore, readAppRegistry } from '../supergraph/identity/index.ts';
+import { adminCall, APPS, applyFor } from './support/authorization.ts';
+import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
+
+const settings = sampleAuthorization();
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await startTestPlatform({ authorization: settings });
+});
+afterAll(() => platform.close());
+
+const PERSON = { zhaoMin: 'jg-principal-zhao.min', chenJie: 'jg-principal-chen.jie', wangLi: 'jg-principal-wang.li', liuYang: 'jg-principal-liu.yang', sunHua: 'jg-principal-sun.hua' };
+const TAX_FIELD = { coordinates: ['Enterprise.taxArrears'], purpose: 'tax-inspection' };
+const ISSUED = 'keyId key retired { keyId notAfter }';
+
+const asPrincipal = (token: string, query: string, variables?: Record<string, unknown>) => adminCall(platform, { token }, query, variables);
+const graphql = (apiKey: string) =>
+  platform.gateway.inject({
+    method: 'POST', url: '/graphql',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey, 'x-jointgraph-purpose': 'licence-check' },
+    payload: { query: '{ enterprises(first: 1) { name } }' },
+  });
+
+async function createApp(id: string) {
+  const created = await asPrincipal(PERSON.chenJie, 'mutation($input: AppInput!) { createApp(input: $input) { id department keys { keyId } } }', {
+    input: { id, name: 'Licence counter', department: 'Market Regulation Administration', roles: ['clerk'], limits: { requestsPerMinute: 600 } },
+  });
+  expect(created.errors).toBeUndefined();
+  const issued = await asPrincipal(PERSON.chenJie, `mutation($a: String!) { issueKey(appId: $a) { ${ISSUED} } }`, { a: id });
+  expect(issued.errors).toBeUndefined();
+  return issued.data!.issueKey as { keyId: string; key: string };
+}
+
+describe('roles', () => {
+  it('refuses an approval by a principal without the approver role with ROLE_REQUIRED', async () => {
+    const { id } = await applyFor(platform, APPS.tax, TAX_FIELD);
+    const refused = await asPrincipal(PERSON.sunHua, `mutation { approve(id: "${id}") { id } }`);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'ROLE_REQUIRED', role: 'approver', hint: expect.any(String) });
+    const approved = await asPrincipal(PERSON.wangLi, `mutation { approve(id: "${id}") { parties { party decision } } }`);
+    expect(approved.errors).toBeUndefined();
+  });
+
+  it('lets only auditors read the audit trail, and only maintainers purge', async () => {
+    expect((await asPrincipal(PERSON.wangLi, '{ recipients(coordinate: "Enterprise.taxArrears") { seq } }')).errors?.[0]?.extensions?.code).toBe('ROLE_REQUIRED');
+    expect((await asPrincipal(PERSON.liuYang, '{ recipients(coordinate: "Enterprise.taxArrears") { seq } }')).errors).toBeUndefined();
+    expect((await asPrincipal(PERSON.chenJie, '{ accessRecords { seq } }')).errors?.[0]?.extensions?.code).toBe('ROLE_REQUIRED');
+    expect((await asPrincipal(PERSON.zhaoMin, '{ verifyAuditTrail { ok } }')).data?.verifyAuditTrail).toEqual({ ok: true });
+    expect((await asPrincipal(PERSON.zhaoMin, 'mutation { purgeCache(type: "Enterprise") { removed } }')).errors?.[0]?.extensions?.code).toBe('ROLE_REQUIRED');
+  });
+});
+
+describe('every decision names who made it', () => {
+  it('records two people of the same party separately, in the application and on the decision trail', async () => {
+    const first = await applyFor(platform, APPS.tax, { ...TAX_FIELD, purpose: 'tax-inspection/CASE-1' });
+    const second = await applyFor(platform, APPS.tax, { ...TAX_FIELD, purpose: 'tax-inspection/CASE-2' });
+    await asPrincipal(PERSON.wangLi, `mutation { approve(id: "${first.id}") { id } }`);
+    await asPrincipal(PERSON.liuYang, `mutation { refuse(id: "${second.id}", reason: "No case file") { id } }`);
+    await asPrincipal(PERSON.zhaoMin, `mutation { revoke(id: "${first.id}", reason: "Case closed") { id } }`);
+
+    const answers = async (id: string) =>
+      ((await asPrincipal(PERSON.zhaoMin, `{ application(id: "${id}") { revokedBy parties { party answeredBy } } }`)).data!.application as Record<string, unknown>);
+    expect(await answers(first.id)).toEqual({ revokedBy: 'operator/zhao.min', parties: [{ party: 'operator', answeredBy: null }, { party: 'tax', answeredBy: 'tax/wang.li' }] });
+    expect((await answers(second.id)).parties).toContainEqual({ party: 'tax', answeredBy: 'tax/liu.yang' });
+
+    const trail = platform.authorization!.audit.decisions.recent(100).filter((d) => d.subject === first.id || d.subject === second.id);
+    expect(trail.filter((d) => d.action !== 'apply').map((d) => [d.action, d.who, d.subject]).reverse()).toEqual([
+      ['approve', 'tax/wang.li', first.id],
+      ['refuse', 'tax/liu.yang', second.id],
+      ['revoke', 'operator/zhao.min', first.id],
+    ]);
+  });
+});
+
+describe('apps and keys, live', () => {
+  it('gives an app created through the admin endpoint a key that works on the next request', async () => {
+    const { key } = await createApp('licence-counter');
+    expect(key).toMatch(/^jg-key-/);
+    const response = await graphql(key);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data.enterprises).toHaveLength(1);
+  });
+
+  it('refuses a revoked key on the next request, one from apps.json included', async () => {
+    const { keyId, key } = await createApp('revoked-counter');
+    expect((await graphql(key)).statusCode).toBe(200);
+    const revoked = await asPrincipal(PERSON.chenJie, `mutation { revokeKey(appId: "revoked-counter", keyId: "${keyId}") { keyId notAfter } }`);
+    expect(revoked.errors).toBeUndefined();
+    expect((await graphql(key)).statusCode).toBe(401);
+
+    expect((await graphql(APPS.nanhu)).statusCode).toBe(200);
+    expect((await asPrincipal(PERSON.chenJie, 'mutation { revokeKey(appId: "nanhu-street-office", keyId: "apps.json") { keyId } }')).errors).toBeUndefined();
+    expect((await graphql(APPS.nanhu)).statusCode).toBe(401);
+    // Kept across a restart: apps.db is merged over apps.json.
+    const store = openSqliteAppStore(join(settings.stateDir, 'apps.db'));
+    const reopened = mergeAppStore(readAppRegistry(settings.appsFile), store);
+    expect(reopened.apps.get('nanhu-street-office')!.apiKeys[0]!.notAfter).toBeLessThanOrEqual(Date.now());
+    expect(reopened.apps.get('revoked-counter')!.apiKeys.map((k) => k.id)).toEqual([keyId]);
+    store.close();
+  });
+
+  it('accepts the new key of a rotation and refuses the old one', async () => {
+    const old = await createApp('rotated-counter');
+    const rotated = await asPrincipal(PERSON.chenJie, `mutation { rotateKey(appId: "rotated-counter") { ${ISSUED} } }`);
+    expect(rotated.errors).toBeUndefined();
+    const fresh = rotated.data!.rotateKey as { key: string; retired: { keyId: string }[] };
+    expect(fresh.retired.map((r) => r.keyId)).toEqual([old.keyId]);
+    expect((await graphql(fresh.key)).statusCode).toBe(200);
+    expect((await graphql(old.key)).statusCode).toBe(401);
+  });
+
+  it('keeps a key on record only as its digest, and its id on the decision trail', async () => {
+    const { keyId, key } = await createApp('digest-counter');
+    const state = readdirSync(settings.stateDir).filter((f) => f.startsWith('apps.db') || f.startsWith('audit.db'));
+    expect(state).toContain('apps.db');
+    for (const file of state) expect(readFileSync(join(settings.stateDir, file)).includes(key), file).toBe(false);
+    const listed = JSON.stringify((await asPrincipal(PERSON.chenJie, '{ apps { id keys { keyId live } } }')).data);
+    expect(listed).toContain(keyId);
+    expect(listed).not.toContain(key);
+    const trail = platform.authorization!.audit.decisions.recent(100).filter((d) => d.subject === 'digest-counter');
+    expect(trail.map((d) => [d.action, d.who])).toEqual([['issue-key', 'operator/chen.jie'], ['create-app', 'operator/chen.jie']]);
+    expect(JSON.parse(trail[0]!.detail!)).toEqual({ keyId });
+  });
+
+  it('lets only the operator’s maintainers manage apps', async () => {
+    const create = 'mutation { createApp(input: { id: "rogue", department: "Taxation Bureau" }) { id } }';
+    expect((await asPrincipal('jg-admin-tax', create)).errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
+    expect((await asPrincipal(PERSON.zhaoMin, create)).errors?.[0]?.extensions?.code).toBe('ROLE_REQUIRED');
+    expect((await adminCall(platform, { apiKey: APPS.tax }, 'mutation { issueKey(appId: "tax-inspection") { key } }')).errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
+    expect((await graphql('anything')).statusCode).toBe(401);
+    expect(platform.authorization!.registry.apps.has('rogue')).toBe(false);
+  });
+});
