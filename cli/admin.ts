@@ -7,24 +7,34 @@
 //   labels    recipients COORDINATE [--from ISO] [--to ISO]    access-records [--app ID]    verify-audit
 //   quality   objections [--status OPEN]   object COORDINATE --key K --observed V --comment C [--evidence E]
 //   answer-objection ID --decision CONFIRMED|REJECTED --reason R [--corrected V]   purge [--type T [--key K]] [--coordinate C]
+//   apps   create-app ID --department D [--name N] [--roles A,B] [--district D] [--purposes A,B] [--limits JSON]
+//   issue-key APP   rotate-key APP [--grace SECONDS]   revoke-key APP --key-id K      (operator maintainers)
 
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { loadSettings } from '../supergraph/config/index.ts';
+import { commandArgs } from './args.ts';
 
-const APPLICATION = 'id appId purpose coordinates rowScope status expiresAt filedAt replyDeadline parties { party decision reason answeredAt }';
+const APPLICATION = 'id appId purpose coordinates rowScope status expiresAt filedAt replyDeadline parties { party decision reason answeredAt answeredBy }';
+const APP = 'id name department roles district purposes operations origins limits { requestsPerMinute concurrent maxCost } keys { keyId live notAfter }';
+const ISSUED = 'appId keyId key retired { keyId notAfter }';
+const list = (value: string | undefined) => value?.split(',').map((v) => v.trim());
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  allowPositionals: true,
-  options: {
+/** The commands, as this file's opening comment lists them. */
+const USAGE = `npm run admin -- <command> [--url URL] [--token T | --api-key K]\n${readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//   ')).map((l) => l.slice(2)).join('\n')}`;
+
+const { values, positionals } = commandArgs(
+  {
     url: { type: 'string' }, token: { type: 'string' }, 'api-key': { type: 'string' }, status: { type: 'string' },
     coordinates: { type: 'string' }, selector: { type: 'string' }, purpose: { type: 'string' }, basis: { type: 'string' },
     expires: { type: 'string' }, 'row-scope': { type: 'string' }, note: { type: 'string' }, reason: { type: 'string' },
     from: { type: 'string' }, to: { type: 'string' }, app: { type: 'string' },
     key: { type: 'string' }, observed: { type: 'string' }, comment: { type: 'string' }, evidence: { type: 'string' },
     decision: { type: 'string' }, corrected: { type: 'string' }, type: { type: 'string' }, coordinate: { type: 'string' },
+    department: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, district: { type: 'string' },
+    purposes: { type: 'string' }, limits: { type: 'string' }, grace: { type: 'string' }, 'key-id': { type: 'string' },
   },
-});
+  USAGE,
+);
 
 const [command, target] = positionals;
 const requests: Record<string, () => [string, Record<string, unknown>]> = {
@@ -75,6 +85,19 @@ const requests: Record<string, () => [string, Record<string, unknown>]> = {
     { t: values.type, k: values.key, c: values.coordinate },
   ],
   'verify-audit': () => ['{ verifyAuditTrail { ok records brokenAtSeq problem } }', {}],
+  apps: () => [`{ apps { ${APP} } }`, {}],
+  'create-app': () => [
+    `mutation($input: AppInput!) { createApp(input: $input) { ${APP} } }`,
+    {
+      input: {
+        id: target, department: values.department, name: values.name, roles: list(values.roles), district: values.district,
+        purposes: list(values.purposes), ...(values.limits ? { limits: JSON.parse(values.limits) } : {}),
+      },
+    },
+  ],
+  'issue-key': () => [`mutation($a: String!) { issueKey(appId: $a) { ${ISSUED} } }`, { a: target }],
+  'rotate-key': () => [`mutation($a: String!, $g: Int) { rotateKey(appId: $a, graceSeconds: $g) { ${ISSUED} } }`, { a: target, g: values.grace ? Number(values.grace) : 0 }],
+  'revoke-key': () => ['mutation($a: String!, $k: String!) { revokeKey(appId: $a, keyId: $k) { appId keyId notAfter } }', { a: target, k: values['key-id'] ?? '' }],
 };
 
 async function main(): Promise<number> {

@@ -1,7 +1,30 @@
-// Minimal flag parsing for the CLIs: --name value and --flag.
+// Flag parsing for the CLIs: --name value and --flag. `--help` prints the usage; an unknown or
+// malformed flag is a coded error with the usage as its hint, never a stack trace.
 
 import { parseArgs } from 'node:util';
 
-export function cliArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(options: T) {
-  return parseArgs({ args: process.argv.slice(2), options, strict: true, allowPositionals: false }).values;
+type Options = Record<string, { type: 'string' | 'boolean' }>;
+
+function parsed<T extends Options>(options: T, allowPositionals: boolean, usage: string) {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage);
+    process.exit(0);
+  }
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (error) {
+    console.error(`[CONFIG_INVALID] ${(error as Error).message.split('. ')[0]}.\n${usage}`);
+    process.exit(1);
+  }
+}
+
+/** Flags only. */
+export function cliArgs<T extends Options>(options: T, usage = `Flags: ${Object.keys(options).map((o) => `--${o}`).join(' ')}`) {
+  return parsed(options, false, usage).values;
+}
+
+/** A command and its argument, then flags (npm run admin). */
+export function commandArgs<T extends Options>(options: T, usage: string) {
+  return parsed(options, true, usage);
 }

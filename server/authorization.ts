@@ -12,7 +12,7 @@ import {
 import { ConfigError, type Settings } from '../supergraph/config/index.ts';
 import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
 import { createGrantService, openSqliteGrantStore, type GrantService, type GrantStore, type WorkingCalendar } from '../supergraph/grants/index.ts';
-import { createAuthenticator, readAppRegistry, type AppRegistry, type JwtKeys } from '../supergraph/identity/index.ts';
+import { createAuthenticator, mergeAppStore, openSqliteAppStore, readAppRegistry, type AppRegistry, type JwtKeys } from '../supergraph/identity/index.ts';
 import { buildLabelCatalog, labelReport, readLabelOverlay, type LabelCatalog } from '../supergraph/labels/index.ts';
 import type { EnforcementMode } from '../supergraph/policy/index.ts';
 import { createObjectionService, openSqliteObjectionStore, type ObjectionService } from '../supergraph/objections/index.ts';
@@ -80,7 +80,9 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
   const catalog = buildLabelCatalog(supergraphSdl, readLabelOverlay(settings.labelOverlayFile));
   const missing = labelReport(catalog).missingBasis;
   if (missing.length > 0) throw new ConfigError('labels', `NOT_SHARED without a legal basis: ${missing.join(', ')}`);
-  const registry = readAppRegistry(settings.appsFile);
+  // Apps and keys the operator manages live (apps.db) are merged over the file.
+  const appStore = openSqliteAppStore(join(settings.stateDir, 'apps.db'));
+  const registry = mergeAppStore(readAppRegistry(settings.appsFile), appStore);
   const keys: JwtKeys = {
     ...(settings.jwtSecret ? { hs256Secret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
@@ -131,6 +133,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
       audit.close();
       objectionStore.close();
       operations.close();
+      appStore.close();
     },
   };
 }

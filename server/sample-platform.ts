@@ -177,6 +177,11 @@ export async function serveSupergraph(providers: readonly { name: string; url: s
   // Composition asks for `_service` as the operator's registry, under the same key.
   const registry = callerKey ? assertionSigner({ key: callerKey, issuer: 'jointgraph-registry' }) : undefined;
   const supergraphSdl = await composeLive(subgraphs, registry && (async (provider, query) => ({ [ASSERTION_HEADER]: await registry(provider, query, { subject: 'registry' }) })));
+  return openSupergraph(supergraphSdl, subgraphs, options, callerKey);
+}
+
+/** Opens the gateway, and its stores when authorization is on, in front of a composed supergraph. */
+export async function openSupergraph(supergraphSdl: string, subgraphs: SubgraphEntry[], options: SupergraphOptions, callerKey?: CallerKey): Promise<ServedSupergraph> {
   const authorization = options.authorization ? openAuthorization(supergraphSdl, options.authorization) : undefined;
   try {
     const gateway = await createGateway({

@@ -1,3 +1,6 @@
-export { ConfigError, loadSettings, type CitySettings, type Settings } from './settings.ts';
+export { ConfigError } from './config-error.ts';
+export { AUTHORIZATION_MODES, configurationJsonSchema, configurationSchema, type Configuration } from './configuration-schema.ts';
+export { configurationReference } from './configuration-reference.ts';
+export { loadConfiguration, loadSettings, LOG_LEVELS, type CitySettings, type LogLevel, type Settings } from './settings.ts';
 export { readJsonFile } from './read-json-file.ts';
 export { parseSubgraphList, readSubgraphList, type SubgraphEntry } from './subgraph-list.ts';

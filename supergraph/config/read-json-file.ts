@@ -2,7 +2,7 @@
 // that names the file and what it should have been.
 
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './settings.ts';
+import { ConfigError } from './config-error.ts';
 
 export function readJsonFile(file: string, what: string): unknown {
   try {

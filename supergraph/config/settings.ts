@@ -1,7 +1,11 @@
-// All settings, read and validated once at start-up from the environment, then frozen.
-// No other module reads process.env.
+// All settings, read and validated once at start-up from a configuration file and the environment
+// (which wins), then frozen. No other module reads process.env.
 
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOG_LEVELS } from './configuration-schema.ts';
+import { loadConfigurationFile, settingLeaves, type Env } from './load-configuration.ts';
+import type { SubgraphEntry } from './subgraph-list.ts';
 
 export interface CitySettings {
   seed: number;
@@ -10,6 +14,12 @@ export interface CitySettings {
 }
 
 export interface Settings {
+  /** The configuration file the settings were read from, if any. */
+  configFile?: string;
+  /** Start the sample providers (the synthetic city) and serve the gateway in front of them. */
+  sampleProviders: boolean;
+  /** The subgraphs the configuration lists; without them, the subgraph list file. */
+  subgraphs?: readonly SubgraphEntry[];
   host: string;
   port: number;
   subgraphHost: string;
@@ -45,9 +55,9 @@ export interface Settings {
   auditArchiveAfterDays: number;
   /** Archived segments older than this many days are deleted; 0 keeps them forever. */
   auditRetentionDays: number;
-  /** Set only when JG_AUDIT_ARCHIVE_DIR is; else `audit-archive` beside the trail, in the state folder. */
+  /** Set only when the configuration or JG_AUDIT_ARCHIVE_DIR is; else `audit-archive` beside the trail, in the state folder. */
   auditArchiveDir?: string;
-  /** Set only when JG_AUDIT_KEY_FILE is; else `keys/audit-signing.pem` beside the state folder. Never inside the state folder. */
+  /** Set only when the configuration or JG_AUDIT_KEY_FILE is; else `keys/audit-signing.pem` beside the state folder. Never inside the state folder. */
   auditKeyFile?: string;
   /** A signed checkpoint of the audit trail once this many records were written since the last one… */
   auditCheckpointRecords: number;
@@ -60,124 +70,71 @@ export interface Settings {
   jwtMaxLifetimeS: number;
   /** The gateway's JSON log (pino level); `silent` writes none. */
   logLevel: LogLevel;
-  /** Set only when JG_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT is: the OTLP/HTTP collector traces go to. */
+  /** Set only when the configuration, JG_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT is: the OTLP/HTTP collector traces go to. */
   otlpEndpoint?: string;
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { LOG_LEVELS };
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(readonly setting: string, message: string) {
-    super(`${setting}: ${message}`);
-  }
-}
+export { ConfigError } from './config-error.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-type Env = Record<string, string | undefined>;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+/** The settings of a configuration file (none: the schema's defaults), with the environment laid over it. */
+export function loadConfiguration(file: string | undefined, env: Env): Readonly<Settings> {
+  const { config, sourceOf } = loadConfigurationFile(file, env);
+  // A path from the environment is taken as given, one from the file is relative to the file, a default to the project.
+  const base = (path: readonly string[]) => ({ env: process.cwd(), file: file ? dirname(resolve(file)) : ROOT, default: ROOT })[sourceOf(path).from];
+  for (const leaf of settingLeaves().filter((l) => l.meta['x-path'])) {
+    const group = leaf.path.slice(0, -1).reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, config);
+    const value = group[leaf.path.at(-1)!];
+    if (typeof value === 'string') group[leaf.path.at(-1)!] = resolve(base(leaf.path), value);
   }
-  return value;
-}
-
-function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!allowed.includes(raw as T)) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
-}
-
-function httpUrl(env: Env, names: readonly string[]): { url?: string } {
-  for (const name of names) {
-    const raw = env[name];
-    if (raw === undefined || raw === '') continue;
-    if (!/^https?:\/\/[^\s]+$/.test(raw) || !URL.canParse(raw)) throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
-    return { url: raw };
-  }
-  return {};
-}
-
-/** 0, or at least the archive-after period: a segment is never due for deletion before its records are archived. */
-function retentionDays(env: Env, archiveAfterDays: number): number {
-  const days = integer(env, 'JG_AUDIT_RETENTION_DAYS', 0, 0, 36_500);
-  if (days > 0 && days < archiveAfterDays) {
-    throw new ConfigError('JG_AUDIT_RETENTION_DAYS', `expected 0 (keep archived audit records forever) or at least JG_AUDIT_ARCHIVE_AFTER_DAYS (${archiveAfterDays}), got "${days}"`);
-  }
-  return days;
-}
-
-function isoDates(env: Env, name: string): readonly string[] {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return Object.freeze([]);
-  const dates = raw.split(',').map((d) => d.trim());
-  for (const date of dates) {
-    const parsed = Date.parse(`${date}T00:00:00Z`);
-    const real = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(parsed) && new Date(parsed).toISOString().startsWith(date);
-    if (!real) throw new ConfigError(name, `expected comma-separated dates as YYYY-MM-DD, got "${date}"`);
-  }
-  return Object.freeze(dates);
-}
-
-/** A date is either an extra holiday or an extra working day, never both. */
-function workingCalendar(env: Env): Settings['workingCalendar'] {
-  const extraHolidays = isoDates(env, 'JG_EXTRA_HOLIDAYS');
-  const extraWorkdays = isoDates(env, 'JG_EXTRA_WORKDAYS');
-  const both = extraHolidays.filter((d) => extraWorkdays.includes(d));
-  if (both.length > 0) throw new ConfigError('JG_EXTRA_WORKDAYS', `expected no date also in JG_EXTRA_HOLIDAYS, got ${both.join(', ')} in both`);
-  return Object.freeze({ extraHolidays, extraWorkdays });
-}
-
-export function loadSettings(env: Env): Readonly<Settings> {
-  const persons = integer(env, 'JG_PERSONS', 10_000, 10, 50_000_000);
-  const dataDir = env.JG_DATA_DIR || `${ROOT}.data`;
-  const auditArchiveAfterDays = integer(env, 'JG_AUDIT_ARCHIVE_AFTER_DAYS', 30, 1, 36_500);
-  const otlp = httpUrl(env, ['JG_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+  const { server, providers, city, authorization, audit, cache, telemetry } = config;
+  const stateDir = authorization.stateDir ?? `${server.dataDir}/state`;
+  const subgraphs = providers.subgraphs?.map((s) => Object.freeze({ ...s, ...(s.sdlFile ? { sdlFile: resolve(base(['providers', 'subgraphs']), s.sdlFile) } : {}) }));
   return Object.freeze({
-    host: env.JG_HOST || '127.0.0.1',
-    port: integer(env, 'JG_PORT', 4000, 0, 65_535),
-    subgraphHost: env.JG_SUBGRAPH_HOST || '127.0.0.1',
-    subgraphBasePort: integer(env, 'JG_SUBGRAPH_BASE_PORT', 4001, 0, 65_530),
-    dataDir,
-    city: Object.freeze({
-      seed: integer(env, 'JG_SEED', 20_261_126, 0, 2 ** 31 - 1),
-      persons,
-      enterprises: integer(env, 'JG_ENTERPRISES', Math.max(10, Math.round(persons / 5)), 10, 10_000_000),
-    }),
-    subgraphTimeoutMs: integer(env, 'JG_SUBGRAPH_TIMEOUT_MS', 5_000, 1, 600_000),
-    healthTimeoutMs: integer(env, 'JG_HEALTH_TIMEOUT_MS', 2_000, 1, 60_000),
-    bodyLimitBytes: integer(env, 'JG_BODY_LIMIT', 1_048_576, 1_024, 104_857_600),
-    maxResponseBytes: integer(env, 'JG_MAX_RESPONSE_BYTES', 33_554_432, 1_024, 1_073_741_824),
-    subgraphListFile: env.JG_SUBGRAPHS || `${ROOT}supergraph/subgraphs.json`,
-    supergraphFile: env.JG_SUPERGRAPH || `${ROOT}supergraph/supergraph.graphql`,
-    labelOverlayFile: env.JG_LABELS || `${ROOT}supergraph/labels.json`,
-    appsFile: env.JG_APPS || `${ROOT}supergraph/apps.json`,
-    stateDir: env.JG_STATE_DIR || `${dataDir}/state`,
-    authzMode: oneOf(env, 'JG_AUTHZ_MODE', 'enforce', ['enforce', 'reject', 'dry-run', 'off'] as const),
-    replyWorkingDays: integer(env, 'JG_REPLY_WORKING_DAYS', 5, 1, 60),
-    cache: oneOf(env, 'JG_CACHE', 'off', ['on', 'off'] as const) === 'on',
-    cachePolicyFile: env.JG_CACHE_POLICY || `${ROOT}supergraph/cache-policy.json`,
-    probeIntervalMs: integer(env, 'JG_PROBE_INTERVAL_MS', 15_000, 0, 3_600_000),
-    objectionWorkingDays: integer(env, 'JG_OBJECTION_WORKING_DAYS', 5, 1, 60),
-    workingCalendar: workingCalendar(env),
-    auditArchiveAfterDays,
-    auditRetentionDays: retentionDays(env, auditArchiveAfterDays),
-    ...(env.JG_AUDIT_ARCHIVE_DIR ? { auditArchiveDir: env.JG_AUDIT_ARCHIVE_DIR } : {}),
-    ...(env.JG_AUDIT_KEY_FILE ? { auditKeyFile: env.JG_AUDIT_KEY_FILE } : {}),
-    auditCheckpointRecords: integer(env, 'JG_AUDIT_CHECKPOINT_RECORDS', 1_000, 1, 1_000_000),
-    auditCheckpointSeconds: integer(env, 'JG_AUDIT_CHECKPOINT_SECONDS', 60, 1, 86_400),
-    jwtMaxLifetimeS: integer(env, 'JG_JWT_MAX_LIFETIME_S', 3_600, 60, 86_400),
-    ...(env.JG_JWT_SECRET ? { jwtSecret: env.JG_JWT_SECRET } : {}),
-    ...(env.JG_JWT_JWKS_URL ? { jwksUrl: env.JG_JWT_JWKS_URL } : {}),
-    ...(env.JG_JWT_JWKS_FILE ? { jwksFile: env.JG_JWT_JWKS_FILE } : {}),
-    logLevel: oneOf(env, 'JG_LOG_LEVEL', 'info', LOG_LEVELS),
-    ...(otlp.url ? { otlpEndpoint: otlp.url } : {}),
+    ...(file ? { configFile: file } : {}),
+    sampleProviders: providers.sample,
+    ...(subgraphs ? { subgraphs: Object.freeze(subgraphs) } : {}),
+    host: server.host,
+    port: server.port,
+    subgraphHost: providers.host,
+    subgraphBasePort: providers.basePort,
+    dataDir: server.dataDir,
+    city: Object.freeze({ seed: city.seed, persons: city.persons, enterprises: city.enterprises ?? Math.max(10, Math.round(city.persons / 5)) }),
+    subgraphTimeoutMs: providers.timeoutMs,
+    healthTimeoutMs: server.healthTimeoutMs,
+    bodyLimitBytes: server.bodyLimitBytes,
+    maxResponseBytes: server.maxResponseBytes,
+    subgraphListFile: providers.subgraphsFile,
+    supergraphFile: providers.supergraphFile,
+    labelOverlayFile: authorization.labelsFile,
+    appsFile: authorization.appsFile,
+    stateDir,
+    authzMode: authorization.mode,
+    replyWorkingDays: authorization.replyWorkingDays,
+    cache: cache.enabled,
+    cachePolicyFile: cache.policyFile,
+    probeIntervalMs: providers.probeIntervalMs,
+    objectionWorkingDays: authorization.objectionWorkingDays,
+    workingCalendar: Object.freeze({ extraHolidays: Object.freeze(authorization.extraHolidays), extraWorkdays: Object.freeze(authorization.extraWorkdays) }),
+    auditArchiveAfterDays: audit.archiveAfterDays,
+    auditRetentionDays: audit.retentionDays,
+    ...(audit.archiveDir ? { auditArchiveDir: audit.archiveDir } : {}),
+    ...(audit.keyFile ? { auditKeyFile: audit.keyFile } : {}),
+    auditCheckpointRecords: audit.checkpointRecords,
+    auditCheckpointSeconds: audit.checkpointSeconds,
+    jwtMaxLifetimeS: authorization.jwt.maxLifetimeS,
+    ...(authorization.jwt.secret ? { jwtSecret: authorization.jwt.secret } : {}),
+    ...(authorization.jwt.jwksUrl ? { jwksUrl: authorization.jwt.jwksUrl } : {}),
+    ...(authorization.jwt.jwksFile ? { jwksFile: authorization.jwt.jwksFile } : {}),
+    logLevel: telemetry.logLevel,
+    ...(telemetry.otlpEndpoint ? { otlpEndpoint: telemetry.otlpEndpoint } : {}),
   });
+}
+
+/** The settings from the environment alone, over the schema's defaults. */
+export function loadSettings(env: Env): Readonly<Settings> {
+  return loadConfiguration(undefined, env);
 }

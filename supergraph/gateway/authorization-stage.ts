@@ -13,7 +13,7 @@ import type { LabelCatalog } from '../labels/index.ts';
 import type { ObjectionService } from '../objections/index.ts';
 import type { OperationStore } from '../operations/index.ts';
 import {
-  applyDenials, collapseRowDenials, requestAuthorization,
+  applyDenials, collapseRowDenials, forbiddenRowError, requestAuthorization,
   type EnforcementMode, type PrunedOperation, type RequestAuthorization,
 } from '../policy/index.ts';
 
@@ -90,8 +90,20 @@ export function settleDenials(result: ExecutionOutcome, authz: RequestAuthorizat
     return;
   }
   const denials = applyDenials(result.data, pruned, { appId: authz.requester.appId, purpose: authz.purpose });
-  const errors = collapseRowDenials(result.data, [...result.errors, ...denials]);
+  const errors = collapseRowDenials(result.data, [...result.errors.map((e) => withheldAtSource(e, authz)), ...denials]);
   result.errors = errors;
+}
+
+/**
+ * A provider that kept a district-limited call to its district withheld a record's field at the
+ * source (`FORBIDDEN_ROW` from the provider): the requester is told as if the gateway's own row
+ * rule had withheld it. Only for a district-limited requester; otherwise it stays a provider error.
+ */
+function withheldAtSource(error: GraphQLFormattedError, authz: RequestAuthorization): GraphQLFormattedError {
+  const provider = error.extensions?.providerError as { code?: unknown } | undefined;
+  if (error.extensions?.code !== 'SUBGRAPH_ERROR' || provider?.code !== 'FORBIDDEN_ROW' || !authz.requester.district || !error.path) return error;
+  const coordinate = typeof error.extensions?.coordinate === 'string' ? error.extensions.coordinate : undefined;
+  return { ...forbiddenRowError(coordinate ?? '', authz.requester.district).toJSON(), path: error.path };
 }
 
 export interface ExecutionOutcome {

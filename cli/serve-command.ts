@@ -1,0 +1,68 @@
+// What `jointgraph serve`, `npm start` and `npm run gateway` share: load the configuration (the
+// environment wins over the file), serve it, print where, and stop cleanly on Ctrl-C or SIGTERM.
+
+import { StateDirLockedError } from '../server/instance-lock.ts';
+import { serve, type Serving } from '../server/serve.ts';
+import { ProcessStartError } from '../server/supervisor.ts';
+import { ConfigError, loadConfiguration, type Settings } from '../supergraph/config/index.ts';
+
+const EXAMPLE = `{
+  enterprises(first: 2) {
+    name status taxCreditRating insuredEmployees
+    legalRepresentative { name maritalStatus }
+  }
+}`;
+
+export interface ServeCommand {
+  config: string;
+  /** A composed supergraph to serve instead of composing the subgraphs live; `true`: the `providers.supergraphFile` setting. */
+  supergraph?: string | true;
+  /** Flags that stand for variables, e.g. --port for JG_PORT. */
+  env?: Record<string, string>;
+}
+
+export function runServe(command: ServeCommand): void {
+  void main(command).catch((error: unknown) => {
+    if (error instanceof ConfigError || error instanceof StateDirLockedError) console.error(`[${error.code}] ${error.message}`);
+    else if (error instanceof ProcessStartError) console.error(error.message);
+    else console.error(error);
+    process.exit(1);
+  });
+}
+
+async function main(command: ServeCommand): Promise<void> {
+  const settings = loadConfiguration(command.config, { ...process.env, ...command.env });
+  const started = Date.now();
+  let serving: Serving | undefined;
+  let stopping = false;
+  const stop = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${reason}: stopping the gateway${settings.sampleProviders ? ' and the providers' : ''}…`);
+    await serving?.close();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  serving = await serve(settings, {
+    ...(command.supergraph ? { supergraphFile: command.supergraph === true ? settings.supergraphFile : command.supergraph } : {}),
+    onLockLost: (error) => {
+      console.error(`[STATE_DIR_LOCKED] lost the lock on ${settings.stateDir}: ${error.message}`);
+      void stop('state directory lock lost', 1);
+    },
+  });
+  banner(settings, serving, Date.now() - started);
+}
+
+function banner(settings: Readonly<Settings>, serving: Serving, ms: number): void {
+  const address = serving.url;
+  const what = settings.sampleProviders ? `${settings.city.persons} persons, ${settings.city.enterprises} enterprises` : `subgraphs ${serving.subgraphs.join(', ')}`;
+  console.log(`\nJointGraph gateway ready in ${ms} ms (pid ${process.pid}; ${settings.configFile}; ${what})`);
+  console.log(`  GraphQL   ${address}/graphql`);
+  console.log(`  GraphiQL  ${address}/graphiql`);
+  console.log(`  health    ${address}/health`);
+  if (serving.authorization) console.log(`  admin     ${address}/admin/graphql   (authorization: ${settings.authzMode})`);
+  if (!settings.sampleProviders) return;
+  const credentials = serving.authorization ? `-H 'x-api-key: jg-demo-tax-inspection' -H 'x-jointgraph-purpose: tax-inspection/CASE-2026-0042' ` : '';
+  console.log(`\nTry:\n  curl -s ${address}/graphql -H 'content-type: application/json' ${credentials}\\\n    -d '${JSON.stringify({ query: EXAMPLE.replace(/\s+/g, ' ') })}'\n`);
+}

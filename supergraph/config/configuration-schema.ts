@@ -1,0 +1,167 @@
+// The configuration file's schema: every setting, its type, range, default, meaning and the
+// environment variable that overrides it. Settings, the JSON Schema and the README table come from here.
+
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const AUTHORIZATION_MODES = ['enforce', 'reject', 'dry-run', 'off'] as const;
+
+/** What the README and the JSON Schema say about a setting besides its type. */
+export interface SettingMeta {
+  [key: string]: unknown;
+  description: string;
+  /** The environment variable that overrides the file. */
+  'x-env'?: string;
+  /** A second variable read when the first is unset (the OpenTelemetry standard one). */
+  'x-env-fallback'?: string;
+  /** The default when it depends on other settings. */
+  'x-default'?: string;
+  /** A file or folder: relative to the configuration file, or to the project root for a default. */
+  'x-path'?: boolean;
+}
+
+/** Marks a cross-setting issue whose message already says what was found. */
+export const WHOLE = { whole: true } as const;
+
+const wholeNumber = (min: number, max: number) => {
+  const error = `expected a whole number from ${min} to ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+};
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `expected one of ${values.join(', ')}` });
+
+const text = (what = 'a text') => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}, not an empty one` });
+
+const httpUrl = z.string({ error: 'expected an http(s) URL' }).regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL' }).refine((url) => URL.canParse(url), { error: 'expected an http(s) URL' });
+
+function isIsoDate(date: string): boolean {
+  const parsed = Date.parse(`${date}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(parsed) && new Date(parsed).toISOString().startsWith(date);
+}
+
+const isoDates = z.array(z.string({ error: 'expected dates as YYYY-MM-DD' }).refine(isIsoDate, { error: 'expected dates as YYYY-MM-DD' }), { error: 'expected a list of dates as YYYY-MM-DD' });
+
+const setting = <T extends z.ZodType>(schema: T, meta: SettingMeta) => schema.meta(meta);
+
+export const subgraphEntrySchema = z.strictObject({
+  name: z.string({ error: 'expected lower-case letters, digits and dashes' }).regex(/^[a-z][a-z0-9-]{0,62}$/, { error: 'expected lower-case letters, digits and dashes' }),
+  url: httpUrl,
+  sdlFile: text('the path of an SDL file').optional(),
+  timeoutMs: z.int({ error: 'expected a positive whole number of milliseconds' }).min(1, { error: 'expected a positive whole number of milliseconds' }).optional(),
+});
+
+const SUBGRAPH_LIST = 'expected a list of at least one subgraph {name, url, sdlFile?, timeoutMs?}';
+
+/** The subgraphs the gateway serves, each name once. */
+export const subgraphListSchema = z
+  .array(subgraphEntrySchema, { error: SUBGRAPH_LIST })
+  .min(1, { error: SUBGRAPH_LIST })
+  .superRefine((list, ctx) => {
+    const names = list.map((s) => s.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', params: WHOLE, path: [i, 'name'], message: `expected each subgraph once, "${name}" is listed twice` });
+    });
+  });
+
+const server = z.strictObject({
+  host: setting(text('a host name or address').default('127.0.0.1'), { description: "the gateway's address", 'x-env': 'JG_HOST' }),
+  port: setting(wholeNumber(0, 65_535).default(4000), { description: "the gateway's port (0: any free one)", 'x-env': 'JG_PORT' }),
+  bodyLimitBytes: setting(wholeNumber(1_024, 104_857_600).default(1_048_576), { description: 'largest accepted request body, in bytes', 'x-env': 'JG_BODY_LIMIT' }),
+  maxResponseBytes: setting(wholeNumber(1_024, 1_073_741_824).default(33_554_432), {
+    description: "largest answer, in bytes: the gateway's own (`RESPONSE_TOO_LARGE`) and each provider's (`SUBGRAPH_RESPONSE_TOO_LARGE`)",
+    'x-env': 'JG_MAX_RESPONSE_BYTES',
+  }),
+  healthTimeoutMs: setting(wholeNumber(1, 60_000).default(2_000), { description: "the `/health` probe's timeout", 'x-env': 'JG_HEALTH_TIMEOUT_MS' }),
+  dataDir: setting(text('a folder').default('.data'), { description: 'where providers keep their SQLite files and the gateway its signing key', 'x-env': 'JG_DATA_DIR', 'x-path': true }),
+});
+
+const providers = z.strictObject({
+  sample: setting(z.boolean({ error: 'expected true or false' }).default(false), { description: 'start the five sample providers (the synthetic city) and serve the gateway in front of them' }),
+  host: setting(text('a host name or address').default('127.0.0.1'), { description: 'the sample providers\' address', 'x-env': 'JG_SUBGRAPH_HOST' }),
+  basePort: setting(wholeNumber(0, 65_530).default(4001), { description: 'sample provider *k* listens on base + *k* (population 4001 … civil-affairs 4005)', 'x-env': 'JG_SUBGRAPH_BASE_PORT' }),
+  subgraphs: setting(subgraphListSchema.optional(), {
+    description: 'the subgraphs to serve: `name`, `url`, optional `sdlFile` and `timeoutMs`; without it, the subgraph list file',
+  }),
+  subgraphsFile: setting(text('a file').default('supergraph/subgraphs.json'), { description: "the operator's subgraph list (`npm run compose`, and `serve` when `providers.subgraphs` is absent)", 'x-env': 'JG_SUBGRAPHS', 'x-path': true }),
+  supergraphFile: setting(text('a file').default('supergraph/supergraph.graphql'), { description: 'the composed supergraph (`npm run compose` writes it, `npm run gateway` serves it)', 'x-env': 'JG_SUPERGRAPH', 'x-path': true }),
+  timeoutMs: setting(wholeNumber(1, 600_000).default(5_000), { description: "a provider's timeout when its entry gives none", 'x-env': 'JG_SUBGRAPH_TIMEOUT_MS' }),
+  probeIntervalMs: setting(wholeNumber(0, 3_600_000).default(15_000), { description: 'provider probes for the availability measure (0: only on `/health`)', 'x-env': 'JG_PROBE_INTERVAL_MS' }),
+});
+
+const city = z.strictObject({
+  seed: setting(wholeNumber(0, 2 ** 31 - 1).default(20_261_126), { description: "the synthetic city's seed", 'x-env': 'JG_SEED' }),
+  persons: setting(wholeNumber(10, 50_000_000).default(10_000), { description: 'residents of the synthetic city', 'x-env': 'JG_PERSONS' }),
+  enterprises: setting(wholeNumber(10, 10_000_000).optional(), { description: 'enterprises of the synthetic city', 'x-env': 'JG_ENTERPRISES', 'x-default': 'persons ÷ 5' }),
+});
+
+const jwt = z.strictObject({
+  secret: setting(text('a secret').optional(), { description: 'HS256 secret for app tokens', 'x-env': 'JG_JWT_SECRET' }),
+  jwksUrl: setting(httpUrl.optional(), { description: 'RS256 key set, by URL', 'x-env': 'JG_JWT_JWKS_URL' }),
+  jwksFile: setting(text('a file').optional(), { description: 'RS256 key set, from a file', 'x-env': 'JG_JWT_JWKS_FILE', 'x-path': true }),
+  maxLifetimeS: setting(wholeNumber(60, 86_400).default(3_600), { description: "the longest lifetime (`exp − iat`) an app's token may have, in seconds", 'x-env': 'JG_JWT_MAX_LIFETIME_S' }),
+});
+
+const authorization = z.strictObject({
+  mode: setting(oneOf(AUTHORIZATION_MODES).default('enforce'), { description: '`enforce`, `reject`, `dry-run`, or `off` (plain federation: no labels, grants or audit; a warning at start-up)', 'x-env': 'JG_AUTHZ_MODE' }),
+  labelsFile: setting(text('a file').default('supergraph/labels.json'), { description: 'the label overlay', 'x-env': 'JG_LABELS', 'x-path': true }),
+  appsFile: setting(text('a file').default('supergraph/apps.json'), { description: 'apps, admin parties and the JWT issuer/audience', 'x-env': 'JG_APPS', 'x-path': true }),
+  stateDir: setting(text('a folder').optional(), { description: 'the grant store and the audit trail (SQLite)', 'x-env': 'JG_STATE_DIR', 'x-default': '`<server.dataDir>/state`', 'x-path': true }),
+  replyWorkingDays: setting(wholeNumber(1, 60).default(5), { description: "the reply deadline for applications, in working days of mainland China's official calendar (Asia/Shanghai days)", 'x-env': 'JG_REPLY_WORKING_DAYS' }),
+  objectionWorkingDays: setting(wholeNumber(1, 60).default(5), { description: 'the reply deadline for data objections, on the same calendar', 'x-env': 'JG_OBJECTION_WORKING_DAYS' }),
+  extraHolidays: setting(isoDates.default([]), { description: "dates (`2026-11-18`) taken off besides mainland China's official calendar, for both reply deadlines; comma-separated in the variable", 'x-env': 'JG_EXTRA_HOLIDAYS' }),
+  extraWorkdays: setting(isoDates.default([]), { description: 'dates worked besides the official calendar; a date in both lists is refused', 'x-env': 'JG_EXTRA_WORKDAYS' }),
+  jwt: jwt.prefault({}),
+});
+
+const audit = z.strictObject({
+  archiveAfterDays: setting(wholeNumber(1, 36_500).default(30), { description: 'audit records older than this move to gzipped archive segments (at gateway start, hourly, and by `npm run audit:archive`)', 'x-env': 'JG_AUDIT_ARCHIVE_AFTER_DAYS' }),
+  retentionDays: setting(wholeNumber(0, 36_500).default(0), { description: 'archived segments whose newest record is older than this are deleted; `0` keeps them forever; else at least `audit.archiveAfterDays`', 'x-env': 'JG_AUDIT_RETENTION_DAYS' }),
+  archiveDir: setting(text('a folder').optional(), { description: 'where the archive segments are kept', 'x-env': 'JG_AUDIT_ARCHIVE_DIR', 'x-default': '`<authorization.stateDir>/audit-archive`', 'x-path': true }),
+  keyFile: setting(text('a file').optional(), {
+    description: 'the Ed25519 key that signs audit checkpoints, created (mode 0600) at the first start with its public key beside it; `checkpoints.jsonl` is kept in the same folder; refused in or under the state folder',
+    'x-env': 'JG_AUDIT_KEY_FILE',
+    'x-default': '`keys/audit-signing.pem` beside the state folder',
+    'x-path': true,
+  }),
+  checkpointRecords: setting(wholeNumber(1, 1_000_000).default(1_000), { description: 'a signed audit checkpoint after this many records since the last one (`1`: at every group commit)', 'x-env': 'JG_AUDIT_CHECKPOINT_RECORDS' }),
+  checkpointSeconds: setting(wholeNumber(1, 86_400).default(60), { description: 'and every this many seconds when anything changed', 'x-env': 'JG_AUDIT_CHECKPOINT_SECONDS' }),
+});
+
+const cache = z.strictObject({
+  enabled: setting(z.boolean({ error: 'expected true or false (on or off in the variable)' }).default(false), { description: 'the response cache (`on`/`off` in the variable)', 'x-env': 'JG_CACHE' }),
+  policyFile: setting(text('a file').default('supergraph/cache-policy.json'), { description: "the cache's policy", 'x-env': 'JG_CACHE_POLICY', 'x-path': true }),
+});
+
+const telemetry = z.strictObject({
+  logLevel: setting(oneOf(LOG_LEVELS).default('info'), { description: "the gateway's JSON log: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`", 'x-env': 'JG_LOG_LEVEL' }),
+  otlpEndpoint: setting(httpUrl.optional(), { description: 'the OTLP/HTTP collector traces are sent to (`http://collector:4318`); no traces without it', 'x-env': 'JG_OTLP_ENDPOINT', 'x-env-fallback': 'OTEL_EXPORTER_OTLP_ENDPOINT' }),
+});
+
+const group = <T extends z.ZodObject>(schema: T) => schema.prefault({} as z.input<T>);
+
+export const configurationSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'the JSON Schema this file follows, for editors' }),
+    server: group(server),
+    providers: group(providers),
+    city: group(city),
+    authorization: group(authorization),
+    audit: group(audit),
+    cache: group(cache),
+    telemetry: group(telemetry),
+  })
+  .superRefine((config, ctx) => {
+    const { retentionDays, archiveAfterDays } = config.audit;
+    if (retentionDays > 0 && retentionDays < archiveAfterDays) {
+      ctx.addIssue({ code: 'custom', params: WHOLE, path: ['audit', 'retentionDays'], message: `expected 0 (keep archived audit records forever) or at least {audit.archiveAfterDays} (${archiveAfterDays}), got "${retentionDays}"` });
+    }
+    const both = config.authorization.extraHolidays.filter((d) => config.authorization.extraWorkdays.includes(d));
+    if (both.length > 0) ctx.addIssue({ code: 'custom', params: WHOLE, path: ['authorization', 'extraWorkdays'], message: `expected no date also in {authorization.extraHolidays}, got ${both.join(', ')} in both` });
+  });
+
+export type Configuration = z.output<typeof configurationSchema>;
+
+/** The configuration's JSON Schema, for editors and for `npm run config:schema`. */
+export function configurationJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configurationSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
