@@ -9,6 +9,8 @@
 //   answer-objection ID --decision CONFIRMED|REJECTED --reason R [--corrected V]   purge [--type T [--key K]] [--coordinate C]
 //   apps   create-app ID --department D [--name N] [--roles A,B] [--district D] [--purposes A,B] [--limits JSON]
 //   issue-key APP   rotate-key APP [--grace SECONDS]   revoke-key APP --key-id K      (operator maintainers)
+//   publish NAME --url SUBGRAPH_URL --sdl-file FILE [--endpoint ADMIN_URL]   versions [NAME]   diff NAME --from V --to V   (publishers)
+//   approve-publication NAME --version V   rollback NAME --version V   reload-labels       (operator)
 
 import { readFileSync } from 'node:fs';
 import { loadSettings } from '../supergraph/config/index.ts';
@@ -17,10 +19,11 @@ import { commandArgs } from './args.ts';
 const APPLICATION = 'id appId purpose coordinates rowScope status expiresAt filedAt replyDeadline parties { party decision reason answeredAt answeredBy }';
 const APP = 'id name department roles district purposes operations origins limits { requestsPerMinute concurrent maxCost } keys { keyId live notAfter }';
 const ISSUED = 'appId keyId key retired { keyId notAfter }';
+const PUBLISHED = 'version { subgraph version url publishedBy publishedAt status } diff { added removed changed { coordinate from to } } unlabeled labelConflicts derivedFromNotShared';
 const list = (value: string | undefined) => value?.split(',').map((v) => v.trim());
 
 /** The commands, as this file's opening comment lists them. */
-const USAGE = `npm run admin -- <command> [--url URL] [--token T | --api-key K]\n${readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//   ')).map((l) => l.slice(2)).join('\n')}`;
+const USAGE = `npm run admin -- <command> [--url URL | --endpoint URL] [--token T | --api-key K]\n${readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//   ')).map((l) => l.slice(2)).join('\n')}`;
 
 const { values, positionals } = commandArgs(
   {
@@ -32,6 +35,7 @@ const { values, positionals } = commandArgs(
     decision: { type: 'string' }, corrected: { type: 'string' }, type: { type: 'string' }, coordinate: { type: 'string' },
     department: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, district: { type: 'string' },
     purposes: { type: 'string' }, limits: { type: 'string' }, grace: { type: 'string' }, 'key-id': { type: 'string' },
+    'sdl-file': { type: 'string' }, version: { type: 'string' }, endpoint: { type: 'string' },
   },
   USAGE,
 );
@@ -97,6 +101,15 @@ const requests: Record<string, () => [string, Record<string, unknown>]> = {
   ],
   'issue-key': () => [`mutation($a: String!) { issueKey(appId: $a) { ${ISSUED} } }`, { a: target }],
   'rotate-key': () => [`mutation($a: String!, $g: Int) { rotateKey(appId: $a, graceSeconds: $g) { ${ISSUED} } }`, { a: target, g: values.grace ? Number(values.grace) : 0 }],
+  publish: () => [
+    `mutation($n: String!, $u: String!, $s: String!) { publishSubgraph(name: $n, url: $u, sdl: $s) { ${PUBLISHED} } }`,
+    { n: target, u: values.url ?? '', s: values['sdl-file'] ? readFileSync(values['sdl-file'], 'utf8') : '' },
+  ],
+  versions: () => ['query($n: String) { subgraphVersions(subgraph: $n) { subgraph version url publishedBy publishedAt status } }', { n: target }],
+  diff: () => ['query($n: String!, $f: Int!, $t: Int!) { subgraphDiff(subgraph: $n, from: $f, to: $t) { added removed changed { coordinate from to } } }', { n: target, f: Number(values.from), t: Number(values.to) }],
+  'approve-publication': () => [`mutation($n: String!, $v: Int!) { approvePublication(subgraph: $n, version: $v) { ${PUBLISHED} } }`, { n: target, v: Number(values.version) }],
+  rollback: () => [`mutation($n: String!, $v: Int!) { rollbackSubgraph(subgraph: $n, version: $v) { ${PUBLISHED} } }`, { n: target, v: Number(values.version) }],
+  'reload-labels': () => ['mutation { reloadLabels { digest fields unlabeled } }', {}],
   'revoke-key': () => ['mutation($a: String!, $k: String!) { revokeKey(appId: $a, keyId: $k) { appId keyId notAfter } }', { a: target, k: values['key-id'] ?? '' }],
 };
 
@@ -106,7 +119,8 @@ async function main(): Promise<number> {
     console.error(`usage: npm run admin -- (${Object.keys(requests).join(' | ')}) [ID] [--token T | --api-key K] [options]`);
     return 2;
   }
-  const url = values.url ?? `http://127.0.0.1:${loadSettings(process.env).port}/admin/graphql`;
+  // publish takes --url for the subgraph's URL; --endpoint names the admin endpoint for any command.
+  const url = values.endpoint ?? (command === 'publish' ? undefined : values.url) ?? `http://127.0.0.1:${loadSettings(process.env).port}/admin/graphql`;
   const [query, variables] = build();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (values.token) headers.authorization = `Bearer ${values.token}`;

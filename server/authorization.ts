@@ -13,7 +13,7 @@ import { ConfigError, type Settings } from '../supergraph/config/index.ts';
 import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
 import { createGrantService, openSqliteGrantStore, type GrantService, type GrantStore, type WorkingCalendar } from '../supergraph/grants/index.ts';
 import { createAuthenticator, mergeAppStore, openSqliteAppStore, readAppRegistry, type AppRegistry, type JwtKeys } from '../supergraph/identity/index.ts';
-import { buildLabelCatalog, labelReport, readLabelOverlay, type LabelCatalog } from '../supergraph/labels/index.ts';
+import { buildLabelCatalog, labelReport, liveCatalog, readLabelOverlay, type LabelCatalog } from '../supergraph/labels/index.ts';
 import type { EnforcementMode } from '../supergraph/policy/index.ts';
 import { createObjectionService, openSqliteObjectionStore, type ObjectionService } from '../supergraph/objections/index.ts';
 import { openSqliteOperationStore } from '../supergraph/operations/index.ts';
@@ -36,6 +36,8 @@ export interface AuthorizationSettings {
   auditRetention?: { archiveAfterDays: number; retentionDays: number; archiveDir?: string };
   /** Sign checkpoints of the audit trail every so many records or seconds; the key defaults to `keys/` beside the state folder. */
   auditSigning?: { keyFile?: string; everyRecords: number; everySeconds: number };
+  /** Publications: held PENDING until an operator approves, and how far back the audit trail counts as use. */
+  registry?: { requireOperatorApproval: boolean; usageWindowDays: number };
   now?: () => Date;
 }
 
@@ -69,6 +71,7 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
       everySeconds: settings.auditCheckpointSeconds,
       ...(settings.auditKeyFile ? { keyFile: settings.auditKeyFile } : {}),
     },
+    registry: { requireOperatorApproval: settings.registryRequireApproval, usageWindowDays: settings.registryUsageWindowDays },
     jwtMaxLifetimeS: settings.jwtMaxLifetimeS,
     ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
@@ -77,7 +80,9 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
 }
 
 export function openAuthorization(supergraphSdl: string, settings: AuthorizationSettings): OpenAuthorization {
-  const catalog = buildLabelCatalog(supergraphSdl, readLabelOverlay(settings.labelOverlayFile));
+  const labelOverlay = readLabelOverlay(settings.labelOverlayFile);
+  // Live: a schema swap (a publication, a reloaded overlay) replaces what every service reads.
+  const catalog = liveCatalog(buildLabelCatalog(supergraphSdl, labelOverlay));
   const missing = labelReport(catalog).missingBasis;
   if (missing.length > 0) throw new ConfigError('labels', `NOT_SHARED without a legal basis: ${missing.join(', ')}`);
   // Apps and keys the operator manages live (apps.db) are merged over the file.
@@ -120,7 +125,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     onDecision: (decision) => void audit.decisions.append(objectionDecision(decision)),
   });
   return {
-    options: { catalog, authenticate: createAuthenticator(registry, keys), grants, audit, mode: settings.mode, objections, operations },
+    options: { catalog, labelOverlay, authenticate: createAuthenticator(registry, keys), grants, audit, mode: settings.mode, objections, operations },
     registry,
     catalog,
     grants,

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { SAMPLE_PROVIDERS, startProvider, type RequestLog, type RunningProvider } from '../subgraphs/index.ts';
 import type { ProviderDefinition } from '../subgraphs/index.ts';
 import type { CitySettings, SubgraphEntry } from '../supergraph/config/index.ts';
-import { composeSupergraph, formatProblem, loadSubgraphSdl, type SdlHeaders } from '../supergraph/compose/index.ts';
+import { composeSupergraph, formatProblem, loadSubgraphSdl, type SdlHeaders, type SubgraphSdl } from '../supergraph/compose/index.ts';
 import { ASSERTION_HEADER, assertionSigner, exportCallerKey, generateCallerKey, importCallerKey, type CallerKey } from '../supergraph/execution/index.ts';
 import { createGateway, type GatewayOptions } from '../supergraph/gateway/index.ts';
 import { openAuthorization, type AuthorizationSettings, type OpenAuthorization } from './authorization.ts';
+import { openSchemaRegistry } from './schema-registry.ts';
 import type { GatewayProcessStart } from './gateway-process.ts';
 import type { Backoff } from './restart-backoff.ts';
 import { startSupervisedGateway, startSupervisedProviders, type SupervisedProcess, type SupervisedProvider } from './supervisor.ts';
@@ -112,10 +113,22 @@ export async function startSampleProviders(options: Omit<SamplePlatformOptions, 
 }
 
 export async function composeLive(subgraphs: readonly SubgraphEntry[], headers?: SdlHeaders): Promise<string> {
-  const sdls = await Promise.all(subgraphs.map((s) => loadSubgraphSdl(s, { live: true, ...(headers ? { headers } : {}) })));
+  return composeSubgraphs(await loadLive(subgraphs, headers));
+}
+
+const loadLive = (subgraphs: readonly SubgraphEntry[], headers?: SdlHeaders) =>
+  Promise.all(subgraphs.map((s) => loadSubgraphSdl(s, { live: true, ...(headers ? { headers } : {}) })));
+
+function composeSubgraphs(sdls: readonly SubgraphSdl[]): string {
   const result = composeSupergraph(sdls);
   if (!result.ok) throw new Error(`Composition failed:\n${result.problems.map(formatProblem).join('\n')}`);
   return result.supergraphSdl;
+}
+
+/** Composition asks for `_service` as the operator's registry, under the gateway's key. */
+function registryHeaders(callerKey: CallerKey | undefined): SdlHeaders | undefined {
+  const registry = callerKey ? assertionSigner({ key: callerKey, issuer: 'jointgraph-registry' }) : undefined;
+  return registry && (async (provider, query) => ({ [ASSERTION_HEADER]: await registry(provider, query, { subject: 'registry' }) }));
 }
 
 export async function startSamplePlatform(options: SamplePlatformOptions): Promise<SamplePlatform> {
@@ -174,22 +187,31 @@ export async function serveSupergraph(providers: readonly { name: string; url: s
     ...(options.timeouts?.[p.name] ? { timeoutMs: options.timeouts[p.name] } : {}),
   }));
   const callerKey = options.callerJwk ? await importCallerKey(options.callerJwk) : undefined;
-  // Composition asks for `_service` as the operator's registry, under the same key.
-  const registry = callerKey ? assertionSigner({ key: callerKey, issuer: 'jointgraph-registry' }) : undefined;
-  const supergraphSdl = await composeLive(subgraphs, registry && (async (provider, query) => ({ [ASSERTION_HEADER]: await registry(provider, query, { subject: 'registry' }) })));
-  return openSupergraph(supergraphSdl, subgraphs, options, callerKey);
+  const sdls = await loadLive(subgraphs, registryHeaders(callerKey));
+  return openSupergraph(composeSubgraphs(sdls), subgraphs, options, callerKey, sdls);
 }
 
 /** Opens the gateway, and its stores when authorization is on, in front of a composed supergraph. */
-export async function openSupergraph(supergraphSdl: string, subgraphs: SubgraphEntry[], options: SupergraphOptions, callerKey?: CallerKey): Promise<ServedSupergraph> {
-  const authorization = options.authorization ? openAuthorization(supergraphSdl, options.authorization) : undefined;
+export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[], options: SupergraphOptions, callerKey?: CallerKey, sdls?: SubgraphSdl[]): Promise<ServedSupergraph> {
+  const settings = options.authorization;
+  const schemaRegistry = settings
+    ? openSchemaRegistry(settings, () => (sdls ? Promise.resolve(sdls) : loadLive(subgraphs, registryHeaders(callerKey))))
+    : undefined;
+  let authorization: OpenAuthorization | undefined;
   try {
+    // Versions published earlier are served again after a restart.
+    const supergraphSdl = schemaRegistry?.store.active().length ? composeSubgraphs(await schemaRegistry.registry.current()) : composed;
+    authorization = settings ? openAuthorization(supergraphSdl, settings) : undefined;
+    // Use of a field is read from the audit trail and the active grants, once they are open.
+    if (schemaRegistry && authorization) schemaRegistry.registry.useAuthorization(authorization);
     const gateway = await createGateway({
       ...options.gateway,
       ...(callerKey ? { callerKey } : {}),
       supergraphSdl,
       subgraphs,
-      ...(authorization ? { authorization: authorization.options, admin: { registry: authorization.registry } } : {}),
+      ...(authorization
+        ? { authorization: authorization.options, admin: { registry: authorization.registry, labelOverlayFile: settings!.labelOverlayFile, ...(schemaRegistry ? { schemaRegistry: schemaRegistry.registry } : {}) } }
+        : {}),
     });
     return {
       subgraphs,
@@ -200,10 +222,12 @@ export async function openSupergraph(supergraphSdl: string, subgraphs: SubgraphE
       async close() {
         await gateway.close();
         authorization?.close();
+        schemaRegistry?.registry.close();
       },
     };
   } catch (error) {
     authorization?.close();
+    schemaRegistry?.registry.close();
     throw error;
   }
 }

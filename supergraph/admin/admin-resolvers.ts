@@ -15,8 +15,9 @@ import type { Objection, ObjectionInput, ObjectionService, ObjectionStatus } fro
 import { documentHash, type OperationStore } from '../operations/index.ts';
 import { qualityReport } from '../quality/quality-report.ts';
 import { appResolvers } from './app-resolvers.ts';
+import { registryResolvers, type RegistryDeps } from './registry-resolvers.ts';
 
-export interface AdminDeps {
+export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelOverlayFile'> {
   objections?: ObjectionService;
   operations?: OperationStore;
   grants: GrantService;
@@ -29,8 +30,9 @@ export interface AdminDeps {
 /** Operations one app keeps registered at most. */
 const MAX_REGISTERED_OPERATIONS = 500;
 
-export function adminResolvers({ grants, catalog, audit, gateway, objections, operations, registry }: AdminDeps) {
+export function adminResolvers({ grants, catalog, audit, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile }: AdminDeps) {
   const apps = appResolvers({ registry, audit });
+  const published = registryResolvers({ audit, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}) });
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
     ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
@@ -39,6 +41,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
   return {
     Query: {
       ...apps.Query,
+      ...published.Query,
       whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : principalName(ctx.caller.principal)),
       registeredOperations: (_: unknown, { appId }: { appId?: string }, ctx: AdminContext) => {
         if (ctx.caller.kind === 'app') return operations?.list(ctx.caller.requester.appId) ?? [];
@@ -80,6 +83,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
     },
     Mutation: {
       ...apps.Mutation,
+      ...published.Mutation,
       registerOperation: (_: unknown, { document, purpose }: { document: string; purpose: string }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Operations are registered by requesting apps with their own credentials.');
         if (!operations) fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no registered operations.');

@@ -5,7 +5,7 @@ import type { ResponseCache } from '../cache/index.ts';
 import type { CountersignRound } from '../audit/index.ts';
 import type { ErrorCode } from '../errors/index.ts';
 import type { Requester } from '../identity/index.ts';
-import type { LabelCatalog } from '../labels/index.ts';
+import type { LabelCatalog, LabelOverlay } from '../labels/index.ts';
 import type { ServiceMetrics } from '../quality/service-metrics.ts';
 
 export interface GatewayState {
@@ -14,6 +14,10 @@ export interface GatewayState {
   catalog: LabelCatalog;
   declarations: QualityDeclarations;
   providers: { name: string; url: string }[];
+  /** The supergraph served now. */
+  supergraphSdl: string;
+  /** Serves another supergraph (and overlay) from the next request on; rejects, changing nothing, when it cannot be built. */
+  swap(supergraphSdl: string, overlay?: LabelOverlay): Promise<void>;
   /** Checks an operation an app registers: one operation, within the limits, valid against the contract, and granted for the purpose. */
   checkOperation(document: string, requester: Requester, purpose: string): OperationCheck;
   /** Asks the providers to countersign the newest audit checkpoint (when the gateway signs its calls and the trail is signed). */

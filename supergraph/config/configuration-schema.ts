@@ -132,6 +132,11 @@ const cache = z.strictObject({
   policyFile: setting(text('a file').default('supergraph/cache-policy.json'), { description: "the cache's policy", 'x-env': 'JG_CACHE_POLICY', 'x-path': true }),
 });
 
+const registry = z.strictObject({
+  requireOperatorApproval: setting(z.boolean({ error: 'expected true or false (on or off in the variable)' }).default(false), { description: "a provider's publication waits (PENDING) until an operator approves it (`on`/`off` in the variable)", 'x-env': 'JG_REGISTRY_REQUIRE_APPROVAL' }),
+  usageWindowDays: setting(wholeNumber(1, 3_650).default(90), { description: 'a publication that removes or retypes a field used within this many days (per the audit trail) is refused', 'x-env': 'JG_REGISTRY_USAGE_WINDOW_DAYS' }),
+});
+
 const telemetry = z.strictObject({
   logLevel: setting(oneOf(LOG_LEVELS).default('info'), { description: "the gateway's JSON log: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`", 'x-env': 'JG_LOG_LEVEL' }),
   otlpEndpoint: setting(httpUrl.optional(), { description: 'the OTLP/HTTP collector traces are sent to (`http://collector:4318`); no traces without it', 'x-env': 'JG_OTLP_ENDPOINT', 'x-env-fallback': 'OTEL_EXPORTER_OTLP_ENDPOINT' }),
@@ -148,6 +153,7 @@ export const configurationSchema = z
     authorization: group(authorization),
     audit: group(audit),
     cache: group(cache),
+    registry: group(registry),
     telemetry: group(telemetry),
   })
   .superRefine((config, ctx) => {

@@ -63,6 +63,10 @@ export interface Settings {
   auditCheckpointRecords: number;
   /** …or once this many seconds passed with anything new. */
   auditCheckpointSeconds: number;
+  /** Publications wait for an operator's approval. */
+  registryRequireApproval: boolean;
+  /** Use of a field within this many days makes its removal a breaking change. */
+  registryUsageWindowDays: number;
   jwtSecret?: string;
   jwksUrl?: string;
   jwksFile?: string;
@@ -90,7 +94,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     const value = group[leaf.path.at(-1)!];
     if (typeof value === 'string') group[leaf.path.at(-1)!] = resolve(base(leaf.path), value);
   }
-  const { server, providers, city, authorization, audit, cache, telemetry } = config;
+  const { server, providers, city, authorization, audit, cache, registry, telemetry } = config;
   const stateDir = authorization.stateDir ?? `${server.dataDir}/state`;
   const subgraphs = providers.subgraphs?.map((s) => Object.freeze({ ...s, ...(s.sdlFile ? { sdlFile: resolve(base(['providers', 'subgraphs']), s.sdlFile) } : {}) }));
   return Object.freeze({
@@ -125,6 +129,8 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     ...(audit.keyFile ? { auditKeyFile: audit.keyFile } : {}),
     auditCheckpointRecords: audit.checkpointRecords,
     auditCheckpointSeconds: audit.checkpointSeconds,
+    registryRequireApproval: registry.requireOperatorApproval,
+    registryUsageWindowDays: registry.usageWindowDays,
     jwtMaxLifetimeS: authorization.jwt.maxLifetimeS,
     ...(authorization.jwt.secret ? { jwtSecret: authorization.jwt.secret } : {}),
     ...(authorization.jwt.jwksUrl ? { jwksUrl: authorization.jwt.jwksUrl } : {}),

@@ -9,7 +9,7 @@ import { groupCommit, type AuditLog } from '../audit/index.ts';
 import { ERRORS, errorBody, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
 import { statedPurpose, type Authenticator } from '../identity/index.ts';
-import type { LabelCatalog } from '../labels/index.ts';
+import type { LabelCatalog, LabelOverlay } from '../labels/index.ts';
 import type { ObjectionService } from '../objections/index.ts';
 import type { OperationStore } from '../operations/index.ts';
 import {
@@ -18,7 +18,10 @@ import {
 } from '../policy/index.ts';
 
 export interface AuthorizationOptions {
+  /** The catalogue of the supergraph served now (a live one follows schema swaps). */
   catalog: LabelCatalog;
+  /** The operator's overlay the catalogue was built with; a schema swap rebuilds the catalogue under it. */
+  labelOverlay?: LabelOverlay;
   authenticate: Authenticator;
   grants: GrantService;
   audit: AuditLog;

@@ -8,44 +8,39 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { getHeapStatistics } from 'node:v8';
-import type { GraphQLFormattedError } from 'graphql';
-import { readPageSizes, readQualityDeclarations, type QualityDeclarations } from '../../directives/index.ts';
 import { operatorCheck, registerAdmin, type GatewayState } from '../admin/index.ts';
-import { ResponseCache, ttlFor, withCache, type CachePolicy } from '../cache/index.ts';
+import { ResponseCache, type CachePolicy } from '../cache/index.ts';
 import type { SubgraphEntry } from '../config/index.ts';
 import { errorBody, ERRORS } from '../errors/index.ts';
 import {
-  ASSERTION_HEADER, assertionSigner, checkHealth, createPlanExecutor, createProviderClient, publishedKeys, supergraphGraphs,
-  type AssertionClaims, type AssertionSigner, type BreakerOptions, type CallerKey, type SubgraphCall,
+  ASSERTION_HEADER, checkHealth, publishedKeys, supergraphGraphs,
+  type AssertionClaims, type BreakerOptions, type CallerKey, type SubgraphCall,
 } from '../execution/index.ts';
 import { purposeCovers, type AppRegistry } from '../identity/index.ts';
-import { buildLabelCatalog, type LabelCatalog } from '../labels/index.ts';
-import { contractSchema, shieldedReader, type RequestAuthorization } from '../policy/index.ts';
-import { observesSomething, wantsLineage, type QualityContext } from '../quality/quality-stage.ts';
+import type { RequestAuthorization } from '../policy/index.ts';
+import type { SchemaRegistry } from '../registry/index.ts';
+import { wantsLineage, type QualityContext } from '../quality/quality-stage.ts';
 import { ServiceMetrics } from '../quality/service-metrics.ts';
 import { createTracing, incomingTrace, payloadSummary, REQUEST_ID_HEADER, requestIdOf, requestSummary, type RequestSummary, type TracingOptions } from '../telemetry/index.ts';
 import { authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
-import { createDocumentCache } from './document-cache.ts';
 import { graphiqlPage } from './graphiql-page.ts';
 import { countersignaturesFileOf } from '../audit/index.ts';
 import { checkpointCountersigning } from './countersign-checkpoints.ts';
 import { crossOrigin } from './cross-origin.ts';
 import { DEFAULT_FAIR_USE, fairUse, type FairUse } from './fair-use.ts';
+import type { RuntimeShared } from './gateway-runtime.ts';
 import { readGraphQLParams } from './graphql-params.ts';
 import { persistedDocuments } from './persisted-documents.ts';
 import { edgeError, isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
-import { operationChecker } from './operation-check.ts';
-import { operationCost } from './operation-cost.ts';
-import { DEFAULT_LIMITS, operationLimitRules, type OperationLimits } from './operation-limits.ts';
-import { ReservedAliasRule } from './reserved-alias-rule.ts';
-import { createOperationRunner } from './run-operation.ts';
+import { DEFAULT_LIMITS, type OperationLimits } from './operation-limits.ts';
+import { runtimeSwapper } from './runtime-swap.ts';
 
 export interface GatewayOptions {
   /** Labels, joint authorization and the audit trail; without it the gateway is plain federation. */
   authorization?: AuthorizationOptions;
   /** The admin endpoint (/admin/graphql); needs `authorization`. */
-  admin?: { registry: AppRegistry };
+  admin?: { registry: AppRegistry; schemaRegistry?: SchemaRegistry; labelOverlayFile?: string };
   supergraphSdl: string;
   subgraphs?: readonly SubgraphEntry[];
   defaultTimeoutMs: number;
@@ -107,14 +102,6 @@ const GRAPHQL_PATH = '/graphql';
 const RETRY_AFTER_S = 5;
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 2 ** 20;
 
-function memoize<T>(f: (key: string) => T): (key: string) => T {
-  const memo = new Map<string, T>();
-  return (key) => {
-    if (!memo.has(key)) memo.set(key, f(key));
-    return memo.get(key)!;
-  };
-}
-
 type CallContext = { authz?: RequestAuthorization; quality?: QualityContext; requestId?: string; trace?: Context } | undefined;
 
 /** What a request says about itself to the providers it calls: who, why, under which grants, for which rows. */
@@ -138,87 +125,52 @@ function assertionClaims(context: CallContext): AssertionClaims {
 
 export async function createGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const authorization = options.authorization;
-  const catalog: LabelCatalog = authorization?.catalog ?? buildLabelCatalog(options.supergraphSdl);
-  const declarations: QualityDeclarations = readQualityDeclarations(options.supergraphSdl);
-  const graphs = supergraphGraphs(options.supergraphSdl);
-  const metrics = new ServiceMetrics(graphs.map((g) => g.name));
+  const metrics = new ServiceMetrics(supergraphGraphs(options.supergraphSdl).map((g) => g.name));
   const tracing = createTracing(options.tracing);
   const cache = options.cachePolicy
     ? new ResponseCache({ maxBytes: options.cachePolicy.maxBytes, registry: metrics.registry, ...(options.cacheClock ? { perf: options.cacheClock } : {}) })
     : undefined;
-  const overrides = new Map((options.subgraphs ?? []).map((s) => [s.name, s]));
-  const providers = graphs.map((g) => ({ name: g.name, url: overrides.get(g.name)?.url ?? g.url }));
-
-  const onCall = (call: SubgraphCall) => {
-    const context = call.context as CallContext;
-    context?.authz?.providers.add(call.subgraph);
-    context?.quality?.calls.push(call);
-    metrics.recordCall(call);
-    options.onSubgraphCall?.(call);
-  };
-  // Signs each provider call; the coordinates it names come from the API schema, known once the executor is.
-  let signer: AssertionSigner | undefined;
   const claimsFor = new WeakMap<object, AssertionClaims>();
-  const claimsOf = (context: CallContext): AssertionClaims => {
-    if (!context) return assertionClaims(context);
-    let claims = claimsFor.get(context);
-    if (!claims) claimsFor.set(context, (claims = assertionClaims(context)));
-    return claims;
-  };
-  const probeHeaders = options.callerKey
-    ? async (provider: string, query: string) => ({ [ASSERTION_HEADER]: await signer!(provider, query, { subject: 'gateway' }) })
-    : undefined;
-  const clients = new Map(
-    providers.map((p) => [
-      p.name,
-      createProviderClient({
-        name: p.name,
-        url: p.url,
-        timeoutMs: overrides.get(p.name)?.timeoutMs ?? options.defaultTimeoutMs,
-        connections: options.providerConnections ?? 128,
-        ...(options.breaker ? { breaker: options.breaker } : {}),
-        onCall,
-        onCircuit: (subgraph, state) => metrics.recordCircuit(subgraph, state),
-        onRetry: (subgraph) => metrics.recordRetry(subgraph),
-        traceOf: (request) => (request.context as CallContext)?.trace,
-        ...(tracing ? { tracer: tracing.tracer } : {}),
-        ...(options.callerKey ? { assert: (request) => signer!(p.name, request.query, claimsOf(request.context as CallContext)) } : {}),
-        maxResponseBytes: options.maxProviderResponseBytes ?? options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      }),
-    ]),
-  );
-  let schemaForCache: import('graphql').GraphQLSchema | undefined;
-  const ttlOf = options.cachePolicy ? memoize((c: string) => ttlFor(options.cachePolicy!, catalog, declarations, c)) : undefined;
-  const executor = await createPlanExecutor({
-    supergraphSdl: options.supergraphSdl,
-    providers: clients,
-    maxPlanBytes: options.planCacheBytes ?? 64 * 2 ** 20,
-    ...(cache && ttlOf
-      ? {
-          wrapProvider: (subgraph, transport) =>
-            withCache(transport, {
-              subgraph,
-              cache,
-              keyFields: catalog.keyFields,
-              ttlOf,
-              scopeOf: (context) => (context as CallContext)?.authz?.scope ?? 'public',
-              get schema() {
-                return schemaForCache!;
-              },
-            }),
-        }
-      : {}),
-  });
-  schemaForCache = executor.schema;
-  if (options.callerKey) signer = assertionSigner({ key: options.callerKey, issuer: 'jointgraph-gateway', schema: executor.schema });
-  const served = authorization ? contractSchema(executor.schema, catalog) : executor.schema;
-  const quality = {
-    schema: served,
-    catalog,
-    declarations,
+  const shared: RuntimeShared = {
+    ...(authorization ? { authorization } : {}),
+    subgraphs: options.subgraphs ?? [],
+    defaultTimeoutMs: options.defaultTimeoutMs,
+    ...(options.providerConnections ? { providerConnections: options.providerConnections } : {}),
+    ...(options.breaker ? { breaker: options.breaker } : {}),
+    ...(options.callerKey ? { callerKey: options.callerKey } : {}),
+    maxProviderResponseBytes: options.maxProviderResponseBytes ?? options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ...(options.cachePolicy ? { cachePolicy: options.cachePolicy } : {}),
+    ...(cache ? { cache } : {}),
+    documentCacheBytes: options.documentCacheBytes ?? 32 * 2 ** 20,
+    planCacheBytes: options.planCacheBytes ?? 64 * 2 ** 20,
+    maxTokens: options.maxTokens ?? 10_000,
+    limits: options.limits ?? DEFAULT_LIMITS,
     metrics,
-    ...(authorization?.objections ? { openObjection: authorization.objections.openFor.bind(authorization.objections) } : {}),
+    ...(tracing ? { tracer: tracing.tracer } : {}),
+    onCall: (call) => {
+      const context = call.context as CallContext;
+      context?.authz?.providers.add(call.subgraph);
+      context?.quality?.calls.push(call);
+      metrics.recordCall(call);
+      options.onSubgraphCall?.(call);
+    },
+    // Signs each provider call with what the request says about itself, worked out once per request.
+    claimsOf: (context) => {
+      const c = context as CallContext;
+      if (!c) return assertionClaims(c);
+      let claims = claimsFor.get(c);
+      if (!claims) claimsFor.set(c, (claims = assertionClaims(c)));
+      return claims;
+    },
+    traceOf: (context) => (context as CallContext)?.trace,
+    scopeOf: (context) => (context as CallContext)?.authz?.scope ?? 'public',
+    log: (errors) => app.log.error({ errors }, 'unexpected execution errors'),
   };
+  const swapper = await runtimeSwapper(shared, options.supergraphSdl, authorization?.labelOverlay);
+  const current = () => swapper.current;
+  const probeHeaders = options.callerKey
+    ? async (provider: string, query: string) => ({ [ASSERTION_HEADER]: await current().signer!(provider, query, { subject: 'gateway' }) })
+    : undefined;
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -246,24 +198,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     const jwks = publishedKeys(options.callerKey);
     app.get('/.well-known/jwks.json', async () => jwks);
   }
-  const limits = options.limits ?? DEFAULT_LIMITS;
+  const limits = shared.limits;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const registry = options.admin?.registry;
   const budgetOf = (authz: RequestAuthorization | undefined) => (authz && registry?.apps.get(authz.requester.appId)?.limits?.maxCost) || limits.maxCost;
-  const documents = createDocumentCache({ schema: served, limits: operationLimitRules(limits), rules: [ReservedAliasRule], maxBytes: options.documentCacheBytes ?? 32 * 2 ** 20, maxTokens: options.maxTokens ?? 10_000 });
-  const runOperation = createOperationRunner({
-    served,
-    ...(authorization ? { shielded: shieldedReader(served, catalog) } : {}),
-    catalog,
-    documents,
-    costOf: operationCost(served, readPageSizes(options.supergraphSdl)),
-    executor,
-    quality,
-    worthObserving: observesSomething(declarations),
-    maxPreparedBytes: options.documentCacheBytes ?? 32 * 2 ** 20,
-    log: (errors: readonly GraphQLFormattedError[]) => app.log.error({ errors }, 'unexpected execution errors'),
-    ...(tracing ? { tracer: tracing.tracer } : {}),
-  });
 
   // Load shedding: past these bounds every request is refused at once with 503 and Retry-After,
   // before the heap limit or an unbounded queue takes the process down.
@@ -358,7 +296,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     if (!resolved.ok) return reply.code(resolved.status).type(type).send(errorBody(resolved.code, resolved.message));
     const params = resolved.params;
     request.graphqlSource = params.query;
-    const response = await runOperation({
+    // The runtime is read once: a swap during the request leaves it on the schema it started with.
+    const runtime = current();
+    const release = runtime.hold();
+    const response = await runtime.runOperation({
       params,
       method: request.method,
       authz: request.authz,
@@ -367,7 +308,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       ...(request.traceContext ? { trace: request.traceContext } : {}),
       lineage: wantsLineage(request.headers, params.extensions),
       documentStatus,
-    });
+    }).finally(release);
     let status = response.status;
     let text = JSON.stringify(response.body);
     if (text.length > maxResponseBytes / 3 && Buffer.byteLength(text) > maxResponseBytes) {
@@ -408,18 +349,20 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     cache?.purge({ coordinate: o.coordinate });
   });
   if (options.probeIntervalMs) {
-    const timer = setInterval(() => void checkHealth(providers, options.healthTimeoutMs, probeHeaders).then((r) => metrics.recordProbe(r)), options.probeIntervalMs);
+    const timer = setInterval(() => void checkHealth(current().providers, options.healthTimeoutMs, probeHeaders).then((r) => metrics.recordProbe(r)), options.probeIntervalMs);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
-  app.addHook('onClose', async () => executor.close());
+  app.addHook('onClose', async () => swapper.close());
   // Joint operation of the audit trail: the providers countersign the operator's checkpoints.
   const signing = authorization?.audit.options.signing;
   const countersign = authorization && options.callerKey && signing
     ? checkpointCountersigning({
         checkpoint: () => authorization.audit.checkpoint(),
-        providers,
-        headersFor: async (provider) => ({ [ASSERTION_HEADER]: await signer!(provider, 'countersign', { subject: 'gateway' }) }),
+        get providers() {
+          return current().providers;
+        },
+        headersFor: async (provider) => ({ [ASSERTION_HEADER]: await current().signer!(provider, 'countersign', { subject: 'gateway' }) }),
         file: countersignaturesFileOf(signing.checkpointsFile),
         timeoutMs: options.healthTimeoutMs,
       })
@@ -430,14 +373,26 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     app.addHook('onClose', async () => clearInterval(timer));
   }
   const state: GatewayState = {
-    metrics, cache, catalog, declarations, providers,
+    metrics, cache,
+    get catalog() {
+      return current().catalog;
+    },
+    get declarations() {
+      return current().declarations;
+    },
+    get providers() {
+      return current().providers;
+    },
+    get supergraphSdl() {
+      return current().supergraphSdl;
+    },
     ...(countersign ? { countersign } : {}),
-    checkOperation: authorization
-      ? operationChecker({ served, documents, catalog, grants: authorization.grants })
-      : () => ({ ok: false, code: 'OPERATION_NOT_SUPPORTED', message: 'Operations are registered only where authorization is on.' }),
+    checkOperation: (document, requester, purpose) =>
+      current().checkOperation?.(document, requester, purpose) ?? { ok: false, code: 'OPERATION_NOT_SUPPORTED', message: 'Operations are registered only where authorization is on.' },
+    swap: (supergraphSdl, overlay) => swapper.swap(supergraphSdl, overlay),
   };
   if (authorization && options.admin) {
-    await registerAdmin(app, { ...authorization, registry: options.admin.registry, gateway: state, ...(objections ? { objections } : {}), ...(authorization.operations ? { operations: authorization.operations } : {}) });
+    await registerAdmin(app, { ...authorization, ...options.admin, gateway: state, ...(objections ? { objections } : {}), ...(authorization.operations ? { operations: authorization.operations } : {}) });
   }
 
   // Provider URLs and per-field measures are the operator's: with authorization on, only its admin
@@ -445,7 +400,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const operator = operatorCheck({ required: Boolean(authorization), registry });
   // Liveness: 200 while the process serves, whatever the providers' state.
   app.get('/health', async (request) => {
-    const report = await checkHealth(providers, options.healthTimeoutMs, probeHeaders);
+    const report = await checkHealth(current().providers, options.healthTimeoutMs, probeHeaders);
     metrics.recordProbe(report);
     return operator(request.headers).ok ? report : { status: report.status };
   });
@@ -460,7 +415,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     }
   };
   app.get('/ready', async (request, reply) => {
-    const report = await checkHealth(providers, options.healthTimeoutMs, probeHeaders);
+    const report = await checkHealth(current().providers, options.healthTimeoutMs, probeHeaders);
     metrics.recordProbe(report);
     const stores = storesUp();
     const down = Object.keys(stores).filter((name) => !stores[name]);

@@ -1,2 +1,3 @@
 export { buildLabelCatalog, labelReport, type CatalogField, type LabelCatalog, type LabelReport, type LabelSource, type NotSharedSources } from './label-catalog.ts';
 export { EMPTY_OVERLAY, parseLabelOverlay, readLabelOverlay, type DerivationAcknowledgement, type LabelOverlay } from './label-overlay.ts';
+export { liveCatalog, type LiveCatalog } from './live-catalog.ts';

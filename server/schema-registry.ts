@@ -1,0 +1,32 @@
+// Opens the schema registry (registry.db in the state folder): publications are checked against
+// the label overlay file, the audit trail (use within the window) and the active grants, which
+// the authorization stores provide once they are open.
+
+import { join } from 'node:path';
+import type { SubgraphSdl } from '../supergraph/compose/index.ts';
+import { readLabelOverlay } from '../supergraph/labels/index.ts';
+import { createSchemaRegistry, openSqliteRegistryStore, type RegistryStore, type SchemaRegistry } from '../supergraph/registry/index.ts';
+import type { AuthorizationSettings, OpenAuthorization } from './authorization.ts';
+
+export interface OpenSchemaRegistry {
+  store: RegistryStore;
+  registry: SchemaRegistry & { useAuthorization(authorization: OpenAuthorization): void };
+}
+
+export function openSchemaRegistry(settings: AuthorizationSettings, baseline: () => Promise<SubgraphSdl[]>): OpenSchemaRegistry {
+  const store = openSqliteRegistryStore(join(settings.stateDir, 'registry.db'));
+  let stores: OpenAuthorization | undefined;
+  const registry = createSchemaRegistry({
+    store,
+    baseline,
+    overlay: () => readLabelOverlay(settings.labelOverlayFile),
+    usage: {
+      recipients: (coordinate, from) => stores?.audit.recipients(coordinate, from).map((r) => ({ appId: r.appId, at: r.at })) ?? [],
+      grantsCovering: (coordinate) => stores?.grants.list({ status: 'ACTIVE' }).filter((a) => a.coordinates.includes(coordinate)).map((a) => a.id) ?? [],
+    },
+    usageWindowDays: settings.registry?.usageWindowDays ?? 90,
+    requireOperatorApproval: settings.registry?.requireOperatorApproval ?? false,
+    ...(settings.now ? { now: settings.now } : {}),
+  });
+  return { store, registry: Object.assign(registry, { useAuthorization: (authorization: OpenAuthorization) => void (stores = authorization) }) };
+}

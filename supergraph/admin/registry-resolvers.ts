@@ -1,0 +1,84 @@
+// The schema registry on the admin endpoint: providers publish their own subgraph, the operator
+// any, approves pending versions, rolls back, and reloads the label overlay. Every change is
+// served through the gateway's swap, from the next request on.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AuditLog } from '../audit/index.ts';
+import { buildLabelCatalog, labelReport, readLabelOverlay, type LabelReport } from '../labels/index.ts';
+import type { Publication, SchemaRegistry } from '../registry/index.ts';
+import { acting, fail, type AdminContext } from './acting.ts';
+import type { GatewayState } from './gateway-state.ts';
+
+export interface RegistryDeps {
+  schemaRegistry?: SchemaRegistry;
+  labelOverlayFile?: string;
+  audit: AuditLog;
+  gateway: GatewayState;
+}
+
+const labelSummary = (labels: LabelReport) => ({
+  unlabeled: labels.unlabeled,
+  labelConflicts: labels.conflicts.map((c) => c.coordinate),
+  derivedFromNotShared: labels.derivedFromNotShared.map((d) => d.coordinate),
+});
+
+function answer(publication: Publication | undefined, subgraph: string, version?: number) {
+  if (!publication) fail('VERSION_NOT_FOUND', `Subgraph "${subgraph}" has no version ${version} in a state this action applies to.`);
+  if (!publication.ok) fail('PUBLICATION_REFUSED', publication.refusal.message, { refusal: publication.refusal });
+  return { version: publication.version, diff: publication.diff, ...labelSummary(publication.labels) };
+}
+
+export function registryResolvers({ schemaRegistry, labelOverlayFile, audit, gateway }: RegistryDeps) {
+  const registry = (): SchemaRegistry => schemaRegistry ?? fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no schema registry.');
+  const apply = (supergraphSdl: string) => gateway.swap(supergraphSdl);
+  const operator = (ctx: AdminContext, ...roles: Parameters<typeof acting>[1][]) => {
+    const acted = acting(ctx, ...roles);
+    if (acted.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator does this.');
+    return acted;
+  };
+  return {
+    Query: {
+      subgraphVersions: (_: unknown, { subgraph }: { subgraph?: string }, ctx: AdminContext) => {
+        const { party } = acting(ctx, 'publisher', 'auditor');
+        return registry().versions(subgraph ?? undefined).filter((v) => party === 'operator' || v.subgraph === party);
+      },
+      subgraphDiff: (_: unknown, args: { subgraph: string; from: number; to: number }, ctx: AdminContext) => {
+        const { party } = acting(ctx, 'publisher', 'auditor');
+        if (party !== 'operator' && party !== args.subgraph) fail('NOT_A_PARTY', `${party} publishes only its own subgraph.`);
+        return registry().diff(args.subgraph, args.from, args.to) ?? fail('VERSION_NOT_FOUND', `Subgraph "${args.subgraph}" has no version ${args.from} or ${args.to}.`);
+      },
+    },
+    Mutation: {
+      publishSubgraph: async (_: unknown, input: { name: string; url: string; sdl: string }, ctx: AdminContext) => {
+        const { party, who } = acting(ctx, 'publisher');
+        if (party !== 'operator' && party !== input.name) fail('NOT_A_PARTY', `${party} publishes only its own subgraph ("${party}"), not "${input.name}".`);
+        return answer(await registry().publish(input, who, party === 'operator', apply), input.name);
+      },
+      approvePublication: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
+        operator(ctx, 'publisher');
+        return answer(await registry().approve(args.subgraph, args.version, apply), args.subgraph, args.version);
+      },
+      rollbackSubgraph: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
+        operator(ctx, 'publisher');
+        return answer(await registry().rollback(args.subgraph, args.version, apply), args.subgraph, args.version);
+      },
+      reloadLabels: async (_: unknown, __: unknown, ctx: AdminContext) => {
+        const { who } = operator(ctx, 'label-editor');
+        if (!labelOverlayFile) fail('OPERATION_NOT_SUPPORTED', 'This gateway was started without a label overlay file.');
+        let overlay;
+        try {
+          overlay = readLabelOverlay(labelOverlayFile);
+        } catch (error) {
+          fail('PUBLICATION_REFUSED', `The label overlay cannot be read: ${(error as Error).message}`);
+        }
+        const report = labelReport(buildLabelCatalog(gateway.supergraphSdl, overlay));
+        if (report.missingBasis.length > 0) fail('PUBLICATION_REFUSED', `NOT_SHARED without a legal basis: ${report.missingBasis.join(', ')}.`);
+        await gateway.swap(gateway.supergraphSdl, overlay);
+        const digest = createHash('sha256').update(readFileSync(labelOverlayFile)).digest('hex');
+        audit.decisions.append({ at: new Date().toISOString(), who, action: 'label-overlay', subject: labelOverlayFile, coordinates: [], decision: null, reason: 'reloadLabels', detail: JSON.stringify({ sha256: digest }) });
+        return { digest, fields: gateway.catalog.fields.size, unlabeled: report.unlabeled };
+      },
+    },
+  };
+}

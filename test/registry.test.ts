@@ -1,0 +1,177 @@
+// The schema registry: a provider publishes its subgraph and it is served from the next request
+// on, without a restart; a breaking change to a field in use, a composition error or a label
+// problem is refused and the served schema stays; rollbacks and a reloaded label overlay swap too.
+
+import { execFile } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withSpecDefinitions } from '../directives/index.ts';
+import { EMPTY_OVERLAY } from '../supergraph/labels/index.ts';
+import { createSchemaRegistry, openSqliteRegistryStore } from '../supergraph/registry/index.ts';
+import { startProvider, type ProviderDefinition, type RunningProvider } from '../subgraphs/index.ts';
+import { adminCall, APPS, asApp } from './support/authorization.ts';
+import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
+
+const run = promisify(execFile);
+const OPERATOR = { token: 'jg-admin-operator' };
+
+/** The subgraph the README shows a provider how to write: it must compose as printed. */
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const V1 = /```graphql\n(extend schema[\s\S]*?)```/.exec(README.slice(README.indexOf('## How a provider adds a subgraph')))![1]!;
+const WITH_HOURS = V1.replace('phone: String!', 'phone: String!\n  hours: String');
+const WITHOUT_PHONE = V1.replace('  phone: String!\n', '');
+
+/** A housing office per district; district "slow" answers after a while, to hold a request in flight. */
+const housing: ProviderDefinition = {
+  name: 'housing',
+  department: 'Housing Bureau',
+  server: 'mercurius',
+  typeDefs: withSpecDefinitions(WITH_HOURS),
+  store: { version: 1, ddl: 'CREATE TABLE office (district TEXT PRIMARY KEY)', seed: () => undefined },
+  resolvers: {
+    Query: {
+      housingOffice: async (_: unknown, { district }: { district: string }) => {
+        if (district === 'slow') await new Promise((resolve) => setTimeout(resolve, 600));
+        return { district, phone: `0571-${district.length}000`, hours: '9-17' };
+      },
+    },
+  },
+  createContext: () => ({}),
+};
+
+let platform: TestPlatform;
+let provider: RunningProvider;
+let endpoint: string;
+let overlayFile: string;
+const dir = tempDataDir();
+const ask = (query: string) => asApp(platform, APPS.tax, 'tax-inspection/CASE-7')(query);
+const publish = (sdl: string, token = OPERATOR.token) =>
+  adminCall(platform, { token }, 'mutation($n: String!, $u: String!, $s: String!) { publishSubgraph(name: $n, url: $u, sdl: $s) { version { version status } diff { added removed } } }', { n: 'housing', u: provider.url, s: sdl });
+
+beforeAll(async () => {
+  overlayFile = join(dir, 'labels.json');
+  copyFileSync(new URL('../supergraph/labels.json', import.meta.url), overlayFile);
+  platform = await startTestPlatform({ authorization: sampleAuthorization({ labelOverlayFile: overlayFile }) });
+  provider = await startProvider(housing, { host: '127.0.0.1', port: 0, dataDir: dir, city: SMALL_CITY });
+  endpoint = `${await platform.gateway.listen({ host: '127.0.0.1', port: 0 })}/admin/graphql`;
+});
+afterAll(async () => {
+  await platform?.close();
+  await provider?.close();
+});
+
+describe('the schema registry', () => {
+  it('serves a subgraph published through the CLI from the next request, without a restart', async () => {
+    expect((await ask('{ housingOffice(district: "xihu") { phone } }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const sdlFile = join(dir, 'housing.graphql');
+    writeFileSync(sdlFile, V1);
+    const { stdout } = await run('npx', ['tsx', 'cli/admin.ts', 'publish', 'housing', '--url', provider.url, '--sdl-file', sdlFile, '--endpoint', endpoint, '--token', OPERATOR.token]);
+    const published = JSON.parse(stdout).data.publishSubgraph;
+    expect(published.version).toMatchObject({ subgraph: 'housing', version: 1, status: 'ACTIVE', publishedBy: 'operator' });
+    expect(published.diff.added).toContain('HousingOffice.phone');
+    expect((await ask('{ housingOffice(district: "xihu") { phone } }')).data).toEqual({ housingOffice: { phone: '0571-4000' } });
+  }, 30_000);
+
+  it('lets a provider publish only its own subgraph', async () => {
+    const refused = await publish(V1, 'jg-admin-tax');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
+  });
+
+  it('refuses a breaking change to a field the audit trail shows in use, naming the field and its users', async () => {
+    await ask('{ housingOffice(district: "gongshu") { phone } }');
+    let refused = await publish(WITHOUT_PHONE);
+    for (let i = 0; i < 20 && refused.errors?.[0]?.extensions?.refusal === undefined; i++) refused = await publish(WITHOUT_PHONE);
+    const error = refused.errors?.[0];
+    expect(error?.extensions?.code).toBe('PUBLICATION_REFUSED');
+    expect(error?.message).toContain('HousingOffice.phone');
+    const refusal = error?.extensions?.refusal as { reason: string; breaking: { coordinate: string; users: { appId: string; lastUsed: string }[] }[] };
+    expect(refusal.reason).toBe('breaking');
+    expect(refusal.breaking[0]).toMatchObject({ coordinate: 'HousingOffice.phone', users: [{ appId: 'tax-inspection' }] });
+    expect((await ask('{ housingOffice(district: "xihu") { phone } }')).data).toEqual({ housingOffice: { phone: '0571-4000' } });
+  });
+
+  it('leaves the served schema as it was when a publication does not compose', async () => {
+    const before = platform.gateway.jointgraph.supergraphSdl;
+    const refused = await publish(`${V1}\ntype HousingOffice { district: Int }`);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('PUBLICATION_REFUSED');
+    expect((refused.errors?.[0]?.extensions?.refusal as { reason: string }).reason).toBe('composition');
+    expect(platform.gateway.jointgraph.supergraphSdl).toBe(before);
+    expect((await ask('{ housingOffice(district: "xihu") { phone } }')).data).toEqual({ housingOffice: { phone: '0571-4000' } });
+  });
+
+  it('keeps versions, diffs them and rolls back to an earlier one', async () => {
+    const added = await publish(WITH_HOURS);
+    expect(added.data?.publishSubgraph).toMatchObject({ version: { version: 2, status: 'ACTIVE' }, diff: { added: ['HousingOffice.hours'], removed: [] } });
+    expect((await ask('{ housingOffice(district: "xihu") { hours } }')).data).toEqual({ housingOffice: { hours: '9-17' } });
+    const diff = await adminCall(platform, OPERATOR, '{ subgraphDiff(subgraph: "housing", from: 1, to: 2) { added removed } }');
+    expect(diff.data?.subgraphDiff).toEqual({ added: ['HousingOffice.hours'], removed: [] });
+    const rolled = await adminCall(platform, OPERATOR, 'mutation { rollbackSubgraph(subgraph: "housing", version: 1) { version { version status } } }');
+    expect(rolled.data?.rollbackSubgraph).toEqual({ version: { version: 1, status: 'ACTIVE' } });
+    expect((await ask('{ housingOffice(district: "xihu") { hours } }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const versions = await adminCall(platform, OPERATOR, '{ subgraphVersions(subgraph: "housing") { version status } }');
+    expect(versions.data?.subgraphVersions).toEqual([{ version: 1, status: 'ACTIVE' }, { version: 2, status: 'SUPERSEDED' }]);
+    const notRoot = await adminCall(platform, { token: 'jg-admin-tax' }, 'mutation { rollbackSubgraph(subgraph: "housing", version: 2) { version { version } } }');
+    expect(notRoot.errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
+  });
+
+  it('finishes a request in flight on the schema it started with', async () => {
+    const slow = ask('{ housingOffice(district: "slow") { phone } }');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const swapped = await publish(WITH_HOURS);
+    expect((swapped.data?.publishSubgraph as { version: { status: string } }).version.status).toBe('ACTIVE');
+    expect((await slow).data).toEqual({ housingOffice: { phone: '0571-4000' } });
+  });
+
+  it('applies a changed label overlay to the next request once the operator reloads it', async () => {
+    const overlay = JSON.parse(readFileSync(overlayFile, 'utf8'));
+    overlay.labels['HousingOffice.phone'] = { sharing: 'NOT_SHARED', grade: 'IMPORTANT', basis: 'Internal line of the bureau' };
+    writeFileSync(overlayFile, JSON.stringify(overlay));
+    const reloaded = await adminCall(platform, OPERATOR, 'mutation { reloadLabels { digest fields } }');
+    expect((reloaded.data?.reloadLabels as { digest: string }).digest).toMatch(/^[0-9a-f]{64}$/);
+    const answer = await ask('{ housingOffice(district: "xihu") { phone } }');
+    expect(answer.data?.housingOffice ?? null).toBeNull();
+    expect(answer.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    const byTax = await adminCall(platform, { token: 'jg-admin-tax' }, 'mutation { reloadLabels { digest } }');
+    expect(byTax.errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
+  });
+});
+
+describe('publication under operator approval', () => {
+  const TAX_V1 = 'type Query { rating(code: String!): String }';
+  const open = () => {
+    const store = openSqliteRegistryStore(':memory:');
+    const served: string[] = [];
+    const registry = createSchemaRegistry({
+      store,
+      baseline: async () => [{ name: 'tax', url: 'http://tax.test/graphql', sdl: withSpecDefinitions(TAX_V1) }],
+      overlay: () => EMPTY_OVERLAY,
+      usage: { recipients: () => [], grantsCovering: () => [] },
+      usageWindowDays: 90,
+      requireOperatorApproval: true,
+    });
+    return { registry, served, apply: async (sdl: string) => void served.push(sdl) };
+  };
+
+  it('holds a provider’s publication PENDING, serving nothing, until the operator approves it', async () => {
+    const { registry, served, apply } = open();
+    const pending = await registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1.replace('}', ' arrears(code: String!): Float }') }, 'tax', false, apply);
+    expect(pending.ok && pending.version.status).toBe('PENDING');
+    expect(served).toEqual([]);
+    const approved = await registry.approve('tax', 1, apply);
+    expect(approved?.ok && approved.version.status).toBe('ACTIVE');
+    expect(served).toHaveLength(1);
+    expect(served[0]).toContain('arrears');
+    expect(await registry.approve('tax', 1, apply)).toBeUndefined();
+  });
+
+  it('keeps the version REJECTED and serves nothing new when the gateway cannot build it', async () => {
+    const { registry } = open();
+    const failed = await registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1 }, 'operator', true, async () => {
+      throw new Error('no executor');
+    });
+    expect(failed.ok).toBe(false);
+    expect(registry.versions('tax').map((v) => v.status)).toEqual(['REJECTED']);
+  });
+});
