@@ -3,7 +3,7 @@
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ASSERTION_HEADER, assertionSigner, callerKeyFile, type AssertionSigner } from '../supergraph/execution/index.ts';
+import { callerKeyFile, registryHeaders as signedAsRegistry } from '../supergraph/execution/index.ts';
 import type { SdlHeaders } from '../supergraph/compose/index.ts';
 import { composeSupergraph, formatProblem, loadSubgraphSdl, SdlUnavailableError } from '../supergraph/compose/index.ts';
 import { ConfigError, loadSettings, readSubgraphList } from '../supergraph/config/index.ts';
@@ -14,8 +14,7 @@ import { cliArgs } from './args.ts';
 /** Providers answer `_service` to the registry only: sign as it, with the platform's key, when there is one. */
 async function registryHeaders(keyFile: string): Promise<SdlHeaders | undefined> {
   if (!existsSync(keyFile)) return undefined;
-  const sign: AssertionSigner = assertionSigner({ key: (await callerKeyFile(keyFile)).key, issuer: 'jointgraph-registry' });
-  return async (subgraph, query) => ({ [ASSERTION_HEADER]: await sign(subgraph, query, { subject: 'registry' }) });
+  return signedAsRegistry((await callerKeyFile(keyFile)).key);
 }
 
 function describeLabel(l: Label): string {

@@ -9,7 +9,7 @@ import { SAMPLE_PROVIDERS, startProvider, type RequestLog, type RunningProvider 
 import type { ProviderDefinition } from '../subgraphs/index.ts';
 import type { CitySettings, SubgraphEntry } from '../supergraph/config/index.ts';
 import { composeSupergraph, formatProblem, loadSubgraphSdl, type SdlHeaders, type SubgraphSdl } from '../supergraph/compose/index.ts';
-import { ASSERTION_HEADER, assertionSigner, exportCallerKey, generateCallerKey, importCallerKey, type CallerKey } from '../supergraph/execution/index.ts';
+import { exportCallerKey, generateCallerKey, importCallerKey, registryHeaders, type CallerKey } from '../supergraph/execution/index.ts';
 import { createGateway, type GatewayOptions } from '../supergraph/gateway/index.ts';
 import { openAuthorization, type AuthorizationSettings, type OpenAuthorization } from './authorization.ts';
 import { openSchemaRegistry } from './schema-registry.ts';
@@ -126,9 +126,8 @@ function composeSubgraphs(sdls: readonly SubgraphSdl[]): string {
 }
 
 /** Composition asks for `_service` as the operator's registry, under the gateway's key. */
-function registryHeaders(callerKey: CallerKey | undefined): SdlHeaders | undefined {
-  const registry = callerKey ? assertionSigner({ key: callerKey, issuer: 'jointgraph-registry' }) : undefined;
-  return registry && (async (provider, query) => ({ [ASSERTION_HEADER]: await registry(provider, query, { subject: 'registry' }) }));
+function asRegistry(callerKey: CallerKey | undefined): SdlHeaders | undefined {
+  return callerKey ? registryHeaders(callerKey) : undefined;
 }
 
 export async function startSamplePlatform(options: SamplePlatformOptions): Promise<SamplePlatform> {
@@ -187,7 +186,7 @@ export async function serveSupergraph(providers: readonly { name: string; url: s
     ...(options.timeouts?.[p.name] ? { timeoutMs: options.timeouts[p.name] } : {}),
   }));
   const callerKey = options.callerJwk ? await importCallerKey(options.callerJwk) : undefined;
-  const sdls = await loadLive(subgraphs, registryHeaders(callerKey));
+  const sdls = await loadLive(subgraphs, asRegistry(callerKey));
   return openSupergraph(composeSubgraphs(sdls), subgraphs, options, callerKey, sdls);
 }
 
@@ -195,7 +194,7 @@ export async function serveSupergraph(providers: readonly { name: string; url: s
 export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[], options: SupergraphOptions, callerKey?: CallerKey, sdls?: SubgraphSdl[]): Promise<ServedSupergraph> {
   const settings = options.authorization;
   const schemaRegistry = settings
-    ? openSchemaRegistry(settings, () => (sdls ? Promise.resolve(sdls) : loadLive(subgraphs, registryHeaders(callerKey))))
+    ? openSchemaRegistry(settings, () => (sdls ? Promise.resolve(sdls) : loadLive(subgraphs, asRegistry(callerKey))))
     : undefined;
   let authorization: OpenAuthorization | undefined;
   try {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../supergraph/config/index.ts';
-import { purposeCovers } from '../supergraph/grants/index.ts';
+import { purposeCovers } from '../supergraph/identity/index.ts';
 import { parseAppRegistry } from '../supergraph/identity/index.ts';
 import { adminCall, APPS, asApp, grant } from './support/authorization.ts';
 import { sampleAuthorization, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';

@@ -3,11 +3,10 @@
 // countersigning of the operator's audit checkpoints.
 
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { GATEWAY_ISSUER } from '../../protocol/index.ts';
+import { COUNTERSIGN_PATH, GATEWAY_ISSUER } from '../../protocol/index.ts';
 import { ASSERTION_HEADER, callerVerifier, type CallerAssertion, type CallerTrust } from './caller-trust.ts';
 import { countersigner, type CountersignOptions } from './countersign.ts';
 
-export const COUNTERSIGN_PATH = '/jointgraph/countersign';
 
 export interface ProviderApp {
   app: FastifyInstance;

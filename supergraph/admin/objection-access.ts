@@ -8,8 +8,8 @@ import type { Objection } from '../objections/index.ts';
 import { isOperator, owns, type AdminCaller } from './admin-caller.ts';
 
 /** Records kept in the trail count, archived ones do not: an objection follows a recent answer. */
-export function receivedBefore(audit: Pick<AuditLog, 'recipients'>, appId: string, coordinate: string): boolean {
-  return audit.recipients(coordinate).some((r) => r.appId === appId);
+export function receivedBefore(audit: Pick<AuditLog, 'received'>, appId: string, coordinate: string): boolean {
+  return audit.received(appId, coordinate);
 }
 
 export function objectionVisible(caller: AdminCaller, objection: Objection, catalog: LabelCatalog): boolean {

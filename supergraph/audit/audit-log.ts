@@ -89,6 +89,8 @@ export interface AuditLog {
   storedCheckpoints(): string[];
   /** Who received a coordinate, and for what purpose, between two instants (records kept here, not archived ones). */
   recipients(coordinate: string, from?: string, to?: string): StoredRecord[];
+  /** Whether an app received a coordinate (records kept here): one indexed lookup, no records read out. */
+  received(appId: string, coordinate: string): boolean;
   /** The newest records first, optionally of one app (records kept here, not archived ones). */
   recent(limit: number, appId?: string | null): StoredRecord[];
   /**
@@ -165,6 +167,7 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     `SELECT r.* FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq
      WHERE c.coordinate = ? AND r.at >= ? AND r.at <= ? ORDER BY r.seq`,
   );
+  const received = db.prepare('SELECT 1 FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq WHERE c.coordinate = ? AND r.app_id = ? LIMIT 1');
   const recent = db.prepare('SELECT * FROM audit_record WHERE (@appId IS NULL OR app_id = @appId) ORDER BY seq DESC LIMIT @limit');
 
   const inOrder = function* (): Generator<StoredRecord> {
@@ -251,6 +254,7 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     checkpoint: () => checkpoints.write(),
     storedCheckpoints: () => checkpoints.stored(),
     recipients: (coordinate, from = '0000', to = '9999') => (recipients.all(coordinate, from, to) as Row[]).map(fromRow),
+    received: (appId, coordinate) => received.get(coordinate, appId) !== undefined,
     recent: (limit, appId = null) => (recent.all({ limit, appId }) as Row[]).map(fromRow),
     moveOut: (before, max, persist) => moveOut.immediate(before, max, persist),
     exclusive: (work) => db.transaction(work).immediate(),

@@ -13,7 +13,7 @@ import {
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { LRUCache } from 'lru-cache';
 
-import { ASSERTION_HEADER } from '../../protocol/index.ts';
+import { ASSERTION_HEADER, REGISTRY_ISSUER } from '../../protocol/index.ts';
 
 export { ASSERTION_HEADER };
 const ALGORITHM = 'EdDSA';
@@ -148,4 +148,10 @@ export function assertionSigner({ key, issuer, schema }: AssertionSignerOptions)
       .setIssuedAt()
       .setExpirationTime(`${LIFETIME_S}s`)
       .sign(key.privateKey);
+}
+
+/** Headers for calls made as the operator's registry (composition, tooling): one signed assertion per call. */
+export function registryHeaders(key: CallerKey, subject = 'registry'): (provider: string, query: string) => Promise<Record<string, string>> {
+  const sign = assertionSigner({ key, issuer: REGISTRY_ISSUER });
+  return async (provider, query) => ({ [ASSERTION_HEADER]: await sign(provider, query, { subject }) });
 }

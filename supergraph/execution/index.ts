@@ -3,6 +3,6 @@ export { createPlanExecutor, type PlanExecutor, type PlanRequest } from './plan-
 export { createProviderClient, DEFAULT_BREAKER, type BreakerOptions, type CircuitState, type ProviderClient, type SubgraphCall } from './provider-client.ts';
 export { supergraphGraphs, type SupergraphGraph } from './supergraph-graphs.ts';
 export {
-  ASSERTION_HEADER, assertionSigner, callerKeyFile, exportCallerKey, generateCallerKey, importCallerKey, publishedKeys, queryCoordinates,
+  ASSERTION_HEADER, assertionSigner, registryHeaders, callerKeyFile, exportCallerKey, generateCallerKey, importCallerKey, publishedKeys, queryCoordinates,
   type AssertionClaims, type AssertionSigner, type CallerKey,
 } from './caller-assertion.ts';

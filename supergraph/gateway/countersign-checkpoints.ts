@@ -4,9 +4,9 @@
 // again on the next round; one that refuses (it countersigned another checkpoint under that
 // number) is reported, never retried into agreement.
 
+import { COUNTERSIGN_PATH } from '../../protocol/index.ts';
 import { appendCountersignature, readCountersignatures, type Checkpoint, type CountersignRound } from '../audit/index.ts';
 
-export const COUNTERSIGN_PATH = '/jointgraph/countersign';
 
 export interface CheckpointCountersigningOptions {
   checkpoint: () => Checkpoint | undefined;

@@ -4,6 +4,7 @@
 // a whole new runtime first; requests hold the runtime they started on, and a retired runtime
 // closes its executor once the last of them is done.
 
+import { GATEWAY_ISSUER } from '../../protocol/index.ts';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Tracer } from '@opentelemetry/api';
 import { readPageSizes, readQualityDeclarations, type QualityDeclarations } from '../../directives/index.ts';
@@ -124,7 +125,7 @@ export async function buildRuntime(shared: RuntimeShared, supergraphSdl: string,
   });
   try {
     schemaForCache = executor.schema;
-    if (shared.callerKey) signer = assertionSigner({ key: shared.callerKey, issuer: 'jointgraph-gateway', schema: executor.schema });
+    if (shared.callerKey) signer = assertionSigner({ key: shared.callerKey, issuer: GATEWAY_ISSUER, schema: executor.schema });
     const served = authorization ? contractSchema(executor.schema, catalog) : executor.schema;
     const quality = {
       schema: served, catalog, declarations, metrics: shared.metrics,

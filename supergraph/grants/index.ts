@@ -1,5 +1,4 @@
 // Which purposes a grant covers is decided with the purpose grammar, in identity.
-export { purposeCovers } from '../identity/index.ts';
 export { statusOf, type Application, type ApplicationStatus, type PartyAnswer, type RowScope } from './application.ts';
 export { createGrantService, GrantError, type ApplicationInput, type GrantErrorCode, type GrantService } from './grant-service.ts';
 export { openSqliteGrantStore, type GrantStore } from './grant-store.ts';

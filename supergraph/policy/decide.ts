@@ -1,8 +1,8 @@
 // The one policy: may this requester, for this purpose, receive this schema coordinate?
 // Pure: labels × grants × purpose → allow (and under which grant), or deny with a reason.
 
-import { purposeCovers, type Application, type RowScope } from '../grants/index.ts';
-import type { Requester } from '../identity/index.ts';
+import type { Application, RowScope } from '../grants/index.ts';
+import { purposeCovers, type Requester } from '../identity/index.ts';
 import type { CatalogField } from '../labels/index.ts';
 
 export interface Subject {

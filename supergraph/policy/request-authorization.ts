@@ -2,8 +2,8 @@
 // coordinate), what was pruned, and which providers were called.
 
 import { createHash } from 'node:crypto';
-import { purposeCovers, type Application } from '../grants/index.ts';
-import type { Requester } from '../identity/index.ts';
+import type { Application } from '../grants/index.ts';
+import { purposeCovers, type Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { decide, type Verdict } from './decide.ts';
 import type { PrunedOperation } from './prune-denied-fields.ts';

@@ -1,6 +1,7 @@
 // A stand-in network path to a provider that can be made to fail on purpose: forward, hang
 // past any timeout, answer with GraphQL errors, or answer with a non-GraphQL error page.
 
+import { ASSERTION_HEADER } from '../../protocol/index.ts';
 import type { FastifyInstance } from 'fastify';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,10 +37,10 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
         res.writeHead(500, { 'content-type': 'text/html' });
         return res.end('<html><body>Internal Server Error</body></html>');
       default: {
-        const assertion = req.headers['x-jointgraph-assertion'];
+        const assertion = req.headers[ASSERTION_HEADER];
         const upstream = await fetch(target, {
           method: req.method ?? 'POST',
-          headers: { 'content-type': 'application/json', ...(typeof assertion === 'string' ? { 'x-jointgraph-assertion': assertion } : {}) },
+          headers: { 'content-type': 'application/json', ...(typeof assertion === 'string' ? { [ASSERTION_HEADER]: assertion } : {}) },
           body: Buffer.concat(chunks),
         });
         res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });

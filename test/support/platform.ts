@@ -8,20 +8,20 @@ import { startSamplePlatform, type SamplePlatform, type SamplePlatformOptions } 
 import { RequestLog } from '../../subgraphs/index.ts';
 import { authorizationSettings, type AuthorizationSettings } from '../../server/authorization.ts';
 import { loadSettings, type CitySettings } from '../../supergraph/config/index.ts';
-import { ASSERTION_HEADER, assertionSigner, generateCallerKey } from '../../supergraph/execution/index.ts';
+import { generateCallerKey, registryHeaders as signedAsRegistry } from '../../supergraph/execution/index.ts';
 
 /**
  * Tests that ask a provider directly do so as the operator's registry would: with an assertion
  * signed by a key the test platforms' providers trust besides the gateway's.
  */
 export const TEST_REGISTRY_KEY = await generateCallerKey();
-const registrySigner = assertionSigner({ key: TEST_REGISTRY_KEY, issuer: 'jointgraph-registry' });
+const asRegistry = signedAsRegistry(TEST_REGISTRY_KEY, 'test');
 
 /** The provider a URL of the test platform belongs to, as its assertion's audience. */
 const providerOf = new Map<string, string>();
 
 export async function registryHeaders(provider: string, query: string): Promise<Record<string, string>> {
-  return { [ASSERTION_HEADER]: await registrySigner(provider, query, { subject: 'test' }) };
+  return asRegistry(provider, query);
 }
 
 /** Big enough for N = 1000 fan-out, small enough to seed in well under a second. */
