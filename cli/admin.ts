@@ -11,19 +11,22 @@
 //   issue-key APP   rotate-key APP [--grace SECONDS]   revoke-key APP --key-id K      (operator maintainers)
 //   publish NAME --url SUBGRAPH_URL --sdl-file FILE [--endpoint ADMIN_URL]   versions [NAME]   diff NAME --from V --to V   (publishers)
 //   approve-publication NAME --version V   rollback NAME --version V   reload-labels       (operator)
+//   principals [--party P]   create-principal ID --party P --kind person|service --roles A,B [--name N]
+//   issue-principal-token ID --party P   remove-principal ID --party P       (maintainers)
+//   --config FILE (or JG_CONFIG) reads the gateway's port from the platform's configuration.
 
 import { readFileSync } from 'node:fs';
-import { loadSettings } from '../supergraph/config/index.ts';
-import { commandArgs } from './args.ts';
+import { cliSettings, CONFIG_FLAG, commandArgs } from './args.ts';
 
 const APPLICATION = 'id appId purpose coordinates rowScope status expiresAt filedAt replyDeadline parties { party decision reason answeredAt answeredBy }';
 const APP = 'id name department roles district purposes operations origins limits { requestsPerMinute concurrent maxCost } keys { keyId live notAfter }';
 const ISSUED = 'appId keyId key retired { keyId notAfter }';
+const PRINCIPAL = 'party id name kind roles';
 const PUBLISHED = 'version { subgraph version url publishedBy publishedAt status } diff { added removed changed { coordinate from to } } unlabeled labelConflicts derivedFromNotShared';
 const list = (value: string | undefined) => value?.split(',').map((v) => v.trim());
 
 /** The commands, as this file's opening comment lists them. */
-const USAGE = `npm run admin -- <command> [--url URL | --endpoint URL] [--token T | --api-key K]\n${readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//   ')).map((l) => l.slice(2)).join('\n')}`;
+const USAGE = `npm run admin -- <command> [--config FILE] [--url URL | --endpoint URL] [--token T | --api-key K]\n${readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//   ')).map((l) => l.slice(2)).join('\n')}`;
 
 const { values, positionals } = commandArgs(
   {
@@ -35,7 +38,8 @@ const { values, positionals } = commandArgs(
     decision: { type: 'string' }, corrected: { type: 'string' }, type: { type: 'string' }, coordinate: { type: 'string' },
     department: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, district: { type: 'string' },
     purposes: { type: 'string' }, limits: { type: 'string' }, grace: { type: 'string' }, 'key-id': { type: 'string' },
-    'sdl-file': { type: 'string' }, version: { type: 'string' }, endpoint: { type: 'string' },
+    'sdl-file': { type: 'string' }, version: { type: 'string' }, endpoint: { type: 'string' }, party: { type: 'string' },
+    kind: { type: 'string' }, ...CONFIG_FLAG,
   },
   USAGE,
 );
@@ -110,6 +114,13 @@ const requests: Record<string, () => [string, Record<string, unknown>]> = {
   'approve-publication': () => [`mutation($n: String!, $v: Int!) { approvePublication(subgraph: $n, version: $v) { ${PUBLISHED} } }`, { n: target, v: Number(values.version) }],
   rollback: () => [`mutation($n: String!, $v: Int!) { rollbackSubgraph(subgraph: $n, version: $v) { ${PUBLISHED} } }`, { n: target, v: Number(values.version) }],
   'reload-labels': () => ['mutation { reloadLabels { digest fields unlabeled } }', {}],
+  principals: () => [`query($p: String) { principals(party: $p) { ${PRINCIPAL} } }`, { p: values.party }],
+  'create-principal': () => [
+    `mutation($input: PrincipalInput!) { createPrincipal(input: $input) { principal { ${PRINCIPAL} } token } }`,
+    { input: { id: target, party: values.party, kind: values.kind, roles: list(values.roles) ?? [], name: values.name } },
+  ],
+  'issue-principal-token': () => [`mutation($p: String!, $id: String!) { issuePrincipalToken(party: $p, id: $id) { principal { ${PRINCIPAL} } token } }`, { p: values.party, id: target }],
+  'remove-principal': () => [`mutation($p: String!, $id: String!) { removePrincipal(party: $p, id: $id) { ${PRINCIPAL} } }`, { p: values.party, id: target }],
   'revoke-key': () => ['mutation($a: String!, $k: String!) { revokeKey(appId: $a, keyId: $k) { appId keyId notAfter } }', { a: target, k: values['key-id'] ?? '' }],
 };
 
@@ -120,7 +131,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // publish takes --url for the subgraph's URL; --endpoint names the admin endpoint for any command.
-  const url = values.endpoint ?? (command === 'publish' ? undefined : values.url) ?? `http://127.0.0.1:${loadSettings(process.env).port}/admin/graphql`;
+  const url = values.endpoint ?? (command === 'publish' ? undefined : values.url) ?? `http://127.0.0.1:${cliSettings(values.config).port}/admin/graphql`;
   const [query, variables] = build();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (values.token) headers.authorization = `Bearer ${values.token}`;

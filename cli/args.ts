@@ -2,6 +2,7 @@
 // malformed flag is a coded error with the usage as its hint, never a stack trace.
 
 import { parseArgs } from 'node:util';
+import { loadConfiguration, type Settings } from '../supergraph/config/index.ts';
 
 type Options = Record<string, { type: 'string' | 'boolean' }>;
 
@@ -27,4 +28,11 @@ export function cliArgs<T extends Options>(options: T, usage = `Flags: ${Object.
 /** A command and its argument, then flags (npm run admin). */
 export function commandArgs<T extends Options>(options: T, usage: string) {
   return parsed(options, true, usage);
+}
+
+/** The `--config` flag every CLI takes: the platform's settings from that file (or JG_CONFIG), the environment winning. */
+export const CONFIG_FLAG = { config: { type: 'string' } } as const;
+
+export function cliSettings(config: string | undefined): Readonly<Settings> {
+  return loadConfiguration(config ?? process.env.JG_CONFIG, process.env);
 }

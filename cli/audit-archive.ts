@@ -6,13 +6,13 @@
 
 import { openAuditLog, runRetention, segmentFile, type Segment } from '../supergraph/audit/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
-import { cliArgs } from './args.ts';
+import { cliArgs, CONFIG_FLAG } from './args.ts';
 import { auditFiles, plural, requireTrail } from './audit-files.ts';
 
 const names = (segments: Segment[]) => segments.map(segmentFile).join(', ');
 
 try {
-  const { settings, file, dir } = auditFiles(cliArgs({ file: { type: 'string' }, dir: { type: 'string' } }));
+  const { settings, file, dir } = auditFiles(cliArgs({ file: { type: 'string' }, dir: { type: 'string' } , ...CONFIG_FLAG }));
   requireTrail(file);
   const log = openAuditLog(file);
   const policy = { archiveAfterDays: settings.auditArchiveAfterDays, retentionDays: settings.auditRetentionDays, dir };

@@ -7,11 +7,11 @@
 import { existsSync } from 'node:fs';
 import { checkpointsFileOf, openAuditLog, openSigningKey, publicKeyPem, readPublicKey, writeCheckpointExport } from '../supergraph/audit/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
-import { cliArgs } from './args.ts';
+import { cliArgs, CONFIG_FLAG } from './args.ts';
 import { auditFiles, requireTrail } from './audit-files.ts';
 
 try {
-  const args = cliArgs({ file: { type: 'string' }, out: { type: 'string' }, 'public-key': { type: 'boolean' } });
+  const args = cliArgs({ file: { type: 'string' }, out: { type: 'string' }, 'public-key': { type: 'boolean' } , ...CONFIG_FLAG });
   const { settings, file, keyFile } = auditFiles(args);
   if (!existsSync(keyFile)) throw new ConfigError('JG_AUDIT_KEY_FILE', `no audit signing key at ${keyFile}: the gateway creates it at its first start`);
   if (args['public-key']) {

@@ -1,14 +1,15 @@
 // The trail, the archive folder and the signing key the audit CLIs work on: --file and --dir, else
-// the settings'. The key is JG_AUDIT_KEY_FILE, else `keys/` beside the trail's folder, as the
+// the settings' (--config FILE or JG_CONFIG, then the environment). The key is JG_AUDIT_KEY_FILE, else `keys/` beside the trail's folder, as the
 // gateway places it.
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { archiveDirOf, auditKeyFileOf } from '../supergraph/audit/index.ts';
-import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
+import { ConfigError } from '../supergraph/config/index.ts';
+import { cliSettings } from './args.ts';
 
-export function auditFiles(args: { file?: string | undefined; dir?: string | undefined }) {
-  const settings = loadSettings(process.env);
+export function auditFiles(args: { file?: string | undefined; dir?: string | undefined; config?: string | undefined }) {
+  const settings = cliSettings(args.config);
   const file = args.file ?? join(settings.stateDir, 'audit.db');
   return { settings, file, dir: args.dir ?? settings.auditArchiveDir ?? archiveDirOf(file), keyFile: settings.auditKeyFile ?? auditKeyFileOf(dirname(file)) };
 }

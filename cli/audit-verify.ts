@@ -14,8 +14,8 @@ import {
   checkpointsFileOf, countersignaturesFileOf, publicKeyFileOf, readCheckpointExport, readPublicKey, verifyCountersignatures, verifyTrail,
   type CountersignatureCheck, type TrailCheck,
 } from '../supergraph/audit/index.ts';
-import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
-import { cliArgs } from './args.ts';
+import { ConfigError } from '../supergraph/config/index.ts';
+import { cliArgs, cliSettings, CONFIG_FLAG } from './args.ts';
 import { auditFiles, plural, requireTrail } from './audit-files.ts';
 
 const EXPLAINED: Record<string, string> = {
@@ -73,7 +73,7 @@ function providerCountersignatures(checkpointsFile: string, dir: string): Counte
 }
 
 try {
-  const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, checkpoint: { type: 'string' }, providers: { type: 'string' } });
+  const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, checkpoint: { type: 'string' }, providers: { type: 'string' } , ...CONFIG_FLAG });
   const { file, dir, keyFile } = auditFiles(args);
   const exported = args.checkpoint === undefined ? undefined : readCheckpointExport(args.checkpoint);
   if (args.checkpoint !== undefined && !exported) throw new ConfigError('--checkpoint', `${args.checkpoint} is not a checkpoint exported by npm run audit:export`);
@@ -85,7 +85,7 @@ try {
   const check = verifyTrail({ file, archiveDir: dir, ...(publicKey ? { publicKey } : {}), ...(checkpointsFile ? { checkpointsFile } : {}), ...(exported ? { exported: exported.checkpoint } : {}) });
   if (check.unchecked > 0) throw new ConfigError('--public-key', `${plural(check.unchecked, 'signed checkpoint')} found but no public key at ${publicKeyFileOf(keyFile)}: give --public-key FILE`);
   const sources = exported ? `checkpoint ${args.checkpoint}` : `${checkpointsFile}, and the copies in the trail`;
-  const countersigned = checkpointsFile ? providerCountersignatures(checkpointsFile, args.providers ?? loadSettings(process.env).dataDir) : undefined;
+  const countersigned = checkpointsFile ? providerCountersignatures(checkpointsFile, args.providers ?? cliSettings(args.config).dataDir) : undefined;
   if (countersigned && !countersigned.ok) {
     for (const p of countersigned.problems) console.error(`[AUDIT_CHAIN_BROKEN] checkpoint ${p.n}, provider ${p.party}: ${p.problem}${COUNTERSIGN_EXPLAINED[p.problem]}`);
     process.exitCode = 1;

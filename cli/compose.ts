@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { callerKeyFile, registryHeaders as signedAsRegistry } from '../supergraph/execution/index.ts';
 import type { SdlHeaders } from '../supergraph/compose/index.ts';
 import { composeSupergraph, formatProblem, loadSubgraphSdl, SdlUnavailableError } from '../supergraph/compose/index.ts';
-import { ConfigError, loadSettings, readSubgraphList } from '../supergraph/config/index.ts';
+import { ConfigError, readSubgraphList } from '../supergraph/config/index.ts';
 import type { Label } from '../directives/index.ts';
 import { buildLabelCatalog, labelReport, readLabelOverlay } from '../supergraph/labels/index.ts';
-import { cliArgs } from './args.ts';
+import { cliArgs, cliSettings, CONFIG_FLAG } from './args.ts';
 
 /** Providers answer `_service` to the registry only: sign as it, with the platform's key, when there is one. */
 async function registryHeaders(keyFile: string): Promise<SdlHeaders | undefined> {
@@ -22,8 +22,8 @@ function describeLabel(l: Label): string {
 }
 
 async function main(): Promise<number> {
-  const args = cliArgs({ list: { type: 'string' }, out: { type: 'string' }, labels: { type: 'string' }, live: { type: 'boolean' } });
-  const settings = loadSettings(process.env);
+  const args = cliArgs({ list: { type: 'string' }, out: { type: 'string' }, labels: { type: 'string' }, live: { type: 'boolean' }, ...CONFIG_FLAG });
+  const settings = cliSettings(args.config);
   const entries = readSubgraphList(args.list ?? settings.subgraphListFile);
   const headers = args.live ? await registryHeaders(join(settings.dataDir, 'keys', 'gateway-signing.jwk')) : undefined;
   const sdls = await Promise.all(entries.map((e) => loadSubgraphSdl(e, { live: args.live ?? false, ...(headers ? { headers } : {}) })));

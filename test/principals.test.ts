@@ -3,12 +3,14 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeAppStore, openSqliteAppStore, readAppRegistry } from '../supergraph/identity/index.ts';
 import { adminCall, APPS, applyFor } from './support/authorization.ts';
 import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 
-const settings = sampleAuthorization();
+const JWT_SECRET = 'principal-sign-in-secret-of-the-sample-idp';
+const settings = sampleAuthorization({ jwtSecret: JWT_SECRET, jwtMaxLifetimeS: 600 });
 let platform: TestPlatform;
 beforeAll(async () => {
   platform = await startTestPlatform({ authorization: settings });
@@ -134,5 +136,96 @@ describe('apps and keys, live', () => {
     expect((await adminCall(platform, { apiKey: APPS.tax }, 'mutation { issueKey(appId: "tax-inspection") { key } }')).errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
     expect((await graphql('anything')).statusCode).toBe(401);
     expect(platform.authorization!.registry.apps.has('rogue')).toBe(false);
+  });
+});
+
+describe('principals managed live', () => {
+  const PRINCIPAL = 'party id name kind roles';
+  const create = (token: string, input: Record<string, unknown>) =>
+    asPrincipal(token, `mutation($input: PrincipalInput!) { createPrincipal(input: $input) { principal { ${PRINCIPAL} } token } }`, { input });
+  const whoami = (token: string) => asPrincipal(token, '{ whoami }');
+  const idpToken = (subject: string, lifetime = '5m') =>
+    new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer('https://idp.qinghe.example').setAudience('jointgraph')
+      .setIssuedAt().setExpirationTime(lifetime).sign(new TextEncoder().encode(JWT_SECRET));
+
+  it('creates a principal whose token works on the next request, shown once and recorded on the decision trail', async () => {
+    const created = await create(PERSON.chenJie, { party: 'tax', id: 'qian.feng', name: '钱峰', kind: 'person', roles: ['approver'] });
+    expect(created.errors).toBeUndefined();
+    const { principal, token } = (created.data as { createPrincipal: { principal: Record<string, unknown>; token: string } }).createPrincipal;
+    expect(principal).toEqual({ party: 'tax', id: 'qian.feng', name: '钱峰', kind: 'person', roles: ['approver'] });
+    expect((await whoami(token)).data).toEqual({ whoami: 'tax/qian.feng' });
+    const listed = JSON.stringify((await asPrincipal(PERSON.chenJie, '{ principals(party: "tax") { party id roles } }')).data);
+    expect(listed).toContain('qian.feng');
+    expect(listed).not.toContain(token);
+    for (const file of readdirSync(settings.stateDir)) expect(readFileSync(join(settings.stateDir, file)).includes(token), file).toBe(false);
+    const [decision] = platform.authorization!.audit.decisions.recent(1);
+    expect(decision).toMatchObject({ action: 'create-principal', who: 'operator/chen.jie', subject: 'tax/qian.feng' });
+  });
+
+  it('lets a provider’s maintainer manage its own principals only, and refuses malformed ones', async () => {
+    const taxService = 'jg-admin-tax';
+    const own = await create(taxService, { party: 'tax', id: 'zhou.yi', kind: 'person', roles: ['auditor'] });
+    expect(own.errors).toBeUndefined();
+    expect((await create(taxService, { party: 'operator', id: 'mole', kind: 'person', roles: ['maintainer'] })).errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
+    expect((await create(PERSON.zhaoMin, { party: 'tax', id: 'x', kind: 'person', roles: ['auditor'] })).errors?.[0]?.extensions?.code).toBe('ROLE_REQUIRED');
+    const invalid = [
+      { party: 'tax', id: 'zhou.yi', kind: 'person', roles: ['auditor'] },
+      { party: 'housing', id: 'a', kind: 'person', roles: ['auditor'] },
+      { party: 'tax', id: 'b', kind: 'robot', roles: ['auditor'] },
+      { party: 'tax', id: 'c', kind: 'person', roles: ['root'] },
+      { party: 'tax', id: 'd/e', kind: 'person', roles: ['auditor'] },
+      { party: 'tax', id: 'f', kind: 'person', roles: [] },
+    ];
+    for (const input of invalid) expect((await create(PERSON.chenJie, input)).errors?.[0]?.extensions?.code, JSON.stringify(input)).toBe('PRINCIPAL_INVALID');
+  });
+
+  it('signs a principal in with a JWT from the platform’s identity provider naming it party/id', async () => {
+    expect((await whoami(await idpToken('tax/wang.li'))).data).toEqual({ whoami: 'tax/wang.li' });
+    const me = await asPrincipal(await idpToken('tax/liu.yang'), '{ me { kind party id roles } }');
+    expect(me.data).toEqual({ me: { kind: 'PRINCIPAL', party: 'tax', id: 'liu.yang', roles: ['approver', 'auditor'] } });
+    // Unknown subject, another issuer's key, a lifetime past the limit: refused like a wrong token.
+    expect((await whoami(await idpToken('tax/nobody'))).status).toBe(401);
+    expect((await whoami(await idpToken('tax/wang.li', '2h'))).status).toBe(401);
+    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('operator/chen.jie').setIssuer('https://idp.qinghe.example')
+      .setAudience('jointgraph').setExpirationTime('5m').sign(new TextEncoder().encode('not-the-platform-secret-at-all-000'));
+    expect((await whoami(forged)).status).toBe(401);
+    // The operator-only routes read the same credentials.
+    const metrics = await platform.gateway.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${await idpToken('operator/zhao.min')}` } });
+    expect(metrics.statusCode).toBe(200);
+    const refused = await platform.gateway.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${await idpToken('tax/wang.li')}` } });
+    expect(refused.statusCode).toBe(403);
+  });
+
+  it('refuses a removed principal on the next request, token and JWT alike, and a replaced token at once', async () => {
+    const created = await create(PERSON.chenJie, { party: 'operator', id: 'temp.admin', kind: 'service', roles: ['auditor'] });
+    const { token } = (created.data as { createPrincipal: { token: string } }).createPrincipal;
+    const reissued = await asPrincipal(PERSON.chenJie, 'mutation { issuePrincipalToken(party: "operator", id: "temp.admin") { token } }');
+    const next = (reissued.data as { issuePrincipalToken: { token: string } }).issuePrincipalToken.token;
+    expect((await whoami(token)).status).toBe(401);
+    expect((await whoami(next)).data).toEqual({ whoami: 'operator/temp.admin' });
+    // A person from the file, signed in by JWT, removed: refused from the next request on.
+    const jwt = await idpToken('tax/sun.hua');
+    expect((await whoami(jwt)).data).toEqual({ whoami: 'tax/sun.hua' });
+    expect((await whoami(PERSON.sunHua)).data).toEqual({ whoami: 'tax/sun.hua' });
+    const removed = await asPrincipal('jg-admin-tax', 'mutation { removePrincipal(party: "tax", id: "sun.hua") { party id } }');
+    expect(removed.errors).toBeUndefined();
+    expect((await whoami(jwt)).status).toBe(401);
+    expect((await whoami(PERSON.sunHua)).status).toBe(401);
+    await asPrincipal(PERSON.chenJie, 'mutation { removePrincipal(party: "operator", id: "temp.admin") { id } }');
+    expect((await whoami(next)).status).toBe(401);
+    // It stays removed for a gateway that starts on the same state.
+    const reopened = mergeAppStore(readAppRegistry(settings.appsFile), openSqliteAppStore(join(settings.stateDir, 'apps.db')));
+    expect(reopened.principals.map((p) => `${p.party}/${p.id}`)).not.toContain('tax/sun.hua');
+    expect(reopened.principals.map((p) => `${p.party}/${p.id}`)).toContain('tax/qian.feng');
+    reopened.store?.close();
+    const trail = platform.authorization!.audit.decisions.recent(10).filter((d) => d.action.endsWith('principal') || d.action === 'issue-principal-token');
+    expect(trail.map((d) => [d.action, d.who, d.subject])).toContainEqual(['remove-principal', 'tax', 'tax/sun.hua']);
+  });
+
+  it('keeps the operator’s last maintainer', async () => {
+    expect((await asPrincipal('jg-admin-operator', 'mutation { removePrincipal(party: "operator", id: "chen.jie") { id } }')).errors).toBeUndefined();
+    const last = await asPrincipal('jg-admin-operator', 'mutation { removePrincipal(party: "operator", id: "operator") { id } }');
+    expect(last.errors?.[0]?.extensions?.code).toBe('PRINCIPAL_INVALID');
+    expect((await whoami('jg-admin-operator')).data).toEqual({ whoami: 'operator' });
   });
 });

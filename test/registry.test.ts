@@ -116,6 +116,20 @@ describe('the schema registry', () => {
     expect(notRoot.errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
   });
 
+  it('records every publication, refusal and rollback on the decision trail, under who acted', async () => {
+    const trail = platform.authorization!.audit.decisions.recent(50).reverse()
+      .filter((d) => ['publish-subgraph', 'approve-publication', 'rollback-subgraph'].includes(d.action))
+      .map((d) => [d.action, d.who, d.subject, d.decision, d.reason]);
+    expect(trail).toContainEqual(['publish-subgraph', 'operator', 'housing@1', 'ACTIVE', null]);
+    expect(trail).toContainEqual(['publish-subgraph', 'operator', 'housing', 'REFUSED', 'breaking']);
+    expect(trail).toContainEqual(['publish-subgraph', 'operator', 'housing', 'REFUSED', 'composition']);
+    expect(trail.at(-1)).toEqual(['rollback-subgraph', 'operator', 'housing@1', 'ACTIVE', null]);
+    const published = platform.authorization!.audit.decisions.recent(50).find((d) => d.subject === 'housing@1' && d.action === 'publish-subgraph')!;
+    expect(published.coordinates).toContain('HousingOffice.phone');
+    expect(JSON.parse(published.detail!)).toMatchObject({ url: provider.url });
+    expect(platform.authorization!.audit.verify().ok).toBe(true);
+  });
+
   it('finishes a request in flight on the schema it started with', async () => {
     const slow = ask('{ housingOffice(district: "slow") { phone } }');
     await new Promise((resolve) => setTimeout(resolve, 150));

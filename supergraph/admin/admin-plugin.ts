@@ -7,7 +7,6 @@ import mercurius from 'mercurius';
 import { documentErrorCode, errorBody, ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { AppRegistry, Authenticator } from '../identity/index.ts';
 import type { AdminCaller } from './admin-caller.ts';
-import { adminPrincipal } from './admin-credentials.ts';
 import { adminResolvers, type AdminDeps } from './admin-resolvers.ts';
 
 const SCHEMA = readFileSync(new URL('./admin-schema.graphql', import.meta.url), 'utf8');
@@ -28,7 +27,7 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
     async (admin) => {
       admin.decorateRequest('adminCaller', undefined);
       admin.addHook('preHandler', async (request, reply) => {
-        const principal = adminPrincipal(options.registry, request.headers);
+        const principal = await options.authenticate.principal(request.headers, (reason) => request.log.info({ reason }, 'admin credentials refused'));
         if (principal) {
           request.adminCaller = { kind: 'party', party: principal.party, principal };
           return;

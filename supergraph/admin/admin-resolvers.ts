@@ -15,6 +15,7 @@ import type { Objection, ObjectionInput, ObjectionService, ObjectionStatus } fro
 import { documentHash, type OperationStore } from '../operations/index.ts';
 import { qualityReport } from '../quality/quality-report.ts';
 import { appResolvers } from './app-resolvers.ts';
+import { principalResolvers } from './principal-resolvers.ts';
 import { registryResolvers, type RegistryDeps } from './registry-resolvers.ts';
 
 export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelOverlayFile'> {
@@ -32,6 +33,7 @@ const MAX_REGISTERED_OPERATIONS = 500;
 
 export function adminResolvers({ grants, catalog, audit, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile }: AdminDeps) {
   const apps = appResolvers({ registry, audit });
+  const principals = principalResolvers({ registry, audit, gateway });
   const published = registryResolvers({ audit, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}) });
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
@@ -41,6 +43,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
   return {
     Query: {
       ...apps.Query,
+      ...principals.Query,
       ...published.Query,
       whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : principalName(ctx.caller.principal)),
       registeredOperations: (_: unknown, { appId }: { appId?: string }, ctx: AdminContext) => {
@@ -83,6 +86,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
     },
     Mutation: {
       ...apps.Mutation,
+      ...principals.Mutation,
       ...published.Mutation,
       registerOperation: (_: unknown, { document, purpose }: { document: string; purpose: string }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Operations are registered by requesting apps with their own credentials.');

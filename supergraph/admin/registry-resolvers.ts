@@ -23,6 +23,22 @@ const labelSummary = (labels: LabelReport) => ({
   derivedFromNotShared: labels.derivedFromNotShared.map((d) => d.coordinate),
 });
 
+type RegistryAction = 'publish-subgraph' | 'approve-publication' | 'rollback-subgraph';
+
+/** The decision trail's record of a publication, an approval or a rollback: accepted (the version and its status) or refused (why). */
+function publicationDecision(action: RegistryAction, who: string, subgraph: string, publication: Publication | undefined, asked?: number) {
+  const at = new Date().toISOString();
+  if (publication?.ok) {
+    const { version: v, diff } = publication;
+    return {
+      at, who, action, subject: `${subgraph}@${v.version}`, coordinates: [...diff.added, ...diff.removed, ...diff.changed.map((c) => c.coordinate)],
+      decision: v.status, reason: null, detail: JSON.stringify({ url: v.url, sdlSha256: createHash('sha256').update(v.sdl).digest('hex') }),
+    };
+  }
+  const reason = publication ? publication.refusal.reason : 'version-not-found';
+  return { at, who, action, subject: asked === undefined ? subgraph : `${subgraph}@${asked}`, coordinates: [], decision: 'REFUSED', reason, detail: null };
+}
+
 function answer(publication: Publication | undefined, subgraph: string, version?: number) {
   if (!publication) fail('VERSION_NOT_FOUND', `Subgraph "${subgraph}" has no version ${version} in a state this action applies to.`);
   if (!publication.ok) fail('PUBLICATION_REFUSED', publication.refusal.message, { refusal: publication.refusal });
@@ -32,6 +48,10 @@ function answer(publication: Publication | undefined, subgraph: string, version?
 export function registryResolvers({ schemaRegistry, labelOverlayFile, audit, gateway }: RegistryDeps) {
   const registry = (): SchemaRegistry => schemaRegistry ?? fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no schema registry.');
   const apply = (supergraphSdl: string) => gateway.swap(supergraphSdl);
+  const recorded = (action: RegistryAction, who: string, subgraph: string, publication: Publication | undefined, asked?: number) => {
+    audit.decisions.append(publicationDecision(action, who, subgraph, publication, asked));
+    return publication;
+  };
   const operator = (ctx: AdminContext, ...roles: Parameters<typeof acting>[1][]) => {
     const acted = acting(ctx, ...roles);
     if (acted.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator does this.');
@@ -53,15 +73,15 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, audit, gat
       publishSubgraph: async (_: unknown, input: { name: string; url: string; sdl: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'publisher');
         if (party !== 'operator' && party !== input.name) fail('NOT_A_PARTY', `${party} publishes only its own subgraph ("${party}"), not "${input.name}".`);
-        return answer(await registry().publish(input, who, party === 'operator', apply), input.name);
+        return answer(recorded('publish-subgraph', who, input.name, await registry().publish(input, who, party === 'operator', apply)), input.name);
       },
       approvePublication: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
-        operator(ctx, 'publisher');
-        return answer(await registry().approve(args.subgraph, args.version, apply), args.subgraph, args.version);
+        const { who } = operator(ctx, 'publisher');
+        return answer(recorded('approve-publication', who, args.subgraph, await registry().approve(args.subgraph, args.version, apply), args.version), args.subgraph, args.version);
       },
       rollbackSubgraph: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
-        operator(ctx, 'publisher');
-        return answer(await registry().rollback(args.subgraph, args.version, apply), args.subgraph, args.version);
+        const { who } = operator(ctx, 'publisher');
+        return answer(recorded('rollback-subgraph', who, args.subgraph, await registry().rollback(args.subgraph, args.version, apply), args.version), args.subgraph, args.version);
       },
       reloadLabels: async (_: unknown, __: unknown, ctx: AdminContext) => {
         const { who } = operator(ctx, 'label-editor');

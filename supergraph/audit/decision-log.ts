@@ -10,7 +10,9 @@ import { checkEnd, checkLinks, GENESIS, linkRow, NO_LINKS, type ChainLink, type 
 
 export type DecisionAction =
   | 'apply' | 'approve' | 'refuse' | 'revoke' | 'object' | 'answer-objection' | 'label-overlay' | 'app-registry'
-  | 'create-app' | 'issue-key' | 'rotate-key' | 'revoke-key';
+  | 'create-app' | 'issue-key' | 'rotate-key' | 'revoke-key'
+  | 'create-principal' | 'issue-principal-token' | 'remove-principal'
+  | 'publish-subgraph' | 'approve-publication' | 'rollback-subgraph';
 
 export interface Decision {
   at: string;

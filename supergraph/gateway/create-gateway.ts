@@ -397,12 +397,12 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
 
   // Provider URLs and per-field measures are the operator's: with authorization on, only its admin
   // token reads /metrics and the detailed /health; load balancers get the bare status.
-  const operator = operatorCheck({ required: Boolean(authorization), registry });
+  const operator = operatorCheck({ required: Boolean(authorization), principal: authorization?.authenticate.principal });
   // Liveness: 200 while the process serves, whatever the providers' state.
   app.get('/health', async (request) => {
     const report = await checkHealth(current().providers, options.healthTimeoutMs, probeHeaders);
     metrics.recordProbe(report);
-    return operator(request.headers).ok ? report : { status: report.status };
+    return (await operator(request.headers)).ok ? report : { status: report.status };
   });
   // Readiness: 503 while the audit trail (every answer is recorded in it) is down or no provider answers.
   const storesUp = (): Record<string, boolean> => {
@@ -420,13 +420,13 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     const stores = storesUp();
     const down = Object.keys(stores).filter((name) => !stores[name]);
     const reachable = report.subgraphs.filter((s) => s.reachable).length;
-    const details = operator(request.headers).ok ? { stores, providers: report.subgraphs } : {};
+    const details = (await operator(request.headers)).ok ? { stores, providers: report.subgraphs } : {};
     if (down.length === 0 && reachable > 0) return { status: 'ready', ...details };
     const why = down.length > 0 ? `the ${down.join(', ')} store is down` : 'no provider answers';
     return reply.code(503).type(JSON_TYPE).send(errorBody('NOT_READY', `The gateway is not ready: ${why}.`, details));
   });
   app.get('/metrics', async (request, reply) => {
-    const check = operator(request.headers);
+    const check = await operator(request.headers);
     if (!check.ok) return reply.code(check.status).type(JSON_TYPE).send(check.body);
     return reply.type(metrics.registry.contentType).send(await metrics.exposition());
   });

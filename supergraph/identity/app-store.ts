@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppEntry, AppRegistry } from './app-registry.ts';
+import type { Principal } from './principal.ts';
 
 export interface StoredKey {
   appId: string;
@@ -19,6 +20,12 @@ export interface KeyRetirement {
   notAfter: string;
 }
 
+/** A principal removed: by `party/id`, whether the operator's file or the store listed it. */
+export interface PrincipalRemoval {
+  party: string;
+  id: string;
+}
+
 export interface AppStore {
   apps(): Omit<AppEntry, 'apiKeys'>[];
   keys(): StoredKey[];
@@ -26,6 +33,13 @@ export interface AppStore {
   insertApp(app: Omit<AppEntry, 'apiKeys'>, at: string, by: string): void;
   insertKey(key: StoredKey, at: string, by: string): void;
   retire(key: StoredKey, notAfter: string, at: string, by: string): void;
+  /** Principals created through the admin endpoint, with the digest of their current token. */
+  principals(): Principal[];
+  /** Principals removed (from the file's list or the store's). */
+  principalRemovals(): PrincipalRemoval[];
+  /** Creates the principal, or gives a stored one a new token digest. */
+  savePrincipal(principal: Principal, at: string, by: string): void;
+  removePrincipal(removal: PrincipalRemoval, at: string, by: string): void;
   close(): void;
 }
 
@@ -40,6 +54,14 @@ const DDL = `
   CREATE TABLE IF NOT EXISTS key_retirement (
     sha256 CHAR(64) PRIMARY KEY, app_id VARCHAR(128) NOT NULL, key_id VARCHAR(64) NOT NULL,
     not_after VARCHAR(32) NOT NULL, retired_at VARCHAR(32) NOT NULL, retired_by VARCHAR(256) NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS principal (
+    party VARCHAR(128) NOT NULL, id VARCHAR(128) NOT NULL, entry TEXT NOT NULL,
+    saved_at VARCHAR(32) NOT NULL, saved_by VARCHAR(256) NOT NULL, PRIMARY KEY (party, id)
+  );
+  CREATE TABLE IF NOT EXISTS principal_removal (
+    party VARCHAR(128) NOT NULL, id VARCHAR(128) NOT NULL,
+    removed_at VARCHAR(32) NOT NULL, removed_by VARCHAR(256) NOT NULL, PRIMARY KEY (party, id)
   );
 `;
 
@@ -58,6 +80,24 @@ export function openSqliteAppStore(file: string): AppStore {
     `INSERT INTO key_retirement (sha256, app_id, key_id, not_after, retired_at, retired_by) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (sha256) DO UPDATE SET not_after = MIN(not_after, excluded.not_after), retired_at = excluded.retired_at, retired_by = excluded.retired_by`,
   );
+  const selectPrincipals = db.prepare('SELECT entry FROM principal ORDER BY party, id').pluck();
+  const selectRemovals = db.prepare('SELECT party, id FROM principal_removal');
+  const unremove = db.prepare('DELETE FROM principal_removal WHERE party = ? AND id = ?');
+  const upsertPrincipal = db.prepare(
+    `INSERT INTO principal (party, id, entry, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (party, id) DO UPDATE SET entry = excluded.entry, saved_at = excluded.saved_at, saved_by = excluded.saved_by`,
+  );
+  const deletePrincipal = db.prepare('DELETE FROM principal WHERE party = ? AND id = ?');
+  const insertRemoval = db.prepare('INSERT OR REPLACE INTO principal_removal (party, id, removed_at, removed_by) VALUES (?, ?, ?, ?)');
+  // A principal created again after a removal is live again.
+  const savePrincipal = db.transaction((p: Principal, at: string, by: string) => {
+    unremove.run(p.party, p.id);
+    upsertPrincipal.run(p.party, p.id, JSON.stringify(p), at, by);
+  });
+  const removePrincipal = db.transaction((r: PrincipalRemoval, at: string, by: string) => {
+    deletePrincipal.run(r.party, r.id);
+    insertRemoval.run(r.party, r.id, at, by);
+  });
   return {
     apps: () => (selectApps.all() as string[]).map((entry) => JSON.parse(entry)),
     keys: () => selectKeys.all() as StoredKey[],
@@ -65,12 +105,23 @@ export function openSqliteAppStore(file: string): AppStore {
     insertApp: (app, at, by) => void insertApp.run(app.appId, JSON.stringify(app), at, by),
     insertKey: (key, at, by) => void insertKey.run(key.appId, key.id, key.sha256, at, by),
     retire: (key, notAfter, at, by) => void retire.run(key.sha256, key.appId, key.id, notAfter, at, by),
+    principals: () => (selectPrincipals.all() as string[]).map((entry) => JSON.parse(entry)),
+    principalRemovals: () => selectRemovals.all() as PrincipalRemoval[],
+    savePrincipal: (principal, at, by) => savePrincipal(principal, at, by),
+    removePrincipal: (removal, at, by) => removePrincipal(removal, at, by),
     close: () => db.close(),
   };
 }
 
-/** Merges the store over the file's registry: its apps beside (or over) the file's, its keys, its retirements. */
+/**
+ * Merges the store over the file's registry: its apps beside (or over) the file's, its keys, its
+ * retirements; its principals beside (or over) the file's, less the removed ones.
+ */
 export function mergeAppStore(registry: AppRegistry, store: AppStore): AppRegistry {
+  const removed = new Set(store.principalRemovals().map((r) => `${r.party}/${r.id}`));
+  const stored = store.principals();
+  const replaced = new Set(stored.map((p) => `${p.party}/${p.id}`));
+  registry.principals = [...registry.principals.filter((p) => !removed.has(`${p.party}/${p.id}`) && !replaced.has(`${p.party}/${p.id}`)), ...stored];
   for (const app of store.apps()) registry.apps.set(app.appId, { ...app, apiKeys: registry.apps.get(app.appId)?.apiKeys ?? [] });
   for (const { appId, id, sha256 } of store.keys()) registry.apps.get(appId)?.apiKeys.push({ id, sha256 });
   const retired = new Map(store.retirements().map((r) => [r.sha256, Date.parse(r.notAfter)]));

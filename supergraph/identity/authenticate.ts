@@ -1,12 +1,14 @@
 // Authentication of requesting apps: an API key, or a JWT (HS256 with a shared secret, RS256
 // through a JWKS) whose issuer, audience and times are checked. A failure never says whether the
-// app exists; why a token was refused goes only to the gateway's log.
+// app exists; why a token was refused goes only to the gateway's log. Admin principals sign in
+// the same two ways: their admin token, or a JWT from the same issuer whose subject is `party/id`.
 
 import {
   createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify,
   type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions,
 } from 'jose';
 import { findBySecret, type ApiKey, type AppEntry, type AppRegistry } from './app-registry.ts';
+import type { Principal } from './principal.ts';
 import type { Requester } from './requester.ts';
 
 export interface JwtKeys {
@@ -27,13 +29,20 @@ export interface Authenticated {
   purposeClaim?: string;
 }
 
-export type Authenticator = (
-  headers: Record<string, string | string[] | undefined>,
-  /** Told why credentials were refused, for the operator's log; the requester is never told. */
-  onRefused?: (reason: string) => void,
-) => Promise<Authenticated | null>;
+type Headers = Record<string, string | string[] | undefined>;
+/** Told why credentials were refused, for the operator's log; the caller is never told. */
+type OnRefused = (reason: string) => void;
 
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+export interface Authenticator {
+  (headers: Headers, onRefused?: OnRefused): Promise<Authenticated | null>;
+  /** An admin principal, read per request (one removed is refused at once): its admin token, or a JWT naming it `party/id`. */
+  principal(headers: Headers, onRefused?: OnRefused): Promise<Principal | undefined>;
+}
+
+/** A JWT's subject naming an admin principal: `party/id` (an app id never holds a slash). */
+const PRINCIPAL_SUBJECT = /^([^/]+)\/([^/]+)$/;
+
+function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -74,7 +83,7 @@ export function createAuthenticator(registry: AppRegistry, keys: JwtKeys): Authe
     }
   }
 
-  return async (headers, onRefused = () => {}) => {
+  const app = async (headers: Headers, onRefused: OnRefused = () => {}): Promise<Authenticated | null> => {
     const authorization = header(headers, 'authorization') ?? '';
     const apiKey = header(headers, 'x-api-key') ?? (/^ApiKey\s+(.+)$/i.exec(authorization)?.[1]);
     if (apiKey) {
@@ -86,12 +95,37 @@ export function createAuthenticator(registry: AppRegistry, keys: JwtKeys): Authe
     if (!bearer) return null;
     const claims = await verify(bearer);
     if (typeof claims === 'string') return refused(onRefused, `token: ${claims}`);
-    const app = typeof claims.sub === 'string' ? registry.apps.get(claims.sub) : undefined;
-    if (!app) return refused(onRefused, 'token: its subject is not a registered app');
+    const entry = typeof claims.sub === 'string' ? registry.apps.get(claims.sub) : undefined;
+    if (!entry) return refused(onRefused, 'token: its subject is not a registered app');
     // A claim that is there but not a string must not leave the purpose open to the header.
     if (claims.purpose !== undefined && typeof claims.purpose !== 'string') return refused(onRefused, 'token: its purpose claim is not a string');
-    return { requester: withoutSecret(app), ...(typeof claims.purpose === 'string' ? { purposeClaim: claims.purpose } : {}) };
+    return { requester: withoutSecret(entry), ...(typeof claims.purpose === 'string' ? { purposeClaim: claims.purpose } : {}) };
   };
+
+  const principal = async (headers: Headers, onRefused: OnRefused = () => {}): Promise<Principal | undefined> => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header(headers, 'authorization') ?? '')?.[1];
+    if (!bearer) return undefined;
+    const byToken = findBySecret(registry.principals, (p) => p.tokenSha256, bearer);
+    if (byToken || bearer.split('.').length !== 3) return byToken;
+    const subject = PRINCIPAL_SUBJECT.exec(String(decodeJwtSafely(bearer)?.sub ?? ''));
+    // Not a principal's token: an app's, read by the app authentication.
+    if (!subject) return undefined;
+    const claims = await verify(bearer);
+    if (typeof claims === 'string') return void onRefused(`principal token: ${claims}`);
+    const found = registry.principals.find((p) => p.party === subject[1] && p.id === subject[2]);
+    if (!found) onRefused(`principal token: no principal ${subject[1]}/${subject[2]}`);
+    return found;
+  };
+
+  return Object.assign(app, { principal });
+}
+
+function decodeJwtSafely(token: string): JWTPayload | undefined {
+  try {
+    return decodeJwt(token);
+  } catch {
+    return undefined;
+  }
 }
 
 function refused(onRefused: (reason: string) => void, reason: string): null {
