@@ -1,16 +1,33 @@
-// npm run config:schema: writes the configuration's JSON Schema (config/jointgraph.schema.json) and
-// the README's configuration reference, both made from the schema in supergraph/config/.
+// npm run config:schema: writes the JSON Schemas of the configuration (config/jointgraph.schema.json)
+// and of the operator's JSON files (config/<file>.schema.json), and the README's configuration
+// reference, all made from the schemas the files are validated with.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { configurationJsonSchema, configurationReference } from '../supergraph/config/index.ts';
+import type { z } from 'zod';
+import { appRegistrySchema } from '../supergraph/identity/app-registry.ts';
+import { cachePolicySchema } from '../supergraph/cache/cache-policy.ts';
+import { configurationJsonSchema, configurationReference, fileJsonSchema, subgraphListFileSchema } from '../supergraph/config/index.ts';
+import { labelOverlaySchema } from '../supergraph/labels/label-overlay.ts';
 
 export const SCHEMA_FILE = new URL('../config/jointgraph.schema.json', import.meta.url);
 const README = new URL('../README.md', import.meta.url);
 export const REFERENCE_START = '<!-- configuration reference: made by npm run config:schema -->';
 export const REFERENCE_END = '<!-- end of the configuration reference -->';
 
-export function schemaFileText(): string {
-  return `${JSON.stringify(configurationJsonSchema(), null, 2)}\n`;
+/** The operator's JSON files' schemas, each published as config/<name>.schema.json. */
+export const FILE_SCHEMAS: readonly { name: string; schema: z.ZodType }[] = [
+  { name: 'apps', schema: appRegistrySchema },
+  { name: 'labels', schema: labelOverlaySchema },
+  { name: 'cache-policy', schema: cachePolicySchema },
+  { name: 'subgraphs', schema: subgraphListFileSchema },
+];
+
+export const fileSchemaFile = (name: string) => new URL(`../config/${name}.schema.json`, import.meta.url);
+
+const jsonText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+export function schemaFileText(schema?: z.ZodType): string {
+  return jsonText(schema ? fileJsonSchema(schema) : configurationJsonSchema());
 }
 
 export function withReference(readme: string): string {
@@ -22,6 +39,7 @@ export function withReference(readme: string): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(SCHEMA_FILE, schemaFileText());
+  for (const { name, schema } of FILE_SCHEMAS) writeFileSync(fileSchemaFile(name), schemaFileText(schema));
   writeFileSync(README, withReference(readFileSync(README, 'utf8')));
-  console.log('wrote config/jointgraph.schema.json and the README configuration reference');
+  console.log(`wrote config/jointgraph.schema.json, ${FILE_SCHEMAS.map(({ name }) => `config/${name}.schema.json`).join(', ')} and the README configuration reference`);
 }

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseCachePolicy, type CachePolicy } from '../supergraph/cache/index.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../supergraph/config/index.ts';
+import { parseCachePolicy, readCachePolicy, type CachePolicy } from '../supergraph/cache/index.ts';
 import { adminCall, answer, APPS, asApp, grant } from './support/authorization.ts';
 import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 
@@ -97,6 +101,27 @@ describe('the response cache', () => {
     const query = '{ enterprises(first: 3, offset: 500) { taxCreditRating } }';
     await Promise.all([platform.query(query), platform.query(query), platform.query(query)]);
     expect(platform.log.dataRequests('tax')).toHaveLength(1);
+  });
+});
+
+describe('the cache policy file', () => {
+  it('names the file, the path in it and what was expected', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'jointgraph-cache-')), 'cache-policy.json');
+    writeFileSync(file, JSON.stringify({ ...POLICY, coordinates: { ...POLICY.coordinates, 'Query.enterprises': { ttlSeconds: -5 } } }));
+    expect(() => readCachePolicy(file)).toThrow(ConfigError);
+    expect(() => readCachePolicy(file)).toThrow(`${file}: coordinates["Query.enterprises"].ttlSeconds: expected a number of seconds, 0 or more, got -5`);
+    const FILE = 'supergraph/cache-policy.json';
+    expect(() => parseCachePolicy({ ...POLICY, maxBytes: 10 }, FILE)).toThrow(`${FILE}: maxBytes: expected a whole number of bytes, at least 1024, got 10`);
+    expect(() => parseCachePolicy({ coordinates: { Enterprise: { ttlSeconds: 60 } } }, FILE)).toThrow(`${FILE}: coordinates.Enterprise: expected a selector Type.field or Type.*, got "Enterprise"`);
+    expect(() => parseCachePolicy({ coordinates: { 'Enterprise.*': 60 } }, FILE)).toThrow(`${FILE}: coordinates["Enterprise.*"]: expected a rule {"ttlSeconds": N, "allowGrade": true}, got 60`);
+  });
+
+  it('defaults what it leaves out', () => {
+    expect(parseCachePolicy({ coordinates: { 'Enterprise.*': { ttlSeconds: 60, allowGrade: true } } })).toEqual({
+      maxBytes: 64 * 1_048_576,
+      defaultTtlSeconds: 300,
+      rules: new Map([['Enterprise.*', { ttlSeconds: 60, allowGrade: true }]]),
+    });
   });
 });
 

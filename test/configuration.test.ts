@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schemaFileText, SCHEMA_FILE, withReference } from '../cli/config-schema.ts';
+import { FILE_SCHEMAS, fileSchemaFile, schemaFileText, SCHEMA_FILE, withReference } from '../cli/config-schema.ts';
 import { startSampleProviders } from '../server/sample-platform.ts';
 import { AUTHORIZATION_OFF_WARNING, serve } from '../server/serve.ts';
 import type { RunningProvider } from '../subgraphs/index.ts';
@@ -82,6 +82,11 @@ describe('CONFIG_INVALID', () => {
 describe('the published schema and reference', () => {
   it('config/jointgraph.schema.json is what the schema makes (npm run config:schema)', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(schemaFileText());
+  });
+
+  it('config/<file>.schema.json of the apps, labels, cache policy and subgraph list files are what their schemas make', () => {
+    expect(FILE_SCHEMAS.map(({ name }) => name)).toEqual(['apps', 'labels', 'cache-policy', 'subgraphs']);
+    for (const { name, schema } of FILE_SCHEMAS) expect(readFileSync(fileSchemaFile(name), 'utf8'), name).toBe(schemaFileText(schema));
   });
 
   it("the README's configuration reference is what the schema makes, and documents every variable", () => {

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadSettings } from '../supergraph/config/index.ts';
-import { createAuthenticator, readAppRegistry } from '../supergraph/identity/index.ts';
+import { parseAppEntry } from '../supergraph/identity/app-registry.ts';
+import { createAuthenticator, parseAppRegistry, readAppRegistry } from '../supergraph/identity/index.ts';
 import { APPS } from './support/authorization.ts';
 import { sampleAuthorization, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 
@@ -162,5 +163,39 @@ describe('requester identity', () => {
     const { status, body } = await request({ authorization: `Bearer ${malformed}`, ...PURPOSE });
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('PURPOSE_INVALID');
+  });
+});
+
+describe('the app registry file', () => {
+  const SAMPLE = JSON.parse(readFileSync(new URL('../supergraph/apps.json', import.meta.url), 'utf8'));
+  const FILE = 'supergraph/apps.json';
+  /** The sample registry changed by `edit`, as the app registry file. */
+  const parsed = (edit: (registry: typeof SAMPLE) => void) => () => {
+    const registry = structuredClone(SAMPLE);
+    edit(registry);
+    return parseAppRegistry(registry, FILE);
+  };
+
+  it('names the file, the path in it and what was expected', () => {
+    const file = join(tempDataDir(), 'apps.json');
+    writeFileSync(file, JSON.stringify({ ...SAMPLE, apps: SAMPLE.apps.map((a: object, i: number) => (i === 2 ? { ...a, limits: { concurrent: 'many' } } : a)) }));
+    expect(() => readAppRegistry(file)).toThrow(ConfigError);
+    expect(() => readAppRegistry(file)).toThrow(`${file}: apps[2].limits.concurrent: expected a whole number of at least 1, got "many"`);
+    expect(parsed((r) => (r.apps[3].origins = ['https://credit.qinghe.example/portal']))).toThrow(
+      `${FILE}: apps[3].origins[0]: expected an origin such as "https://portal.example.gov" (scheme, host and port only), got "https://credit.qinghe.example/portal"`,
+    );
+    expect(parsed((r) => (r.apps[1].purposes = ['Tax-Inspection']))).toThrow(`${FILE}: apps[1].purposes[0]: expected a purpose code`);
+    expect(parsed((r) => delete r.apps[0].department)).toThrow(`${FILE}: apps[0].department: expected a department, got nothing`);
+    expect(parsed((r) => (r.principals[1].roles = ['approver', 'root']))).toThrow(`${FILE}: principals[1].roles[1]: expected one of approver, auditor, maintainer, label-editor, publisher, got "root"`);
+    expect(parsed((r) => (r.principals[0].tokenSha256 = 'abc'))).toThrow(`${FILE}: principals[0].tokenSha256: expected the hex SHA-256 of the token, got "abc"`);
+    expect(parsed((r) => r.principals.push(r.principals[0]))).toThrow(`${FILE}: principals[5]: expected each principal once, operator/zhao.min is listed twice`);
+    expect(parsed((r) => (r.jwt.audience = ''))).toThrow(`${FILE}: jwt.audience: expected an audience, not an empty one, got ""`);
+    expect(parsed((r) => delete r.apps)).toThrow(`${FILE}: apps: expected a list of apps, got nothing`);
+  });
+
+  it('checks an app created through the admin endpoint by the same schema', () => {
+    expect(parseAppEntry({ id: 'permits', department: 'Housing Bureau', limits: { concurrent: 4 } }, 'the app')).toMatchObject({ appId: 'permits', name: 'permits', district: null, apiKeys: [], limits: { concurrent: 4 } });
+    expect(() => parseAppEntry({ id: 'permits', department: 'Housing Bureau', limits: { maxCost: 0 } }, 'the app')).toThrow('the app: limits.maxCost: expected a whole number of at least 1, got 0');
+    expect(() => parseAppEntry({ id: 'a permit office', department: 'Housing Bureau' }, 'the app')).toThrow(/^the app: id: expected an app id/);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LABEL_SPEC, readLabelProposals, withSpecDefinitions } from '../directives/index.ts';
 import { composeSupergraph } from '../supergraph/compose/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
-import { buildLabelCatalog, labelReport, parseLabelOverlay } from '../supergraph/labels/index.ts';
+import { buildLabelCatalog, labelReport, parseLabelOverlay, readLabelOverlay } from '../supergraph/labels/index.ts';
 
 const run = promisify(execFile);
 const HEADER = `extend schema
@@ -82,6 +82,21 @@ describe('effective labels', () => {
   it('come from an overlay file that is checked', () => {
     expect(() => parseLabelOverlay({ labels: { 'Permit.floorArea': { sharing: 'SECRET', grade: 'CORE' } } })).toThrow(ConfigError);
     expect(() => parseLabelOverlay({ labels: { 'not a selector!': { sharing: 'UNCONDITIONAL', grade: 'CORE' } } })).toThrow(/selector/);
+  });
+
+  it('name the overlay file, the path in it and what was expected', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'jointgraph-labels-')), 'labels.json');
+    writeFileSync(file, JSON.stringify({ labels: { 'Permit.*': { sharing: 'CONDITIONAL', grade: 'SECRET' } } }));
+    expect(() => readLabelOverlay(file)).toThrow(ConfigError);
+    expect(() => readLabelOverlay(file)).toThrow(`${file}: labels["Permit.*"].grade: expected one of GENERAL, IMPORTANT, CORE, got "SECRET"`);
+    const FILE = 'supergraph/labels.json';
+    const parsed = (labels: object) => () => parseLabelOverlay({ labels }, FILE);
+    const acknowledged = (from: unknown[]) => ({ sharing: 'CONDITIONAL', grade: 'IMPORTANT', derivationAcknowledged: { from, basis: 'Agreed' } });
+    expect(parsed({ 'Permit.floorArea': { sharing: 'UNCONDITIONAL', grade: 'GENERAL', colour: 'red' } })).toThrow(`${FILE}: labels["Permit.floorArea"].colour: unknown setting; expected one of sharing, grade, `);
+    expect(parsed({ 'Permit.score': acknowledged(['Permit.secret', 7]) })).toThrow(`${FILE}: labels["Permit.score"].derivationAcknowledged.from[1]: expected a coordinate Type.field, got 7`);
+    expect(parsed({ 'Permit.*': acknowledged(['Permit.secret']) })).toThrow(`${FILE}: labels["Permit.*"].derivationAcknowledged: expected only on one field (Type.field), never on a whole type, got it on "Permit.*"`);
+    expect(parsed({ 'not a selector!': { sharing: 'UNCONDITIONAL', grade: 'CORE' } })).toThrow(`${FILE}: labels["not a selector!"]: expected a selector Type.field, Type.* or Type, got "not a selector!"`);
+    expect(parsed({ Permit: { sharing: 'UNCONDITIONAL', grade: 'CORE', level: 'high' } })).toThrow(`${FILE}: labels.Permit.level: expected a number, got "high"`);
   });
 
   it('label every field of the sample providers', async () => {

@@ -3,9 +3,10 @@
 // operator's cache must not become a second copy of a provider's database. A TTL is always
 // capped by the declared update cycle.
 
+import { z } from 'zod';
 import { CYCLE_SECONDS, type QualityDeclarations } from '../../directives/index.ts';
 import { declaredQuality } from '../quality/declared-quality.ts';
-import { ConfigError, readJsonFile } from '../config/index.ts';
+import { parseFileInput, readJsonFile } from '../config/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 
 export interface CacheRule {
@@ -21,20 +22,37 @@ export interface CachePolicy {
   rules: Map<string, CacheRule>;
 }
 
+const DEFAULT_MAX_BYTES = 64 * 1_048_576;
+const DEFAULT_TTL_SECONDS = 300;
+const BYTES = 'expected a whole number of bytes, at least 1024';
+const SECONDS = 'expected a number of seconds, 0 or more';
+const seconds = z.coerce.number({ error: SECONDS }).min(0, { error: SECONDS });
+
+const ruleSchema = z.object(
+  {
+    ttlSeconds: seconds,
+    allowGrade: z.boolean().optional().catch(undefined).meta({ description: 'true: the coordinate may be cached although graded above GENERAL' }),
+  },
+  { error: 'expected a rule {"ttlSeconds": N, "allowGrade": true}' },
+);
+
+/** The cache policy file (supergraph/cache-policy.json): a size, a default TTL and rules by Type.field or Type.*. */
+export const cachePolicySchema = z.object(
+  {
+    maxBytes: z.coerce.number({ error: BYTES }).int({ error: BYTES }).min(1_024, { error: BYTES }).nullish().meta({ description: `the cache's size; ${DEFAULT_MAX_BYTES} when absent` }),
+    defaultTtlSeconds: seconds.nullish().meta({ description: `TTL of a coordinate no rule names; ${DEFAULT_TTL_SECONDS} when absent` }),
+    coordinates: z
+      .record(z.string().regex(/^[A-Za-z_]\w*\.(\*|[A-Za-z_]\w*)$/, { error: 'expected a selector Type.field or Type.*' }), ruleSchema, { error: 'expected {"Type.field" | "Type.*": {"ttlSeconds": N}}' })
+      .nullish(),
+  },
+  { error: 'expected {"maxBytes": N, "defaultTtlSeconds": N, "coordinates": {...}}' },
+).meta({ title: 'JointGraph cache policy', description: 'which coordinates the response cache may keep, and for how long (capped by the declared update cycle)' });
+
 export function parseCachePolicy(json: unknown, source = 'cache policy'): CachePolicy {
-  const raw = json as { maxBytes?: unknown; defaultTtlSeconds?: unknown; coordinates?: Record<string, Record<string, unknown>> };
-  const maxBytes = Number(raw?.maxBytes ?? 64 * 1_048_576);
-  const defaultTtlSeconds = Number(raw?.defaultTtlSeconds ?? 300);
-  if (!Number.isInteger(maxBytes) || maxBytes < 1_024) throw new ConfigError(`${source} maxBytes`, 'a whole number of bytes, at least 1024');
-  if (!Number.isFinite(defaultTtlSeconds) || defaultTtlSeconds < 0) throw new ConfigError(`${source} defaultTtlSeconds`, 'a number of seconds, 0 or more');
+  const raw = parseFileInput(cachePolicySchema, json ?? {}, source);
   const rules = new Map<string, CacheRule>();
-  for (const [selector, rule] of Object.entries(raw?.coordinates ?? {})) {
-    if (!/^[A-Za-z_]\w*\.(\*|[A-Za-z_]\w*)$/.test(selector)) throw new ConfigError(`${source} "${selector}"`, 'a selector is Type.field or Type.*');
-    const ttlSeconds = Number(rule.ttlSeconds);
-    if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new ConfigError(`${source} "${selector}"`, 'ttlSeconds must be 0 or more');
-    rules.set(selector, { ttlSeconds, ...(rule.allowGrade === true ? { allowGrade: true } : {}) });
-  }
-  return { maxBytes, defaultTtlSeconds, rules };
+  for (const [selector, rule] of Object.entries(raw.coordinates ?? {})) rules.set(selector, { ttlSeconds: rule.ttlSeconds, ...(rule.allowGrade === true ? { allowGrade: true } : {}) });
+  return { maxBytes: raw.maxBytes ?? DEFAULT_MAX_BYTES, defaultTtlSeconds: raw.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS, rules };
 }
 
 export function readCachePolicy(file: string): CachePolicy {

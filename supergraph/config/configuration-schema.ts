@@ -167,7 +167,12 @@ export const configurationSchema = z
 
 export type Configuration = z.output<typeof configurationSchema>;
 
+/** A file's JSON Schema (what may be written in it), for editors and for `npm run config:schema`. */
+export function fileJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
 /** The configuration's JSON Schema, for editors and for `npm run config:schema`. */
 export function configurationJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configurationSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return fileJsonSchema(configurationSchema);
 }

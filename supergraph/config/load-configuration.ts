@@ -52,8 +52,9 @@ export function settingLeaves(schema: z.ZodType = configurationSchema, path: rea
   });
 }
 
+/** `apps[2].limits.concurrent`; a key that is no identifier is quoted: `labels["Person.*"].grade`. */
 export function formatPath(path: Path): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : !/^[A-Za-z_$][\w$]*$/.test(p) ? `[${JSON.stringify(p)}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 export function readConfigurationFile(file: string): unknown {
@@ -136,20 +137,29 @@ function keysAt(root: z.ZodType, path: Path): string[] {
   let schema = root;
   for (const key of path) {
     const inner = unwrap(schema);
-    schema = typeof key === 'number' ? (inner.def as unknown as { element: z.ZodType }).element : ((inner as z.ZodObject).shape[key] as z.ZodType);
+    if (inner.def.type === 'record') schema = (inner.def as unknown as { valueType: z.ZodType }).valueType;
+    else schema = typeof key === 'number' ? (inner.def as unknown as { element: z.ZodType }).element : ((inner as z.ZodObject).shape[key] as z.ZodType);
   }
   return Object.keys((unwrap(schema) as z.ZodObject).shape);
 }
 
 /** A schema's first issue with a file's input as CONFIG_INVALID: the file, the path, what was expected and what was found. */
 export function fileIssueError(schema: z.ZodType, issue: z.core.$ZodIssue, input: unknown, file?: string): ConfigError {
-  const where = (path: Path) => (file ? `${file}: ${formatPath(path)}` : formatPath(path));
+  const where = (path: Path) => (file && path.length > 0 ? `${file}: ${formatPath(path)}` : file ?? formatPath(path));
   if (issue.code === 'unrecognized_keys') {
     return new ConfigError(where([...issue.path, issue.keys[0]!] as Path), `unknown setting; expected one of ${keysAt(schema, issue.path as Path).join(', ')}`);
   }
+  if (issue.code === 'invalid_key') return new ConfigError(where(issue.path as Path), `${issue.issues[0]?.message ?? issue.message}, got ${JSON.stringify(issue.path.at(-1))}`);
   if (issue.code === 'custom' && issue.params?.whole === WHOLE.whole) return new ConfigError(where(issue.path as Path), issue.message.replace(/\{([\w.]+)\}/g, '$1'));
   const value = valueAt(input, issue.path as Path);
   return new ConfigError(where(issue.path as Path), `${issue.message}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+}
+
+/** A file's input parsed by its schema, or the first issue as CONFIG_INVALID (fileIssueError). */
+export function parseFileInput<T extends z.ZodType>(schema: T, input: unknown, file?: string): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw fileIssueError(schema, parsed.error.issues[0]!, input, file);
+  return parsed.data;
 }
 
 /** As fileIssueError, but a setting the environment gave is named by its variable, and so are the settings its message mentions. */

@@ -15,10 +15,10 @@ export interface SubgraphEntry {
   timeoutMs?: number;
 }
 
-const subgraphListFileSchema = z.strictObject({
-  $comment: z.string().optional(),
-  subgraphs: subgraphListSchema,
-});
+/** The subgraph list file (supergraph/subgraphs.json). */
+export const subgraphListFileSchema = z
+  .strictObject({ $comment: z.string().optional(), subgraphs: subgraphListSchema }, { error: 'expected {"subgraphs": [{"name": ..., "url": ...}, ...]}' })
+  .meta({ title: 'JointGraph subgraph list', description: 'the provider subgraphs the gateway composes and serves' });
 
 export function parseSubgraphList(json: unknown, baseDir: string, source = 'subgraph list'): SubgraphEntry[] {
   const parsed = subgraphListFileSchema.safeParse(json);

@@ -3,10 +3,11 @@
 // manages live (the app store) are merged over the file at start and changed in place.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ConfigError, readJsonFile } from '../config/index.ts';
+import { z } from 'zod';
+import { parseFileInput, readJsonFile, WHOLE } from '../config/index.ts';
 import { PURPOSE_CODE } from './purpose.ts';
 import type { AppStore } from './app-store.ts';
-import { partyServicePrincipal, PRINCIPAL_ROLES, type Principal, type PrincipalRole } from './principal.ts';
+import { partyServicePrincipal, PRINCIPAL_ROLES, type Principal } from './principal.ts';
 import type { Requester } from './requester.ts';
 
 export interface AppLimits {
@@ -38,12 +39,6 @@ export interface AppEntry extends Requester {
   origins?: string[];
 }
 
-function positiveInteger(value: unknown, where: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ConfigError(where, 'expected a whole number of at least 1');
-  return value;
-}
-
 export interface JwtSettings {
   issuer: string;
   audience: string;
@@ -72,101 +67,112 @@ export function findBySecret<T>(entries: Iterable<T>, digestOf: (e: T) => string
   return found;
 }
 
-export function parseAppRegistry(json: unknown, source = 'app registry'): AppRegistry {
-  const raw = json as { apps?: unknown; admins?: unknown; principals?: unknown; jwt?: { issuer?: unknown; audience?: unknown } };
-  const list = (value: unknown) => value === undefined || Array.isArray(value);
-  if (!Array.isArray(raw?.apps) || !list(raw.admins) || !list(raw.principals)) {
-    throw new ConfigError(source, 'expected {"apps": [...], "principals": [...], "jwt": {...}}');
-  }
-  const apps = new Map<string, AppEntry>();
-  for (const [i, a] of (raw.apps as unknown[]).entries()) {
-    const entry = parseAppEntry(a, `${source} apps[${i}]`);
-    apps.set(entry.appId, entry);
-  }
-  // An older registry's `admins` are the parties' service accounts, with every role.
-  const admins = ((raw.admins ?? []) as Record<string, unknown>[]).map((a, i) => {
-    if (typeof a.party !== 'string' || typeof a.tokenSha256 !== 'string') throw new ConfigError(`${source} admins[${i}]`, 'an admin needs a party and a tokenSha256');
-    return partyServicePrincipal(a.party, a.tokenSha256);
+const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** A text that, when it is not one, is ignored as it always was (the app's or principal's name, its district). */
+const optionalText = z.string().optional().catch(undefined);
+
+const isOrigin = (o: string) => URL.canParse(o) && new URL(o).origin === o;
+
+const positiveWhole = z.int({ error: 'expected a whole number of at least 1' }).min(1, { error: 'expected a whole number of at least 1' }).optional();
+const LIMITS = 'expected {"requestsPerMinute": N, "concurrent": N, "maxCost": N}';
+const ORIGIN = 'an origin such as "https://portal.example.gov" (scheme, host and port only)';
+const PURPOSE = 'a purpose code such as "tax-inspection" (lowercase letters, digits and hyphens)';
+
+/** One app as apps.json lists it, or as the operator creates it through the admin endpoint. */
+export const appEntrySchema = z.object(
+  {
+    id: z.string({ error: 'expected an app id (letters, digits, ".", "_" and "-")' }).regex(APP_ID, { error: 'expected an app id (letters, digits, ".", "_" and "-")' }),
+    name: optionalText,
+    department: z.string({ error: 'expected a department' }).refine((d) => d.trim() !== '', { error: 'expected a department, not an empty one' }),
+    roles: z.array(z.string({ error: 'expected a role name' }), { error: 'expected a list of role names' }).optional(),
+    district: optionalText.meta({ description: 'GB/T 2260 area code of a district office' }),
+    apiKeySha256: optionalText.meta({ description: "the hex SHA-256 of the app's API key" }),
+    limits: z.object({ requestsPerMinute: positiveWhole, concurrent: positiveWhole, maxCost: positiveWhole }, { error: LIMITS }).nullish(),
+    operations: z.enum(['any', 'registered'], { error: 'expected "any" or "registered"' }).nullish(),
+    origins: z.array(z.string({ error: `expected ${ORIGIN}` }).refine(isOrigin, { error: `expected ${ORIGIN}` }), { error: `expected a list of ${ORIGIN.replace('an origin', 'origins')}` }).nullish(),
+    purposes: z
+      .array(z.string({ error: `expected ${PURPOSE}` }).regex(PURPOSE_CODE, { error: `expected ${PURPOSE}` }), { error: `expected a list of ${PURPOSE.replace('a purpose code', 'purpose codes')}` })
+      .min(1, { error: `expected a list of at least one ${PURPOSE.slice(2)}` })
+      .nullish(),
+  },
+  { error: 'expected an app {"id": ..., "department": ...}' },
+);
+
+const principalSchema = z.object(
+  {
+    id: z.string({ error: 'expected a principal id (letters, digits, ".", "_" and "-")' }).regex(APP_ID, { error: 'expected a principal id (letters, digits, ".", "_" and "-")' }),
+    name: optionalText,
+    kind: z.enum(['person', 'service'], { error: 'expected "person" or "service"' }),
+    party: z.string({ error: 'expected a party' }).min(1, { error: 'expected a party, not an empty one' }),
+    roles: z.array(z.enum(PRINCIPAL_ROLES, { error: `expected one of ${PRINCIPAL_ROLES.join(', ')}` }), { error: `expected a list of ${PRINCIPAL_ROLES.join(', ')}` }),
+    tokenSha256: z.string({ error: 'expected the hex SHA-256 of the token' }).regex(/^[0-9a-f]{64}$/, { error: 'expected the hex SHA-256 of the token' }).optional(),
+  },
+  { error: 'expected a principal {"id": ..., "kind": ..., "party": ..., "roles": [...]}' },
+);
+
+// An older registry's `admins` are the parties' service accounts, with every role.
+const adminSchema = z.object(
+  { party: z.string({ error: 'expected a party' }), tokenSha256: z.string({ error: 'expected the hex SHA-256 of the token' }) },
+  { error: 'expected an admin {"party": ..., "tokenSha256": ...}' },
+);
+
+/** The app registry file (supergraph/apps.json): apps, admin principals and the JWT issuer/audience. */
+export const appRegistrySchema = z
+  .object(
+    {
+      apps: z.array(appEntrySchema, { error: 'expected a list of apps' }),
+      principals: z.array(principalSchema, { error: 'expected a list of principals' }).optional(),
+      admins: z.array(adminSchema, { error: 'expected a list of admins' }).optional(),
+      jwt: z.object(
+        {
+          issuer: z.string({ error: 'expected an issuer' }).min(1, { error: 'expected an issuer, not an empty one' }),
+          audience: z.string({ error: 'expected an audience' }).min(1, { error: 'expected an audience, not an empty one' }),
+        },
+        { error: 'expected {"issuer": ..., "audience": ...}' },
+      ),
+    },
+    { error: 'expected {"apps": [...], "principals": [...], "jwt": {...}}' },
+  )
+  .meta({ title: 'JointGraph app registry', description: 'requesting apps, admin principals and the JWT issuer and audience; secrets only as SHA-256 digests' })
+  .superRefine((registry, ctx) => {
+    const ids = [
+      ...(registry.admins ?? []).map((a, i) => ({ id: `${a.party}/${a.party}`, path: ['admins', i] })),
+      ...(registry.principals ?? []).map((p, i) => ({ id: `${p.party}/${p.id}`, path: ['principals', i] })),
+    ];
+    ids.forEach(({ id, path }, i) => {
+      if (ids.findIndex((other) => other.id === id) !== i) ctx.addIssue({ code: 'custom', params: WHOLE, path, message: `expected each principal once, ${id} is listed twice` });
+    });
   });
-  const principals = [...admins, ...((raw.principals ?? []) as unknown[]).map((p, i) => parsePrincipal(p, `${source} principals[${i}]`))];
-  const ids = principals.map((p) => `${p.party}/${p.id}`);
-  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice) throw new ConfigError(`${source} principals`, `${twice} is listed twice`);
-  const jwt = { issuer: String(raw.jwt?.issuer ?? ''), audience: String(raw.jwt?.audience ?? '') };
-  if (!jwt.issuer || !jwt.audience) throw new ConfigError(`${source} jwt`, 'an issuer and an audience are required');
-  return { apps, principals, jwt };
+
+function toAppEntry(a: z.output<typeof appEntrySchema>): AppEntry {
+  return {
+    appId: a.id,
+    name: a.name ?? a.id,
+    department: a.department,
+    roles: a.roles ?? [],
+    district: a.district ?? null,
+    apiKeys: a.apiKeySha256 !== undefined ? [{ id: FILE_KEY_ID, sha256: a.apiKeySha256 }] : [],
+    ...(a.limits ? { limits: Object.fromEntries(Object.entries(a.limits).filter(([, v]) => v !== undefined)) as AppLimits } : {}),
+    ...(a.operations ? { operations: a.operations } : {}),
+    ...(a.origins ? { origins: a.origins } : {}),
+    ...(a.purposes ? { purposes: a.purposes } : {}),
+  };
+}
+
+export function parseAppRegistry(json: unknown, source = 'app registry'): AppRegistry {
+  const raw = parseFileInput(appRegistrySchema, json, source);
+  const apps = new Map(raw.apps.map((a) => [a.id, toAppEntry(a)]));
+  const principals: Principal[] = [
+    ...(raw.admins ?? []).map((a) => partyServicePrincipal(a.party, a.tokenSha256)),
+    ...(raw.principals ?? []).map((p) => ({ ...p, name: p.name ?? p.id })),
+  ];
+  return { apps, principals, jwt: raw.jwt };
 }
 
 /** One app as apps.json lists it, or as the operator creates it through the admin endpoint. */
 export function parseAppEntry(json: unknown, where: string): AppEntry {
-  const a = (json ?? {}) as Record<string, unknown>;
-  if (typeof a.id !== 'string' || !APP_ID.test(a.id) || typeof a.department !== 'string' || !a.department.trim()) {
-    throw new ConfigError(where, 'an app needs an id (letters, digits, ".", "_" and "-") and a department');
-  }
-  if (a.roles !== undefined && !(Array.isArray(a.roles) && a.roles.every((r) => typeof r === 'string'))) throw new ConfigError(`${where}.roles`, 'expected a list of role names');
-  return {
-    appId: a.id,
-    name: typeof a.name === 'string' ? a.name : a.id,
-    department: a.department,
-    roles: Array.isArray(a.roles) ? a.roles.map(String) : [],
-    district: typeof a.district === 'string' ? a.district : null,
-    apiKeys: typeof a.apiKeySha256 === 'string' ? [{ id: FILE_KEY_ID, sha256: a.apiKeySha256 }] : [],
-    ...(a.limits !== undefined && a.limits !== null ? { limits: parseLimits(a.limits, `${where}.limits`) } : {}),
-    ...(a.operations !== undefined && a.operations !== null ? { operations: operationsMode(a.operations, `${where}.operations`) } : {}),
-    ...(a.origins !== undefined && a.origins !== null ? { origins: browserOrigins(a.origins, `${where}.origins`) } : {}),
-    ...(a.purposes !== undefined && a.purposes !== null ? { purposes: purposeCodes(a.purposes, `${where}.purposes`) } : {}),
-  };
-}
-
-const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-function parsePrincipal(json: unknown, where: string): Principal {
-  const p = (json ?? {}) as Record<string, unknown>;
-  if (typeof p.id !== 'string' || !APP_ID.test(p.id) || typeof p.party !== 'string' || !p.party) throw new ConfigError(where, 'a principal needs an id and a party');
-  if (p.kind !== 'person' && p.kind !== 'service') throw new ConfigError(`${where}.kind`, 'expected "person" or "service"');
-  const roles = p.roles;
-  if (!Array.isArray(roles) || !roles.every((r) => PRINCIPAL_ROLES.includes(r))) throw new ConfigError(`${where}.roles`, `expected a list of ${PRINCIPAL_ROLES.join(', ')}`);
-  if (p.tokenSha256 !== undefined && (typeof p.tokenSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(p.tokenSha256))) {
-    throw new ConfigError(`${where}.tokenSha256`, 'expected the hex SHA-256 of the token');
-  }
-  return {
-    id: p.id, name: typeof p.name === 'string' ? p.name : p.id, kind: p.kind, party: p.party, roles: roles as PrincipalRole[],
-    ...(typeof p.tokenSha256 === 'string' ? { tokenSha256: p.tokenSha256 } : {}),
-  };
-}
-
-function browserOrigins(raw: unknown, where: string): string[] {
-  const origin = (o: unknown) => {
-    try {
-      return typeof o === 'string' && new URL(o).origin === o;
-    } catch {
-      return false;
-    }
-  };
-  if (!Array.isArray(raw) || !raw.every(origin)) throw new ConfigError(where, 'expected a list of origins such as "https://portal.example.gov" (scheme, host and port only)');
-  return raw as string[];
-}
-
-function purposeCodes(raw: unknown, where: string): string[] {
-  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((code) => typeof code === 'string' && PURPOSE_CODE.test(code))) {
-    throw new ConfigError(where, 'expected a list of purpose codes such as "tax-inspection" (lowercase letters, digits and hyphens)');
-  }
-  return raw as string[];
-}
-
-function operationsMode(raw: unknown, where: string): 'any' | 'registered' {
-  if (raw !== 'any' && raw !== 'registered') throw new ConfigError(where, 'expected "any" or "registered"');
-  return raw;
-}
-
-function parseLimits(raw: unknown, where: string): AppLimits {
-  if (raw === null || typeof raw !== 'object') throw new ConfigError(where, 'expected {"requestsPerMinute": N, "concurrent": N, "maxCost": N}');
-  const limits: AppLimits = {};
-  for (const name of ['requestsPerMinute', 'concurrent', 'maxCost'] as const) {
-    const value = positiveInteger((raw as Record<string, unknown>)[name], `${where}.${name}`);
-    if (value !== undefined) limits[name] = value;
-  }
-  return limits;
+  return toAppEntry(parseFileInput(appEntrySchema, json ?? {}, where));
 }
 
 export function readAppRegistry(file: string): AppRegistry {

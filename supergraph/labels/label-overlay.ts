@@ -3,8 +3,9 @@
 // derived from NOT_SHARED fields stays closed until its entry acknowledges exactly those sources:
 // `"derivationAcknowledged": {"from": ["Enterprise.riskClass"], "basis": "..."}`.
 
+import { z } from 'zod';
 import { GRADES, SHARING_TYPES, type Label } from '../../directives/index.ts';
-import { ConfigError, readJsonFile } from '../config/index.ts';
+import { parseFileInput, readJsonFile, WHOLE } from '../config/index.ts';
 
 export interface LabelOverlay {
   /** `Type.field` → label */
@@ -25,45 +26,70 @@ export const EMPTY_OVERLAY: LabelOverlay = Object.freeze({ fields: new Map(), ty
 
 const SELECTOR = /^([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*|\*))?$/;
 const COORDINATE = /^[A-Za-z_]\w*\.[A-Za-z_]\w*$/;
-const KEYS = new Set(['sharing', 'grade', 'level', 'category', 'pii', 'basis', 'note', 'derivationAcknowledged']);
 
-function acknowledgement(raw: unknown, where: string): DerivationAcknowledgement {
-  const { from, basis, ...rest } = (typeof raw === 'object' && raw !== null ? raw : {}) as { from?: unknown; basis?: unknown };
-  const valid =
-    Object.keys(rest).length === 0 &&
-    Array.isArray(from) && from.length > 0 && from.every((c) => typeof c === 'string' && COORDINATE.test(c)) &&
-    typeof basis === 'string' && basis.trim() !== '';
-  if (!valid) throw new ConfigError(where, 'derivationAcknowledged is {"from": ["Type.field", ...], "basis": "why sharing the derived value is lawful"}');
-  return { from: [...new Set(from as string[])].sort(), basis: basis.trim() };
-}
+const ACKNOWLEDGEMENT = 'expected {"from": ["Type.field", ...], "basis": "why sharing the derived value is lawful"}';
+
+const acknowledgementSchema = z.strictObject(
+  {
+    from: z.array(z.string({ error: 'expected a coordinate Type.field' }).regex(COORDINATE, { error: 'expected a coordinate Type.field' }), { error: 'expected a list of coordinates Type.field' }).min(1, { error: 'expected a list of at least one coordinate Type.field' }),
+    basis: z.string({ error: 'expected why sharing the derived value is lawful' }).refine((b) => b.trim() !== '', { error: 'expected why sharing the derived value is lawful, not an empty text' }),
+  },
+  { error: ACKNOWLEDGEMENT },
+);
+
+/** A text that, when it is not one, is ignored as it always was. */
+const optionalText = z.string().optional().catch(undefined);
+
+const labelSchema = z.strictObject(
+  {
+    sharing: z.enum(SHARING_TYPES, { error: `expected one of ${SHARING_TYPES.join(', ')}` }),
+    grade: z.enum(GRADES, { error: `expected one of ${GRADES.join(', ')}` }),
+    level: z.coerce.number({ error: 'expected a number' }).optional(),
+    category: optionalText,
+    pii: z.coerce.boolean().optional(),
+    basis: optionalText,
+    note: z.unknown().optional(),
+    derivationAcknowledged: acknowledgementSchema.optional(),
+  },
+  { error: 'expected a label {"sharing": ..., "grade": ...}' },
+);
+
+/** The label overlay file (supergraph/labels.json): labels by Type.field, Type.* or Type. */
+export const labelOverlaySchema = z
+  .object(
+    {
+      labels: z.record(z.string().regex(SELECTOR, { error: 'expected a selector Type.field, Type.* or Type' }), labelSchema, {
+        error: 'expected {"Type.field" | "Type.*" | "Type": {"sharing": ..., "grade": ...}}',
+      }),
+    },
+    { error: 'expected {"labels": {"Type.field" | "Type.*" | "Type": {"sharing": ..., "grade": ...}}}' },
+  )
+  .meta({ title: 'JointGraph label overlay', description: "the operator's labels by Type.field, Type.* or Type; they beat the providers' @label proposals" })
+  .superRefine(({ labels }, ctx) => {
+    for (const [selector, label] of Object.entries(labels)) {
+      if (label.derivationAcknowledged !== undefined && !COORDINATE.test(selector)) {
+        ctx.addIssue({ code: 'custom', params: WHOLE, path: ['labels', selector, 'derivationAcknowledged'], message: `expected only on one field (Type.field), never on a whole type, got it on "${selector}"` });
+      }
+    }
+  });
 
 export function parseLabelOverlay(json: unknown, source = 'label overlay'): LabelOverlay {
-  const labels = (json as { labels?: unknown })?.labels;
-  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-    throw new ConfigError(source, 'expected {"labels": {"Type.field" | "Type.*" | "Type": {"sharing": ..., "grade": ...}}}');
-  }
+  const { labels } = parseFileInput(labelOverlaySchema, json, source);
   const overlay: LabelOverlay = { fields: new Map(), types: new Map(), acknowledgements: new Map() };
-  for (const [selector, raw] of Object.entries(labels as Record<string, Record<string, unknown>>)) {
-    const match = SELECTOR.exec(selector);
-    if (!match) throw new ConfigError(`${source} "${selector}"`, 'a selector is Type.field, Type.* or Type');
-    const unknown = Object.keys(raw ?? {}).filter((k) => !KEYS.has(k));
-    if (unknown.length) throw new ConfigError(`${source} "${selector}"`, `unknown key(s) ${unknown.join(', ')}`);
-    if (!SHARING_TYPES.includes(raw.sharing as never)) throw new ConfigError(`${source} "${selector}"`, `sharing must be one of ${SHARING_TYPES.join(', ')}`);
-    if (!GRADES.includes(raw.grade as never)) throw new ConfigError(`${source} "${selector}"`, `grade must be one of ${GRADES.join(', ')}`);
+  for (const [selector, raw] of Object.entries(labels)) {
     const label: Label = {
-      sharing: raw.sharing as Label['sharing'],
-      grade: raw.grade as Label['grade'],
-      ...(raw.level !== undefined ? { level: Number(raw.level) } : {}),
-      ...(typeof raw.category === 'string' ? { category: raw.category } : {}),
-      ...(raw.pii !== undefined ? { pii: Boolean(raw.pii) } : {}),
-      ...(typeof raw.basis === 'string' ? { basis: raw.basis } : {}),
+      sharing: raw.sharing,
+      grade: raw.grade,
+      ...(raw.level !== undefined ? { level: raw.level } : {}),
+      ...(raw.category !== undefined ? { category: raw.category } : {}),
+      ...(raw.pii !== undefined ? { pii: raw.pii } : {}),
+      ...(raw.basis !== undefined ? { basis: raw.basis } : {}),
     };
-    const [, type, field] = match;
+    const [, type, field] = SELECTOR.exec(selector)!;
     if (field && field !== '*') overlay.fields.set(`${type}.${field}`, label);
     else overlay.types.set(type!, label);
-    if (raw.derivationAcknowledged === undefined) continue;
-    if (!field || field === '*') throw new ConfigError(`${source} "${selector}"`, 'derivationAcknowledged applies to one field (Type.field), never to a whole type');
-    overlay.acknowledgements.set(`${type}.${field}`, acknowledgement(raw.derivationAcknowledged, `${source} "${selector}"`));
+    const ack = raw.derivationAcknowledged;
+    if (ack) overlay.acknowledgements.set(`${type}.${field}`, { from: [...new Set(ack.from)].sort(), basis: ack.basis.trim() });
   }
   return overlay;
 }
