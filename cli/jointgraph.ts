@@ -1,25 +1,33 @@
-#!/usr/bin/env -S npx tsx
-// The jointgraph command: `jointgraph serve --config FILE [--supergraph FILE] [--port N] [--host H]`
-// serves the gateway in front of the subgraphs the configuration lists (see the README's Configuration).
+// The jointgraph command:
+//   jointgraph serve --config FILE [--supergraph FILE] [--port N] [--host H]   the gateway (see the README's Configuration)
+//   jointgraph admin <command> [--config FILE] …                               the admin endpoint (npm run admin -- --help)
+//   jointgraph compose [--config FILE] …                                       compose the subgraph list (npm run compose)
+// Run it as `npm run serve -- …` here, or `node <checkout>/cli/jointgraph.mjs …` (`npm link` puts it on the PATH) anywhere.
 
 import { parseArgs } from 'node:util';
 import { runServe } from './serve-command.ts';
 
-const USAGE = 'usage: jointgraph serve --config FILE [--supergraph FILE] [--port N] [--host H]';
+const USAGE = 'usage: jointgraph serve --config FILE [--supergraph FILE] [--port N] [--host H] | jointgraph admin <command> … | jointgraph compose …';
 
-const { positionals, values } = parseArgs({
-  args: process.argv.slice(2),
-  options: { config: { type: 'string' }, supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean' } },
-  allowPositionals: true,
-  strict: true,
-});
-
-if (values.help || positionals[0] !== 'serve' || positionals.length > 1 || !values.config) {
-  console.error(`[CONFIG_INVALID] ${USAGE}`);
-  process.exit(values.help ? 0 : 1);
+const [subcommand] = process.argv.slice(2);
+if (subcommand === 'admin' || subcommand === 'compose') {
+  // The sub-command's own CLI reads the rest of the arguments.
+  process.argv.splice(2, 1);
+  await import(subcommand === 'admin' ? './admin.ts' : './compose.ts');
+} else {
+  const { positionals, values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { config: { type: 'string' }, supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help || positionals[0] !== 'serve' || positionals.length > 1 || !values.config) {
+    console.error(`[CONFIG_INVALID] ${USAGE}`);
+    process.exit(values.help ? 0 : 1);
+  }
+  runServe({
+    config: values.config,
+    ...(values.supergraph ? { supergraph: values.supergraph } : {}),
+    env: { ...(values.port ? { JG_PORT: values.port } : {}), ...(values.host ? { JG_HOST: values.host } : {}) },
+  });
 }
-runServe({
-  config: values.config,
-  ...(values.supergraph ? { supergraph: values.supergraph } : {}),
-  env: { ...(values.port ? { JG_PORT: values.port } : {}), ...(values.host ? { JG_HOST: values.host } : {}) },
-});

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -176,6 +176,18 @@ describe('audit retention', () => {
     expect(verifyArchive(trail.dir, trail.file)).toMatchObject({ ok: true, records: 6, segments: 0 });
     await archived(trail, 5);
     expect(verifyArchive(trail.dir, trail.file)).toMatchObject({ ok: true, records: 6, archived: 4, segments: 1, live: 2 });
+  });
+
+  it('fails every append at once, none hanging, once the group-commit writer cannot open the trail', async () => {
+    const trail = trailOf(0);
+    const log = openAuditLog(trail.file);
+    log.close();
+    rmSync(trail.file);
+    mkdirSync(trail.file); // the writer's thread cannot open a folder as its database
+    const recordAccess = groupCommit(log);
+    await expect(recordAccess(record(1, day(1)))).rejects.toThrow(/audit writer/);
+    await expect(recordAccess(record(2, day(1)))).rejects.toThrow(/audit writer/);
+    await recordAccess.close();
   });
 
   it('archives while the group-commit writer appends from its own thread, without failing an append or losing a record', async () => {

@@ -170,7 +170,7 @@ describe('principals managed live', () => {
     expect((await create(PERSON.zhaoMin, { party: 'tax', id: 'x', kind: 'person', roles: ['auditor'] })).errors?.[0]?.extensions?.code).toBe('ROLE_REQUIRED');
     const invalid = [
       { party: 'tax', id: 'zhou.yi', kind: 'person', roles: ['auditor'] },
-      { party: 'housing', id: 'a', kind: 'person', roles: ['auditor'] },
+      { party: 'no such/party', id: 'a', kind: 'person', roles: ['auditor'] },
       { party: 'tax', id: 'b', kind: 'robot', roles: ['auditor'] },
       { party: 'tax', id: 'c', kind: 'person', roles: ['root'] },
       { party: 'tax', id: 'd/e', kind: 'person', roles: ['auditor'] },

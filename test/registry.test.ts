@@ -10,36 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSpecDefinitions } from '../directives/index.ts';
 import { EMPTY_OVERLAY } from '../supergraph/labels/index.ts';
 import { createSchemaRegistry, openSqliteRegistryStore } from '../supergraph/registry/index.ts';
-import { startProvider, type ProviderDefinition, type RunningProvider } from '../subgraphs/index.ts';
+import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { adminCall, APPS, asApp } from './support/authorization.ts';
+import { HOUSING_WITH_HOURS, housingProvider, README_HOUSING_SDL } from './support/housing.ts';
 import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 
 const run = promisify(execFile);
 const OPERATOR = { token: 'jg-admin-operator' };
 
-/** The subgraph the README shows a provider how to write: it must compose as printed. */
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const V1 = /```graphql\n(extend schema[\s\S]*?)```/.exec(README.slice(README.indexOf('## How a provider adds a subgraph')))![1]!;
-const WITH_HOURS = V1.replace('phone: String!', 'phone: String!\n  hours: String');
+const V1 = README_HOUSING_SDL;
+const WITH_HOURS = HOUSING_WITH_HOURS;
 const WITHOUT_PHONE = V1.replace('  phone: String!\n', '');
-
-/** A housing office per district; district "slow" answers after a while, to hold a request in flight. */
-const housing: ProviderDefinition = {
-  name: 'housing',
-  department: 'Housing Bureau',
-  server: 'mercurius',
-  typeDefs: withSpecDefinitions(WITH_HOURS),
-  store: { version: 1, ddl: 'CREATE TABLE office (district TEXT PRIMARY KEY)', seed: () => undefined },
-  resolvers: {
-    Query: {
-      housingOffice: async (_: unknown, { district }: { district: string }) => {
-        if (district === 'slow') await new Promise((resolve) => setTimeout(resolve, 600));
-        return { district, phone: `0571-${district.length}000`, hours: '9-17' };
-      },
-    },
-  },
-  createContext: () => ({}),
-};
+const housing = housingProvider();
 
 let platform: TestPlatform;
 let provider: RunningProvider;

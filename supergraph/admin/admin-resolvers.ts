@@ -33,7 +33,7 @@ const MAX_REGISTERED_OPERATIONS = 500;
 
 export function adminResolvers({ grants, catalog, audit, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile }: AdminDeps) {
   const apps = appResolvers({ registry, audit });
-  const principals = principalResolvers({ registry, audit, gateway });
+  const principals = principalResolvers({ registry, audit });
   const published = registryResolvers({ audit, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}) });
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>

@@ -7,11 +7,10 @@ import {
   createPrincipal, issuePrincipalToken, principalName, removePrincipal, PrincipalError, type AppRegistry, type Principal,
 } from '../identity/index.ts';
 import { acting, fail, type AdminContext } from './acting.ts';
-import type { GatewayState } from './gateway-state.ts';
 
 const view = ({ tokenSha256: _digest, ...principal }: Principal) => principal;
 
-export function principalResolvers({ registry, audit, gateway }: { registry: AppRegistry; audit: AuditLog; gateway: GatewayState }) {
+export function principalResolvers({ registry, audit }: { registry: AppRegistry; audit: AuditLog }) {
   /** The maintainer acting, once it may manage principals of `party` (any party: the operator's). */
   const maintainer = (ctx: AdminContext, party?: string) => {
     const acted = acting(ctx, 'maintainer');
@@ -48,8 +47,7 @@ export function principalResolvers({ registry, audit, gateway }: { registry: App
       createPrincipal: (_: unknown, { input }: { input: Record<string, unknown> & { party: string } }, ctx: AdminContext) => {
         const { who } = maintainer(ctx, input.party);
         const at = new Date();
-        const parties = new Set(['operator', ...gateway.providers.map((p) => p.name)]);
-        const issued = guarded(() => createPrincipal(registry, { ...input, name: input.name ?? undefined }, parties, who, at));
+        const issued = guarded(() => createPrincipal(registry, { ...input, name: input.name ?? undefined }, who, at));
         record('create-principal', who, issued.principal, at);
         return { principal: view(issued.principal), token: issued.token };
       },

@@ -21,9 +21,10 @@ type Write = (records: AccessRecord[]) => Promise<void>;
 
 function workerWriter(file: string, options: AuditLogOptions): { write: Write; close: () => Promise<void> } {
   const url = new URL(import.meta.url.endsWith('.ts') ? './append-worker.ts' : './append-worker.js', import.meta.url);
-  // TypeScript sources run through tsx's loader, registered in the worker's own thread.
+  // TypeScript sources run through tsx's loader, registered in the worker's own thread. Resolved
+  // here: an eval'd worker resolves a bare name from the working directory, which may be anywhere.
   const boot = url.pathname.endsWith('.ts')
-    ? `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`
+    ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`
     : `import(${JSON.stringify(url.href)})`;
   const worker = new Worker(boot, { eval: true, workerData: { file, options } });
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
@@ -34,15 +35,19 @@ function workerWriter(file: string, options: AuditLogOptions): { write: Write; c
     if (error) w?.reject(new Error(`The audit trail could not be written: ${error}`));
     else w?.resolve();
   });
+  // Once the writer is gone, every write waiting and every later one fails at once: none may hang.
+  let stopped: Error | undefined;
   const failAll = (error: Error) => {
+    stopped ??= error;
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
   };
-  worker.on('error', failAll);
+  worker.on('error', (error) => failAll(new Error(`The audit writer failed: ${error.message}; no record is confirmed until the gateway restarts.`)));
   worker.on('exit', (code) => failAll(new Error(`The audit writer stopped (exit code ${code}); no record is confirmed until the gateway restarts.`)));
   return {
     write: (records) =>
       new Promise<void>((resolve, reject) => {
+        if (stopped) return reject(stopped);
         const id = next++;
         waiting.set(id, { resolve, reject });
         worker.postMessage({ id, records });

@@ -36,7 +36,7 @@ export const ERRORS = Object.freeze({
   NOT_A_RECIPIENT: { status: 200, hint: 'Only an app that received a field (per the audit trail) may object to its values: request the value first, under a grant for your purpose.' },
   ROLE_REQUIRED: { status: 200, hint: 'Your principal lacks the role this action needs (extensions name it): ask your party\'s administrator in apps.json ("principals") to grant it, or let a colleague who holds it act.' },
   APP_INVALID: { status: 200, hint: 'Give the app an unused id (letters, digits, ".", "_", "-"), a department and valid roles, district, purposes, origins and limits; a rotation\'s grace is 0 to 2,592,000 seconds.' },
-  PRINCIPAL_INVALID: { status: 200, hint: 'Give the principal a party served here (operator or a provider), an unused id (letters, digits, ".", "_", "-"), a kind (person or service) and at least one role; keep at least one operator maintainer.' },
+  PRINCIPAL_INVALID: { status: 200, hint: 'Give the principal a party (operator, or a provider\'s subgraph name), an unused id (letters, digits, ".", "_", "-"), a kind (person or service) and at least one role; keep at least one operator maintainer.' },
   PRINCIPAL_NOT_FOUND: { status: 200, hint: 'Check the party and id; the principals query lists them.' },
   KEY_NOT_FOUND: { status: 200, hint: 'Check the app id and the key id; the app query lists an app\'s key ids.' },
   PUBLICATION_REFUSED: { status: 200, hint: 'Fix what extensions.refusal names: the composition problems, a NOT_SHARED field without a basis, or a field in use (keep it, deprecate it, and remove it once its users and grants are gone).' },

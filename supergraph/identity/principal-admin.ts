@@ -48,15 +48,17 @@ function find(registry: AppRegistry, party: string, id: string): Principal {
 
 const newToken = () => `jg-admin-${randomBytes(24).toString('base64url')}`;
 
-/** A new principal of `parties` (the operator and the providers served), with its first token. */
-export function createPrincipal(registry: AppRegistry, input: unknown, parties: ReadonlySet<string>, by: string, at: Date): IssuedToken {
+/**
+ * A new principal, with its first token. Its party is the operator or a provider, one served or
+ * one being onboarded: a new department's publisher exists before its first publication.
+ */
+export function createPrincipal(registry: AppRegistry, input: unknown, by: string, at: Date): IssuedToken {
   const parsed = principalInput.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new PrincipalError('PRINCIPAL_INVALID', `${issue.path.join('.') || 'the principal'}: ${issue.message}`);
   }
   const { party, id, name, kind, roles } = parsed.data;
-  if (!parties.has(party)) throw new PrincipalError('PRINCIPAL_INVALID', `"${party}" is neither the operator nor a provider served: ${[...parties].join(', ')}.`);
   if (registry.principals.some(same(party, id))) throw new PrincipalError('PRINCIPAL_INVALID', `A principal ${party}/${id} exists already.`);
   const token = newToken();
   const principal: Principal = { id, name: name ?? id, kind, party, roles, tokenSha256: sha256(token) };

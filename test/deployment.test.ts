@@ -1,0 +1,118 @@
+// A deployment as an operator makes it: providers run on their own, the gateway is started with
+// `jointgraph serve --config FILE` in a process of its own in front of them, the operator creates
+// a new department's publisher, the department publishes its subgraph from its own directory with
+// the jointgraph CLI, and an app queries it with authorization on: no restart anywhere.
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platformKeys, providerTrust, startSampleProviders } from '../server/sample-platform.ts';
+import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
+import { callerKeyFile, exportCallerKey } from '../supergraph/execution/index.ts';
+import { housingProvider, README_HOUSING_SDL } from './support/housing.ts';
+import { SMALL_CITY, tempDataDir } from './support/platform.ts';
+
+const run = promisify(execFile);
+const JOINTGRAPH = new URL('../cli/jointgraph.mjs', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+const operatorDir = tempDataDir();
+const providerDir = join(tempDataDir(), 'housing-department');
+const dataDir = join(operatorDir, 'data');
+let providers: RunningProvider[] = [];
+let housing: RunningProvider | undefined;
+let gateway: ChildProcess | undefined;
+let configFile: string;
+let url: string;
+
+/** The jointgraph CLI, run where `cwd` is, as a department would from its own directory. */
+const jointgraph = (cwd: string, ...args: string[]) => run(process.execPath, [JOINTGRAPH, ...args], { cwd, timeout: 60_000 });
+const graphql = (query: string, headers: Record<string, string>) =>
+  fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+const TAX_APP = { 'x-api-key': 'jg-demo-tax-inspection', 'x-jointgraph-purpose': 'tax-inspection/CASE-2026-0042' };
+
+beforeAll(async () => {
+  // The gateway's signing key exists before anything starts: the providers trust its public half.
+  const { key } = await callerKeyFile(join(dataDir, 'keys', 'gateway-signing.jwk'));
+  const { trust } = await platformKeys({ callerJwk: await exportCallerKey(key), dataDir: join(operatorDir, 'providers') });
+  providers = await startSampleProviders({ host: '127.0.0.1', subgraphBasePort: 0, dataDir: join(operatorDir, 'providers'), city: SMALL_CITY, trust });
+  mkdirSync(providerDir, { recursive: true });
+  housing = await startProvider(housingProvider(README_HOUSING_SDL), {
+    host: '127.0.0.1', port: 0, dataDir: providerDir, city: SMALL_CITY, ...providerTrust(trust, 'housing'),
+  });
+
+  const port = await freePort();
+  configFile = join(operatorDir, 'platform.yaml');
+  writeFileSync(configFile, [
+    `server: { host: 127.0.0.1, port: ${port}, dataDir: ./data }`,
+    'telemetry: { logLevel: silent }',
+    'providers:',
+    '  subgraphs:',
+    ...providers.map((p) => `    - { name: ${p.name}, url: ${JSON.stringify(p.url)} }`),
+    'authorization:',
+    '  mode: enforce',
+    `  appsFile: ${JSON.stringify(new URL('../supergraph/apps.json', import.meta.url).pathname)}`,
+    `  labelsFile: ${JSON.stringify(new URL('../supergraph/labels.json', import.meta.url).pathname)}`,
+  ].join('\n'));
+  gateway = spawn(process.execPath, [JOINTGRAPH, 'serve', '--config', configFile], { cwd: operatorDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  gateway.stdout!.on('data', (chunk) => (output += chunk));
+  gateway.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (!/JointGraph gateway ready/.test(output)) {
+    if (gateway.exitCode !== null || Date.now() > deadline) throw new Error(`the gateway did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  url = `http://127.0.0.1:${port}`;
+}, 90_000);
+
+afterAll(async () => {
+  if (gateway && gateway.exitCode === null) {
+    gateway.kill('SIGTERM');
+    await once(gateway, 'exit');
+  }
+  await housing?.close();
+  await Promise.all(providers.map((p) => p.close()));
+});
+
+describe('a deployment from a configuration file', () => {
+  it('serves a department’s subgraph published from its own directory, with authorization on and no restart', async () => {
+    const pid = gateway!.pid;
+    // Not served yet.
+    expect((await (await graphql('{ housingOffice(district: "330106") { phone } }', TAX_APP)).json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    // The operator onboards the department's publisher; the token is shown once.
+    const created = await jointgraph(operatorDir, 'admin', 'create-principal', 'li.na', '--party', 'housing', '--kind', 'person', '--roles', 'publisher', '--name', '李娜', '--config', configFile, '--token', 'jg-principal-chen.jie');
+    const token = JSON.parse(created.stdout).data.createPrincipal.token as string;
+    expect(token).toMatch(/^jg-admin-/);
+
+    // The department publishes from its own directory, its SDL beside it.
+    writeFileSync(join(providerDir, 'housing.graphql'), README_HOUSING_SDL);
+    const published = await jointgraph(providerDir, 'admin', 'publish', 'housing', '--url', housing!.url, '--sdl-file', 'housing.graphql', '--endpoint', `${url}/admin/graphql`, '--token', token);
+    expect(JSON.parse(published.stdout).data.publishSubgraph.version).toMatchObject({ subgraph: 'housing', version: 1, status: 'ACTIVE', publishedBy: 'housing/li.na' });
+
+    // Served from the next request, to an app, under authorization: signed calls, audited answers.
+    const answer = await (await graphql('{ housingOffice(district: "330106") { district phone } }', TAX_APP)).json();
+    expect(answer).toEqual({ data: { housingOffice: { district: '330106', phone: '0571-6000' } } });
+    expect((await graphql('{ housingOffice(district: "330106") { phone } }', {})).status).toBe(401);
+    const notShared = await (await graphql('{ housingOffice(district: "330106") { phone } person(id: "x") { ethnicity } }', TAX_APP)).json();
+    expect(JSON.stringify(notShared.errors)).toMatch(/FORBIDDEN_FIELD|GRAPHQL_VALIDATION_FAILED/);
+    const accessLog = readFileSync(join(operatorDir, 'providers', 'access', 'housing.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(accessLog.at(-1)).toMatchObject({ provider: 'housing', outcome: 'accepted', subject: 'tax-inspection', coordinates: ['HousingOffice.district', 'HousingOffice.phone', 'Query.housingOffice'] });
+    const records = await jointgraph(operatorDir, 'admin', 'access-records', '--app', 'tax-inspection', '--config', configFile, '--token', 'jg-principal-zhao.min');
+    expect(JSON.parse(records.stdout).data.accessRecords.some((r: { returned: string[] }) => r.returned.includes('HousingOffice.phone'))).toBe(true);
+    expect(gateway!.pid).toBe(pid);
+    expect(gateway!.exitCode).toBeNull();
+  }, 120_000);
+});
