@@ -71,6 +71,7 @@ async function open(settings: Readonly<Settings>, authorization: SupergraphOptio
     logger: { level: settings.logLevel },
     ...(settings.otlpEndpoint ? { tracing: { endpoint: settings.otlpEndpoint } } : {}),
     ...(settings.cache ? { cachePolicy: readCachePolicy(settings.cachePolicyFile) } : {}),
+    ...(settings.redisUrl ? { redis: { url: settings.redisUrl } } : {}),
   };
   if (settings.sampleProviders) {
     const platform = await startSupervisedPlatform({

@@ -92,6 +92,22 @@ function entityKey(representation: Record<string, unknown>, keyFields: ReadonlyM
   return `${type}:${(keyFields.get(type) ?? []).map((f) => String(representation[f])).join('|')}`;
 }
 
+/**
+ * Identical concurrent lookups within one scope share one provider request, and its write to the
+ * cache: per cache (one per gateway), so per replica even when replicas share the cache.
+ */
+const inFlight = new WeakMap<ResponseCache, Map<string, Promise<ExecutionResult>>>();
+
+function merged(cache: ResponseCache, key: string, fetch: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
+  let pending = inFlight.get(cache);
+  if (!pending) inFlight.set(cache, (pending = new Map()));
+  const running = pending.get(key);
+  if (running) return running;
+  const promise = fetch().finally(() => pending.delete(key));
+  pending.set(key, promise);
+  return promise;
+}
+
 export function withCache(executor: Executor, options: CachingOptions): Executor {
   const analyses = new WeakMap<DocumentNode, Analysis>();
   const analysisOf = (document: DocumentNode) => {
@@ -110,38 +126,50 @@ export function withCache(executor: Executor, options: CachingOptions): Executor
 
     if (analysis.kind === 'root') {
       const key = prefix + JSON.stringify(request.variables ?? {});
-      const hit = cache.get(key);
-      if (hit) return hit.value as ExecutionResult;
-      const result = await cache.dedupe(key, () => fetch(request));
-      if (!result.errors?.length) cache.set(key, { value: result, coordinates: analysis.coordinates }, analysis.ttlSeconds);
-      return result;
+      const hit = await cache.get(key);
+      if (hit !== undefined) return hit as ExecutionResult;
+      return merged(cache, key, async () => {
+        const result = await fetch(request);
+        if (!result.errors?.length) await cache.set(key, { value: result, coordinates: analysis.coordinates }, analysis.ttlSeconds);
+        return result;
+      });
     }
 
     // Per entity: only the misses are fetched, every `_entities` field of the request at once.
     const variables = request.variables ?? {};
-    const fields = analysis.entityFields.map(({ responseKey, variable }) => {
+    const fields = await Promise.all(analysis.entityFields.map(async ({ responseKey, variable }) => {
       const representations = (variables[variable] ?? []) as Record<string, unknown>[];
       const keys = representations.map((r) => `${prefix}${responseKey}\u0000${JSON.stringify(r)}`);
-      const answers: unknown[] = keys.map((k) => cache.get(k)?.value);
+      const answers = await Promise.all(keys.map((k) => cache.get(k)));
       const missing = answers.flatMap((a, i) => (a === undefined ? [i] : []));
       return { responseKey, variable, representations, keys, answers, missing };
-    });
+    }));
     const data = (): Record<string, unknown[]> => Object.fromEntries(fields.map((f) => [f.responseKey, f.answers]));
     if (fields.every((f) => f.missing.length === 0)) return { data: data() };
 
+    // Every entity fetched without an error is cached on its own.
+    const store = (result: ExecutionResult) => {
+      const returned = result.data as Record<string, unknown[] | undefined> | null | undefined;
+      return Promise.all(fields.flatMap((f) => {
+        const fetched = returned?.[f.responseKey] ?? [];
+        const failed = new Set((result.errors ?? []).filter((e) => e.path?.[0] === f.responseKey).map((e) => e.path?.[1]).filter((i): i is number => typeof i === 'number'));
+        return f.missing.flatMap((original, j) => (failed.has(j) || fetched[j] == null ? [] : [
+          cache.set(f.keys[original]!, { value: fetched[j], coordinates: analysis.coordinates, entityKey: entityKey(f.representations[original]!, options.keyFields) }, analysis.ttlSeconds),
+        ]));
+      }));
+    };
     const missingVariables = Object.fromEntries(fields.map((f) => [f.variable, f.missing.map((i) => f.representations[i])]));
-    const batchKey = prefix + JSON.stringify(missingVariables);
-    const result = await cache.dedupe(batchKey, () => fetch({ ...request, variables: { ...variables, ...missingVariables } }));
+    const result = await merged(cache, prefix + JSON.stringify(missingVariables), async () => {
+      const fetched = await fetch({ ...request, variables: { ...variables, ...missingVariables } });
+      await store(fetched);
+      return fetched;
+    });
     const returned = result.data as Record<string, unknown[] | undefined> | null | undefined;
     if (!returned) return result;
     for (const f of fields) {
       const fetched = returned[f.responseKey] ?? [];
-      const failed = new Set((result.errors ?? []).filter((e) => e.path?.[0] === f.responseKey).map((e) => e.path?.[1]).filter((i): i is number => typeof i === 'number'));
       f.missing.forEach((original, j) => {
         f.answers[original] = fetched[j] ?? null;
-        if (!failed.has(j) && fetched[j] != null) {
-          cache.set(f.keys[original]!, { value: fetched[j], coordinates: analysis.coordinates, entityKey: entityKey(f.representations[original]!, options.keyFields) }, analysis.ttlSeconds);
-        }
       });
     }
     const missingOf = new Map(fields.map((f) => [f.responseKey, f.missing]));

@@ -32,6 +32,8 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(va
 
 const text = (what = 'a text') => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}, not an empty one` });
 
+const redisUrl = z.string({ error: 'expected a redis:// or rediss:// URL' }).regex(/^rediss?:\/\/\S+$/, { error: 'expected a redis:// or rediss:// URL' }).refine((url) => URL.canParse(url), { error: 'expected a redis:// or rediss:// URL' });
+
 const httpUrl = z.string({ error: 'expected an http(s) URL' }).regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL' }).refine((url) => URL.canParse(url), { error: 'expected an http(s) URL' });
 
 function isIsoDate(date: string): boolean {
@@ -132,6 +134,13 @@ const cache = z.strictObject({
   policyFile: setting(text('a file').default('supergraph/cache-policy.json'), { description: "the cache's policy", 'x-env': 'JG_CACHE_POLICY', 'x-path': true }),
 });
 
+const stores = z.strictObject({
+  redis: setting(redisUrl.optional(), {
+    description: 'Redis shared by replicas (`redis://127.0.0.1:6379/0`): the response cache and the rate-limit counters live there; without it, in each process',
+    'x-env': 'JG_REDIS_URL',
+  }),
+});
+
 const registry = z.strictObject({
   requireOperatorApproval: setting(z.boolean({ error: 'expected true or false (on or off in the variable)' }).default(false), { description: "a provider's publication waits (PENDING) until an operator approves it (`on`/`off` in the variable)", 'x-env': 'JG_REGISTRY_REQUIRE_APPROVAL' }),
   usageWindowDays: setting(wholeNumber(1, 3_650).default(90), { description: 'a publication that removes or retypes a field used within this many days (per the audit trail) is refused', 'x-env': 'JG_REGISTRY_USAGE_WINDOW_DAYS' }),
@@ -153,6 +162,7 @@ export const configurationSchema = z
     authorization: group(authorization),
     audit: group(audit),
     cache: group(cache),
+    stores: group(stores),
     registry: group(registry),
     telemetry: group(telemetry),
   })

@@ -45,6 +45,8 @@ export interface Settings {
   /** The response cache; off by default, so every request asks the providers. */
   cache: boolean;
   cachePolicyFile: string;
+  /** Set only when the configuration or JG_REDIS_URL is: the response cache and rate-limit counters replicas share. */
+  redisUrl?: string;
   /** How often /health-style probes run for the availability measure; 0 turns them off. */
   probeIntervalMs: number;
   /** Reply deadline for data objections, in working days. */
@@ -94,7 +96,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     const value = group[leaf.path.at(-1)!];
     if (typeof value === 'string') group[leaf.path.at(-1)!] = resolve(base(leaf.path), value);
   }
-  const { server, providers, city, authorization, audit, cache, registry, telemetry } = config;
+  const { server, providers, city, authorization, audit, cache, stores, registry, telemetry } = config;
   const stateDir = authorization.stateDir ?? `${server.dataDir}/state`;
   const subgraphs = providers.subgraphs?.map((s) => Object.freeze({ ...s, ...(s.sdlFile ? { sdlFile: resolve(base(['providers', 'subgraphs']), s.sdlFile) } : {}) }));
   return Object.freeze({
@@ -120,6 +122,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     replyWorkingDays: authorization.replyWorkingDays,
     cache: cache.enabled,
     cachePolicyFile: cache.policyFile,
+    ...(stores.redis ? { redisUrl: stores.redis } : {}),
     probeIntervalMs: providers.probeIntervalMs,
     objectionWorkingDays: authorization.objectionWorkingDays,
     workingCalendar: Object.freeze({ extraHolidays: Object.freeze(authorization.extraHolidays), extraWorkdays: Object.freeze(authorization.extraWorkdays) }),

@@ -9,7 +9,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { getHeapStatistics } from 'node:v8';
 import { operatorCheck, registerAdmin, type GatewayState } from '../admin/index.ts';
-import { ResponseCache, type CachePolicy } from '../cache/index.ts';
+import { MemoryResponseCache, RedisResponseCache, sharedRedis, type CachePolicy, type SharedRedisOptions } from '../cache/index.ts';
 import type { SubgraphEntry } from '../config/index.ts';
 import { errorBody, ERRORS } from '../errors/index.ts';
 import {
@@ -53,8 +53,10 @@ export interface GatewayOptions {
   tracing?: TracingOptions;
   /** The operator's cache policy; without it nothing is cached. */
   cachePolicy?: CachePolicy;
-  /** A clock for cache TTLs (tests). */
+  /** A clock for cache TTLs (tests; the in-process cache only: Redis keeps its own time). */
   cacheClock?: { now(): number };
+  /** Redis shared by replicas: the response cache and the rate-limit counters live there instead of in this process. */
+  redis?: SharedRedisOptions;
   /** How often providers are probed for the availability measure; 0 or absent: only on /health. */
   probeIntervalMs?: number;
   /** Connections to each provider at most. */
@@ -127,9 +129,11 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const authorization = options.authorization;
   const metrics = new ServiceMetrics(supergraphGraphs(options.supergraphSdl).map((g) => g.name));
   const tracing = createTracing(options.tracing);
-  const cache = options.cachePolicy
-    ? new ResponseCache({ maxBytes: options.cachePolicy.maxBytes, registry: metrics.registry, ...(options.cacheClock ? { perf: options.cacheClock } : {}) })
-    : undefined;
+  const redis = options.redis ? sharedRedis(options.redis) : undefined;
+  const cachePolicy = options.cachePolicy;
+  const cache = !cachePolicy ? undefined
+    : redis ? new RedisResponseCache({ redis, maxBytes: cachePolicy.maxBytes, registry: metrics.registry })
+    : new MemoryResponseCache({ maxBytes: cachePolicy.maxBytes, registry: metrics.registry, ...(options.cacheClock ? { perf: options.cacheClock } : {}) });
   const claimsFor = new WeakMap<object, AssertionClaims>();
   const shared: RuntimeShared = {
     ...(authorization ? { authorization } : {}),
@@ -180,6 +184,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     genReqId: (request) => requestIdOf(request.headers[REQUEST_ID_HEADER]),
   });
   if (tracing) app.addHook('onClose', async () => tracing.shutdown());
+  if (redis) {
+    await redis.open(app.log);
+    app.addHook('onClose', async () => redis.close());
+  }
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     if (request.routeOptions.url !== GRAPHQL_PATH) return;
@@ -324,7 +332,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     if (response.headers) reply.headers(response.headers);
     return reply.code(status).type(`${type}; charset=utf-8`).send(text);
   };
-  const fair = await fairUse(app, options.fairUse ?? DEFAULT_FAIR_USE, options.admin?.registry);
+  const fair = await fairUse(app, options.fairUse ?? DEFAULT_FAIR_USE, options.admin?.registry, redis);
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/graphql', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     const sameAppOrigin = await crossOrigin(scope, registry);
@@ -345,8 +353,9 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const objections = authorization?.objections;
   objections?.whenCorrected((o) => {
     const [type, key] = [o.entityKey.slice(0, o.entityKey.indexOf(':')), o.entityKey.slice(o.entityKey.indexOf(':') + 1)];
-    cache?.purge({ type, key });
-    cache?.purge({ coordinate: o.coordinate });
+    if (!cache) return;
+    Promise.all([cache.purge({ type, key }), cache.purge({ coordinate: o.coordinate })])
+      .catch((error) => app.log.error({ err: error }, 'the corrected value could not be purged from the cache'));
   });
   if (options.probeIntervalMs) {
     const timer = setInterval(() => void checkHealth(current().providers, options.healthTimeoutMs, probeHeaders).then((r) => metrics.recordProbe(r)), options.probeIntervalMs);

@@ -1,9 +1,12 @@
 // Fair use of /graphql: each app (or, without authorization, each client address) gets a rate
 // (requests per minute, @fastify/rate-limit) and a number of requests in flight; past either it
-// is answered 429 RATE_LIMITED with Retry-After, and the other apps are not slowed down.
+// is answered 429 RATE_LIMITED with Retry-After, and the other apps are not slowed down. With Redis,
+// the rate is counted across replicas; the requests in flight are always counted per replica, since
+// a shared count would outlive a replica that dies with requests in flight.
 
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { SharedRedis } from '../cache/index.ts';
 import { errorBody } from '../errors/index.ts';
 import type { AppRegistry } from '../identity/index.ts';
 
@@ -18,12 +21,13 @@ export const DEFAULT_FAIR_USE: FairUse = Object.freeze({ requestsPerMinute: 60_0
 const keyOf = (request: FastifyRequest) => (request.authz ? `app:${request.authz.requester.appId}` : `ip:${request.ip}`);
 
 /** The route options that put a route under fair use, and the plugin that must be registered first. */
-export async function fairUse(app: FastifyInstance, defaults: FairUse, registry: AppRegistry | undefined): Promise<Pick<RouteOptions, 'config' | 'onResponse'> & { preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> {
+export async function fairUse(app: FastifyInstance, defaults: FairUse, registry: AppRegistry | undefined, redis?: SharedRedis): Promise<Pick<RouteOptions, 'config' | 'onResponse'> & { preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> {
   const limitsOf = (request: FastifyRequest): FairUse => {
     const own = request.authz ? registry?.apps.get(request.authz.requester.appId)?.limits : undefined;
     return { requestsPerMinute: own?.requestsPerMinute ?? defaults.requestsPerMinute, concurrent: own?.concurrent ?? defaults.concurrent };
   };
-  await app.register(rateLimit, { global: false });
+  // Redis unreachable: the rate is not counted (skipOnError) rather than every request refused.
+  await app.register(rateLimit, { global: false, ...(redis ? { redis: redis.client, nameSpace: `${redis.keyPrefix}rate:`, skipOnError: true } : {}) });
   const inFlight = new Map<string, number>();
   const counted = new WeakSet<FastifyRequest>();
   return {
