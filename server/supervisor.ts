@@ -4,7 +4,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { SAMPLE_PROVIDERS } from '../subgraphs/index.ts';
+import { ALL_PROVIDERS, SAMPLE_PROVIDERS } from '../subgraphs/index.ts';
 import type { CitySettings } from '../supergraph/config/index.ts';
 import type { GatewayProcessStart } from './gateway-process.ts';
 import type { ProviderProcessStart } from './provider-process.ts';
@@ -28,6 +28,8 @@ export interface SupervisedProvidersOptions {
   /** Whom the providers answer (the gateway's public key); anyone without it. */
   trust?: ProviderTrust;
   backoff?: Backoff;
+  /** Which providers (the sample ones by default); provider k of ALL_PROVIDERS listens on basePort + k. */
+  names?: readonly string[];
 }
 
 export interface SupervisedProcess {
@@ -49,8 +51,9 @@ interface ChildSpec<S extends { port: number }> {
 }
 
 export async function startSupervisedProviders(options: SupervisedProvidersOptions): Promise<SupervisedProvider[]> {
-  const starts = SAMPLE_PROVIDERS.map(async (p, k): Promise<SupervisedProvider> => {
-    const port = options.subgraphBasePort === 0 ? 0 : options.subgraphBasePort + k;
+  const chosen = options.names ? ALL_PROVIDERS.filter((p) => options.names!.includes(p.name)) : SAMPLE_PROVIDERS;
+  const starts = chosen.map(async (p): Promise<SupervisedProvider> => {
+    const port = options.subgraphBasePort === 0 ? 0 : options.subgraphBasePort + ALL_PROVIDERS.indexOf(p);
     const start: ProviderProcessStart = { provider: p.name, host: options.host, port, dataDir: options.dataDir, city: options.city, ...(options.trust ? { trust: options.trust } : {}) };
     return { name: p.name, ...(await superviseChild({ kind: 'provider', name: p.name, entry: PROVIDER_ENTRY, start, backoff: options.backoff })) };
   });

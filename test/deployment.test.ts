@@ -1,7 +1,8 @@
 // A deployment as an operator makes it: providers run on their own, the gateway is started with
 // `jointgraph serve --config FILE` in a process of its own in front of them, the operator creates
 // a new department's publisher, the department publishes its subgraph from its own directory with
-// the jointgraph CLI, and an app queries it with authorization on: no restart anywhere.
+// the jointgraph CLI, an app queries it with authorization on, and the operator registers an app
+// and rotates its key: no restart anywhere (the README's "Deploying it" walk-through).
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,9 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformKeys, providerTrust, startSampleProviders } from '../server/sample-platform.ts';
-import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
+import { EXAMPLE_PROVIDERS, startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { callerKeyFile, exportCallerKey } from '../supergraph/execution/index.ts';
-import { housingProvider, README_HOUSING_SDL } from './support/housing.ts';
+import { README_HOUSING_SDL } from './support/housing.ts';
 import { SMALL_CITY, tempDataDir } from './support/platform.ts';
 
 const run = promisify(execFile);
@@ -48,7 +49,7 @@ beforeAll(async () => {
   const { trust } = await platformKeys({ callerJwk: await exportCallerKey(key), dataDir: join(operatorDir, 'providers') });
   providers = await startSampleProviders({ host: '127.0.0.1', subgraphBasePort: 0, dataDir: join(operatorDir, 'providers'), city: SMALL_CITY, trust });
   mkdirSync(providerDir, { recursive: true });
-  housing = await startProvider(housingProvider(README_HOUSING_SDL), {
+  housing = await startProvider(EXAMPLE_PROVIDERS.find((p) => p.name === 'housing')!, {
     host: '127.0.0.1', port: 0, dataDir: providerDir, city: SMALL_CITY, ...providerTrust(trust, 'housing'),
   });
 
@@ -90,7 +91,7 @@ describe('a deployment from a configuration file', () => {
   it('serves a department’s subgraph published from its own directory, with authorization on and no restart', async () => {
     const pid = gateway!.pid;
     // Not served yet.
-    expect((await (await graphql('{ housingOffice(district: "330106") { phone } }', TAX_APP)).json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await (await graphql('{ housingOffice(district: "660106") { phone } }', TAX_APP)).json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     // The operator onboards the department's publisher; the token is shown once.
     const created = await jointgraph(operatorDir, 'admin', 'create-principal', 'li.na', '--party', 'housing', '--kind', 'person', '--roles', 'publisher', '--name', '李娜', '--config', configFile, '--token', 'jg-principal-chen.jie');
@@ -103,15 +104,25 @@ describe('a deployment from a configuration file', () => {
     expect(JSON.parse(published.stdout).data.publishSubgraph.version).toMatchObject({ subgraph: 'housing', version: 1, status: 'ACTIVE', publishedBy: 'housing/li.na' });
 
     // Served from the next request, to an app, under authorization: signed calls, audited answers.
-    const answer = await (await graphql('{ housingOffice(district: "330106") { district phone } }', TAX_APP)).json();
-    expect(answer).toEqual({ data: { housingOffice: { district: '330106', phone: '0571-6000' } } });
-    expect((await graphql('{ housingOffice(district: "330106") { phone } }', {})).status).toBe(401);
-    const notShared = await (await graphql('{ housingOffice(district: "330106") { phone } person(id: "x") { ethnicity } }', TAX_APP)).json();
+    const answer = await (await graphql('{ housingOffice(district: "660106") { district phone } }', TAX_APP)).json();
+    expect(answer).toEqual({ data: { housingOffice: { district: '660106', phone: '0571-87061234' } } });
+    expect((await graphql('{ housingOffice(district: "660106") { phone } }', {})).status).toBe(401);
+    const notShared = await (await graphql('{ housingOffice(district: "660106") { phone } person(id: "x") { ethnicity } }', TAX_APP)).json();
     expect(JSON.stringify(notShared.errors)).toMatch(/FORBIDDEN_FIELD|GRAPHQL_VALIDATION_FAILED/);
     const accessLog = readFileSync(join(operatorDir, 'providers', 'access', 'housing.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(accessLog.at(-1)).toMatchObject({ provider: 'housing', outcome: 'accepted', subject: 'tax-inspection', coordinates: ['HousingOffice.district', 'HousingOffice.phone', 'Query.housingOffice'] });
     const records = await jointgraph(operatorDir, 'admin', 'access-records', '--app', 'tax-inspection', '--config', configFile, '--token', 'jg-principal-zhao.min');
     expect(JSON.parse(records.stdout).data.accessRecords.some((r: { returned: string[] }) => r.returned.includes('HousingOffice.phone'))).toBe(true);
+
+    // An app registered and its key rotated live: the old key is refused from the next request.
+    const admin = (...args: string[]) => jointgraph(operatorDir, 'admin', ...args, '--config', configFile, '--token', 'jg-principal-chen.jie').then((r) => JSON.parse(r.stdout).data);
+    await admin('create-app', 'housing-portal', '--department', 'Housing Bureau', '--purposes', 'housing-service');
+    const first = (await admin('issue-key', 'housing-portal')).issueKey.key as string;
+    const asPortal = (key: string) => graphql('{ housingOffice(district: "660106") { phone } }', { 'x-api-key': key, 'x-jointgraph-purpose': 'housing-service/REQ-1' });
+    expect((await asPortal(first)).status).toBe(200);
+    const second = (await admin('rotate-key', 'housing-portal', '--grace', '0')).rotateKey.key as string;
+    expect((await asPortal(first)).status).toBe(401);
+    expect(await (await asPortal(second)).json()).toEqual({ data: { housingOffice: { phone: '0571-87061234' } } });
     expect(gateway!.pid).toBe(pid);
     expect(gateway!.exitCode).toBeNull();
   }, 120_000);

@@ -12,7 +12,7 @@ import { EMPTY_OVERLAY } from '../supergraph/labels/index.ts';
 import { createSchemaRegistry, openSqliteRegistryStore } from '../supergraph/registry/index.ts';
 import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { adminCall, APPS, asApp } from './support/authorization.ts';
-import { HOUSING_WITH_HOURS, housingProvider, README_HOUSING_SDL } from './support/housing.ts';
+import { HOUSING_SCHEMA_FILE, HOUSING_WITH_HOURS, housingProvider, README_HOUSING_SDL } from './support/housing.ts';
 import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 
 const run = promisify(execFile);
@@ -45,6 +45,10 @@ afterAll(async () => {
 });
 
 describe('the schema registry', () => {
+  it('prints in the README the example housing provider’s schema as it is', () => {
+    expect(README_HOUSING_SDL).toBe(HOUSING_SCHEMA_FILE);
+  });
+
   it('serves a subgraph published through the CLI from the next request, without a restart', async () => {
     expect((await ask('{ housingOffice(district: "xihu") { phone } }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const sdlFile = join(dir, 'housing.graphql');

@@ -1,6 +1,6 @@
-// The subgraph the README shows a provider how to write ("How a provider adds a subgraph"): it
-// must compose as printed. A housing office per district; district "slow" answers after a while,
-// to hold a request in flight.
+// The subgraph the README shows a provider how to write ("How a provider adds a subgraph", the
+// example housing provider's schema), served by a test double: any district has an office, and
+// district "slow" answers after a while, to hold a request in flight.
 
 import { readFileSync } from 'node:fs';
 import { withSpecDefinitions } from '../../directives/index.ts';
@@ -10,6 +10,9 @@ const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 
 /** The SDL block printed in the README. */
 export const README_HOUSING_SDL = /```graphql\n(extend schema[\s\S]*?)```/.exec(README.slice(README.indexOf('## How a provider adds a subgraph')))![1]!;
+
+/** The example housing provider's own schema file, which the README must print as it is. */
+export const HOUSING_SCHEMA_FILE = readFileSync(new URL('../../subgraphs/housing/schema.graphql', import.meta.url), 'utf8');
 
 /** The README's subgraph with an `hours` field beside `phone`. */
 export const HOUSING_WITH_HOURS = README_HOUSING_SDL.replace('phone: String!', 'phone: String!\n  hours: String');
