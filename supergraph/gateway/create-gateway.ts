@@ -1,5 +1,5 @@
 // The gateway: Fastify serving the supergraph at /graphql (GET and POST, GraphQL-over-HTTP)
-// on the plan executor, GraphiQL at /graphiql, liveness and provider health at
+// on the plan executor, GraphiQL at /graphiql and the console at /console (console-routes.ts), liveness and provider health at
 // /health, readiness at /ready, metrics at /metrics and, with authorization, the admin endpoint. The request path, stage by stage:
 // negotiate the media type → authenticate and state a purpose → read the parameters →
 // run the operation (run-operation.ts) → record the access → answer.
@@ -23,7 +23,7 @@ import { wantsLineage, type QualityContext } from '../quality/quality-stage.ts';
 import { ServiceMetrics } from '../quality/service-metrics.ts';
 import { createTracing, incomingTrace, payloadSummary, REQUEST_ID_HEADER, requestIdOf, requestSummary, type RequestSummary, type TracingOptions } from '../telemetry/index.ts';
 import { authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
-import { graphiqlPage } from './graphiql-page.ts';
+import { consoleRoutes } from './console-routes.ts';
 import { countersignaturesFileOf } from '../audit/index.ts';
 import { checkpointCountersigning } from './countersign-checkpoints.ts';
 import { crossOrigin } from './cross-origin.ts';
@@ -348,7 +348,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       },
     });
   });
-  app.get('/graphiql', async (_, reply) => reply.type('text/html; charset=utf-8').send(graphiqlPage(GRAPHQL_PATH)));
+  await app.register(consoleRoutes, { admin: Boolean(authorization && options.admin) });
 
   const objections = authorization?.objections;
   objections?.whenCorrected((o) => {

@@ -1,32 +1,29 @@
-// The GraphiQL page for requesters: the explorer talks to /graphql and lets the requester set
-// the credential and purpose headers the gateway asks for.
+// The GraphiQL page, for requesters against /graphql and for admin callers against
+// /admin/graphql. Its script and styles are the console build's own (no CDN); the endpoint and
+// the default headers travel in data attributes, so the page needs no inline script.
 
-const GRAPHIQL = 'https://unpkg.com/graphiql@3.8.3';
-const REACT = 'https://unpkg.com/react@18.3.1/umd/react.production.min.js';
-const REACT_DOM = 'https://unpkg.com/react-dom@18.3.1/umd/react-dom.production.min.js';
+export type GraphiqlKind = 'requester' | 'admin';
 
-const DEFAULT_HEADERS = JSON.stringify({ 'x-api-key': 'jg-demo-tax-inspection', 'x-jointgraph-purpose': 'tax-inspection/CASE-2026-0042' }, null, 2);
+const DEFAULT_HEADERS: Record<GraphiqlKind, Record<string, string>> = {
+  requester: { 'x-api-key': 'jg-demo-tax-inspection', 'x-jointgraph-purpose': 'tax-inspection/CASE-2026-0042' },
+  admin: { authorization: 'Bearer jg-admin-operator' },
+};
 
-export function graphiqlPage(endpoint: string): string {
+const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function graphiqlPage(endpoint: string, kind: GraphiqlKind): string {
+  const headers = JSON.stringify(DEFAULT_HEADERS[kind], null, 2);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>JointGraph GraphiQL</title>
-<link rel="stylesheet" href="${GRAPHIQL}/graphiql.min.css">
+<title>JointGraph GraphiQL${kind === 'admin' ? ' (admin)' : ''}</title>
+<link rel="stylesheet" href="/console/assets/graphiql.css">
 <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+<script type="module" src="/console/assets/graphiql.js"></script>
 </head>
 <body>
-<div id="graphiql">Loading GraphiQL…</div>
-<script crossorigin src="${REACT}"></script>
-<script crossorigin src="${REACT_DOM}"></script>
-<script crossorigin src="${GRAPHIQL}/graphiql.min.js"></script>
-<script>
-  const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(
-    React.createElement(GraphiQL, { fetcher, defaultHeaders: ${JSON.stringify(DEFAULT_HEADERS)}, shouldPersistHeaders: true }),
-  );
-</script>
+<div id="graphiql" data-endpoint="${escapeAttribute(endpoint)}" data-kind="${kind}" data-headers="${escapeAttribute(headers)}">Loading GraphiQL…</div>
 </body>
 </html>
 `;
