@@ -67,9 +67,9 @@ function forge(file: string, change: (records: AccessRecord[]) => AccessRecord[]
   }) as AccessRecord);
   const forged = rechained(change(records));
   db.exec('DELETE FROM audit_record; DELETE FROM audit_coordinate; DELETE FROM audit_head');
-  const insert = db.prepare('INSERT INTO audit_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare('INSERT INTO audit_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   for (const r of forged) {
-    insert.run(r.seq, r.at, r.appId, r.department, r.purpose, r.operationHash, JSON.stringify(r.returned), JSON.stringify(r.denied), JSON.stringify(r.providers), r.entities, r.outcome, r.status, r.prevHash, r.hash);
+    insert.run(r.seq, r.at, r.appId, r.department, r.purpose, r.operationHash, JSON.stringify(r.returned), JSON.stringify(r.denied), JSON.stringify(r.providers), r.entities, r.outcome, r.status, r.prevHash, r.hash, r.requestId ?? null);
     for (const c of r.returned) db.prepare('INSERT INTO audit_coordinate VALUES (?, ?)').run(r.seq, c);
   }
   const last = forged.at(-1);
@@ -217,7 +217,7 @@ describe('signed audit checkpoints', () => {
     const db = new Database(trail.file);
     db.exec('DELETE FROM audit_record; DELETE FROM audit_coordinate');
     for (const r of forged.slice(3)) {
-      db.prepare('INSERT INTO audit_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(r.seq, r.at, r.appId, r.department, r.purpose, r.operationHash, JSON.stringify(r.returned), JSON.stringify(r.denied), JSON.stringify(r.providers), r.entities, r.outcome, r.status, r.prevHash, r.hash);
+      db.prepare('INSERT INTO audit_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(r.seq, r.at, r.appId, r.department, r.purpose, r.operationHash, JSON.stringify(r.returned), JSON.stringify(r.denied), JSON.stringify(r.providers), r.entities, r.outcome, r.status, r.prevHash, r.hash, r.requestId ?? null);
       for (const c of r.returned) db.prepare('INSERT INTO audit_coordinate VALUES (?, ?)').run(r.seq, c);
     }
     db.prepare('UPDATE audit_base SET hash = ?').run(forged[2]!.hash);

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAuditLog, readPublicKey, verifyTrail, type AccessRecord } from '../supergraph/audit/index.ts';
+import { openAuditLog, readPublicKey, recordHash, verifyTrail, type AccessRecord } from '../supergraph/audit/index.ts';
 import { adminCall, APPS, asApp, grant } from './support/authorization.ts';
 import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 
@@ -51,6 +52,33 @@ describe('the access audit trail', () => {
       status: 200,
     });
     expect(unauthenticated).toMatchObject({ appId: null, outcome: 'UNAUTHENTICATED', status: 401, returned: [] });
+  });
+
+  it('keeps each request’s id and finds a request by it, by field, provider, purpose and dates', async () => {
+    const from = new Date().toISOString();
+    const asked = await platform.gateway.inject({
+      method: 'POST', url: '/graphql',
+      headers: { 'content-type': 'application/json', 'x-api-key': APPS.tax, 'x-jointgraph-purpose': 'tax-inspection/CASE-41', 'x-request-id': 'case-41/req-1' },
+      payload: { query: '{ enterprises(first: 1) { name legalRepresentative { district } } }' },
+    });
+    expect(asked.headers['x-request-id']).toBe('case-41/req-1');
+    const audit = platform.authorization!.audit;
+    const [found, ...more] = audit.search({ requestId: 'case-41/req-1', limit: 10 });
+    expect(more).toEqual([]);
+    expect(found).toMatchObject({ requestId: 'case-41/req-1', appId: 'tax-inspection', purpose: 'tax-inspection/CASE-41', providers: ['enterprise', 'population'] });
+    const seqs = (search: Parameters<typeof audit.search>[0]) => audit.search(search).map((r) => r.seq);
+    expect(seqs({ purpose: 'tax-inspection', coordinate: 'Person.district', provider: 'population', from, limit: 10 })).toEqual([found!.seq]);
+    expect(seqs({ purpose: 'tax-inspection/CASE-41', limit: 10 })).toEqual([found!.seq]);
+    expect(seqs({ purpose: 'tax-inspect', from, limit: 10 })).toEqual([]);
+    expect(seqs({ purpose: 'tax-inspection', coordinate: 'Person.name', from, limit: 10 })).toEqual([]);
+    expect(seqs({ provider: 'tax', from, limit: 10 })).toEqual([]);
+    expect(seqs({ requestId: 'case-41/req-1', to: '2000-01-01T00:00:00.000Z', limit: 10 })).toEqual([]);
+    expect(seqs({ appId: 'tax-inspection', beforeSeq: found!.seq, limit: 1 })[0]).toBeLessThan(found!.seq);
+    expect(audit.verify().ok).toBe(true);
+    // Records written before request ids were kept still hash as they did.
+    const legacy = record(1);
+    expect(recordHash('0'.repeat(64), 1, legacy)).toBe(createHash('sha256').update('0'.repeat(64)).update('\n')
+      .update(JSON.stringify([1, legacy.at, legacy.appId, legacy.department, legacy.purpose, legacy.operationHash, legacy.returned, legacy.denied, legacy.providers, legacy.entities, legacy.outcome, legacy.status])).digest('hex'));
   });
 
   it('answers who received a field, for what purpose, between dates', async () => {

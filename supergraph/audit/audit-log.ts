@@ -29,6 +29,26 @@ export interface AccessRecord {
   entities: number;
   outcome: string;
   status: number;
+  /** The request's id (`x-request-id`, given or made by the gateway), to find one request again. */
+  requestId?: string;
+}
+
+/** What an audit search narrows to; every part optional, the newest records first. */
+export interface AuditSearch {
+  appId?: string | null;
+  /** A purpose code (`tax-inspection`) or a stated purpose (`tax-inspection/CASE-7`). */
+  purpose?: string | null;
+  /** A coordinate the answer returned. */
+  coordinate?: string | null;
+  /** A provider asked for the answer. */
+  provider?: string | null;
+  requestId?: string | null;
+  /** ISO instants, inclusive. */
+  from?: string | null;
+  to?: string | null;
+  /** Records before this seq (the next page). */
+  beforeSeq?: number | null;
+  limit: number;
 }
 
 export interface StoredRecord extends AccessRecord {
@@ -93,6 +113,8 @@ export interface AuditLog {
   received(appId: string, coordinate: string): boolean;
   /** The newest records first, optionally of one app (records kept here, not archived ones). */
   recent(limit: number, appId?: string | null): StoredRecord[];
+  /** The newest records matching every part of `search` (records kept here, not archived ones). */
+  search(search: AuditSearch): StoredRecord[];
   /**
    * Moves the oldest records out: those before the instant `before`, at most `max`, and only a
    * prefix (it stops at the first record that is not older). `persist` must make them durable
@@ -107,7 +129,10 @@ export interface AuditLog {
 }
 
 export function recordHash(prevHash: string, seq: number, r: AccessRecord): string {
-  const canonical = JSON.stringify([seq, r.at, r.appId, r.department, r.purpose, r.operationHash, r.returned, r.denied, r.providers, r.entities, r.outcome, r.status]);
+  const fields: unknown[] = [seq, r.at, r.appId, r.department, r.purpose, r.operationHash, r.returned, r.denied, r.providers, r.entities, r.outcome, r.status];
+  // Records written before request ids were kept hash as they always did.
+  if (typeof r.requestId === 'string') fields.push(r.requestId);
+  const canonical = JSON.stringify(fields);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
@@ -133,6 +158,7 @@ interface Row {
   status: number;
   prev_hash: string;
   hash: string;
+  request_id: string | null;
 }
 
 function fromRow(row: Row): StoredRecord {
@@ -140,6 +166,7 @@ function fromRow(row: Row): StoredRecord {
     seq: row.seq, at: row.at, appId: row.app_id, department: row.department, purpose: row.purpose, operationHash: row.operation_hash,
     returned: JSON.parse(row.returned), denied: JSON.parse(row.denied), providers: JSON.parse(row.providers),
     entities: row.entities, outcome: row.outcome, status: row.status, prevHash: row.prev_hash, hash: row.hash,
+    ...(row.request_id !== null ? { requestId: row.request_id } : {}),
   };
 }
 
@@ -156,11 +183,18 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     );
     CREATE TABLE IF NOT EXISTS audit_coordinate (seq INTEGER NOT NULL, coordinate TEXT NOT NULL, PRIMARY KEY (coordinate, seq));
   `);
+  // Trails made before request ids were kept gain the column; their records keep null.
+  const columns = db.prepare("SELECT name FROM pragma_table_info('audit_record')").pluck().all();
+  if (!columns.includes('request_id')) db.exec('ALTER TABLE audit_record ADD COLUMN request_id TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS audit_by_request ON audit_record (request_id) WHERE request_id IS NOT NULL');
   const head = linkRow(db, 'audit_head');
   const base = linkRow(db, 'audit_base');
   const deleteRecords = db.prepare('DELETE FROM audit_record WHERE seq <= ?');
   const deleteCoordinate = db.prepare('DELETE FROM audit_coordinate WHERE coordinate = ? AND seq <= ?');
-  const insert = db.prepare(`INSERT INTO audit_record VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash)`);
+  const insert = db.prepare(
+    `INSERT INTO audit_record (seq, at, app_id, department, purpose, operation_hash, returned, denied, providers, entities, outcome, status, prev_hash, hash, request_id)
+     VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash, @requestId)`,
+  );
   const insertCoordinate = db.prepare('INSERT OR IGNORE INTO audit_coordinate VALUES (?, ?)');
   const all = db.prepare('SELECT * FROM audit_record ORDER BY seq');
   const recipients = db.prepare(
@@ -168,7 +202,24 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
      WHERE c.coordinate = ? AND r.at >= ? AND r.at <= ? ORDER BY r.seq`,
   );
   const received = db.prepare('SELECT 1 FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq WHERE c.coordinate = ? AND r.app_id = ? LIMIT 1');
-  const recent = db.prepare('SELECT * FROM audit_record WHERE (@appId IS NULL OR app_id = @appId) ORDER BY seq DESC LIMIT @limit');
+  // One statement for every search: a part left null matches everything.
+  const search = db.prepare(
+    `SELECT * FROM audit_record r
+     WHERE (@appId IS NULL OR r.app_id = @appId)
+       AND (@purpose IS NULL OR r.purpose = @purpose OR r.purpose LIKE @purposePrefix ESCAPE '\\')
+       AND (@requestId IS NULL OR r.request_id = @requestId)
+       AND (@from IS NULL OR r.at >= @from) AND (@to IS NULL OR r.at <= @to)
+       AND (@beforeSeq IS NULL OR r.seq < @beforeSeq)
+       AND (@coordinate IS NULL OR r.seq IN (SELECT seq FROM audit_coordinate WHERE coordinate = @coordinate))
+       AND (@provider IS NULL OR EXISTS (SELECT 1 FROM json_each(r.providers) WHERE value = @provider))
+     ORDER BY r.seq DESC LIMIT @limit`,
+  );
+  const searched = (q: AuditSearch): StoredRecord[] =>
+    (search.all({
+      appId: q.appId ?? null, purpose: q.purpose ?? null, purposePrefix: q.purpose ? `${q.purpose.replace(/[\\%_]/g, (c) => `\\${c}`)}/%` : null,
+      requestId: q.requestId ?? null, from: q.from ?? null, to: q.to ?? null, beforeSeq: q.beforeSeq ?? null,
+      coordinate: q.coordinate ?? null, provider: q.provider ?? null, limit: q.limit,
+    }) as Row[]).map(fromRow);
 
   const inOrder = function* (): Generator<StoredRecord> {
     for (const row of all.iterate() as Iterable<Row>) yield fromRow(row);
@@ -188,7 +239,7 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     for (const record of records) {
       seq += 1;
       const hash = recordHash(prevHash, seq, record);
-      insert.run({ ...record, seq, prevHash, hash, returned: JSON.stringify(record.returned), denied: JSON.stringify(record.denied), providers: JSON.stringify(record.providers) });
+      insert.run({ ...record, seq, prevHash, hash, returned: JSON.stringify(record.returned), denied: JSON.stringify(record.denied), providers: JSON.stringify(record.providers), requestId: record.requestId ?? null });
       for (const coordinate of record.returned) insertCoordinate.run(seq, coordinate);
       stored.push({ ...record, seq, prevHash, hash });
       prevHash = hash;
@@ -255,7 +306,8 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     storedCheckpoints: () => checkpoints.stored(),
     recipients: (coordinate, from = '0000', to = '9999') => (recipients.all(coordinate, from, to) as Row[]).map(fromRow),
     received: (appId, coordinate) => received.get(coordinate, appId) !== undefined,
-    recent: (limit, appId = null) => (recent.all({ limit, appId }) as Row[]).map(fromRow),
+    recent: (limit, appId = null) => searched({ limit, appId }),
+    search: searched,
     moveOut: (before, max, persist) => moveOut.immediate(before, max, persist),
     exclusive: (work) => db.transaction(work).immediate(),
     close() {

@@ -1,4 +1,4 @@
-export { openAuditLog, recordHash, type AccessRecord, type AuditLog, type AuditLogOptions, type ChainCheck, type ChainProblem, type StoredRecord } from './audit-log.ts';
+export { openAuditLog, recordHash, type AccessRecord, type AuditLog, type AuditSearch, type AuditLogOptions, type ChainCheck, type ChainProblem, type StoredRecord } from './audit-log.ts';
 export { GENESIS, type ChainLink } from './chain.ts';
 export { readCheckpointExport, writeCheckpointExport, type CheckpointExport } from './checkpoint-export.ts';
 export { checkpointBytes, keyId, parseCheckpoint, readCheckpointFile, type Checkpoint, type CheckpointKeys, type Countersignature } from './checkpoint.ts';

@@ -143,6 +143,7 @@ export function recordAccess(options: AuthorizationOptions) {
       entities: answered?.entities ?? 0,
       outcome,
       status,
+      requestId: request.id,
     });
   };
   return Object.assign(record, { close: () => append.close() });
