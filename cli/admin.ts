@@ -4,7 +4,8 @@
 //   applications [--status PENDING]        application ID         overdue
 //   apply --coordinates A,B | --selector S --purpose P --basis B --expires ISO [--row-scope OWN_DISTRICT]
 //   approve ID [--note N]   refuse ID --reason R   revoke ID --reason R
-//   labels    recipients COORDINATE [--from ISO] [--to ISO]    access-records [--app ID]    verify-audit
+//   labels    recipients COORDINATE [--from ISO] [--to ISO]    verify-audit
+//   access-records [--app ID] [--purpose P] [--coordinate C] [--provider P] [--request-id R] [--from ISO] [--to ISO]
 //   quality   objections [--status OPEN]   object COORDINATE --key K --observed V --comment C [--evidence E]
 //   answer-objection ID --decision CONFIRMED|REJECTED --reason R [--corrected V]   purge [--type T [--key K]] [--coordinate C]
 //   apps   create-app ID --department D [--name N] [--roles A,B] [--district D] [--purposes A,B] [--limits JSON]
@@ -39,7 +40,7 @@ const { values, positionals } = commandArgs(
     department: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, district: { type: 'string' },
     purposes: { type: 'string' }, limits: { type: 'string' }, grace: { type: 'string' }, 'key-id': { type: 'string' },
     'sdl-file': { type: 'string' }, version: { type: 'string' }, endpoint: { type: 'string' }, party: { type: 'string' },
-    kind: { type: 'string' }, ...CONFIG_FLAG,
+    kind: { type: 'string' }, provider: { type: 'string' }, 'request-id': { type: 'string' }, ...CONFIG_FLAG,
   },
   USAGE,
 );
@@ -69,8 +70,9 @@ const requests: Record<string, () => [string, Record<string, unknown>]> = {
     { c: target, from: values.from, to: values.to },
   ],
   'access-records': () => [
-    'query($app: String) { accessRecords(appId: $app, last: 10) { seq at appId purpose returned denied providers entities outcome status } }',
-    { app: values.app },
+    `query($app: String, $p: String, $c: String, $pr: String, $r: String, $f: String, $t: String) {
+      accessRecords(appId: $app, purpose: $p, coordinate: $c, provider: $pr, requestId: $r, from: $f, to: $t, last: 10) { seq at requestId appId purpose returned denied providers entities outcome status } }`,
+    { app: values.app, p: values.purpose, c: values.coordinate, pr: values.provider, r: values['request-id'], f: values.from, t: values.to },
   ],
   quality: () => [
     `{ qualityReport { generatedAt responsibility { provider operator }

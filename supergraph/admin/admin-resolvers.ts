@@ -17,6 +17,7 @@ import { qualityReport } from '../quality/quality-report.ts';
 import { appResolvers } from './app-resolvers.ts';
 import { principalResolvers } from './principal-resolvers.ts';
 import { registryResolvers, type RegistryDeps } from './registry-resolvers.ts';
+import { searchResolvers } from './search-resolvers.ts';
 
 export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelOverlayFile'> {
   objections?: ObjectionService;
@@ -34,6 +35,7 @@ const MAX_REGISTERED_OPERATIONS = 500;
 export function adminResolvers({ grants, catalog, audit, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile }: AdminDeps) {
   const apps = appResolvers({ registry, audit });
   const principals = principalResolvers({ registry, audit });
+  const searched = searchResolvers({ audit, catalog, gateway });
   const published = registryResolvers({ audit, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}) });
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
@@ -45,6 +47,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
       ...apps.Query,
       ...principals.Query,
       ...published.Query,
+      ...searched.Query,
       whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : principalName(ctx.caller.principal)),
       registeredOperations: (_: unknown, { appId }: { appId?: string }, ctx: AdminContext) => {
         if (ctx.caller.kind === 'app') return operations?.list(ctx.caller.requester.appId) ?? [];
@@ -66,11 +69,6 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         if (!field) fail('APPLICATION_INVALID', `Unknown schema coordinate ${args.coordinate}.`);
         if (caller !== 'operator' && !owns(ctx.caller, field)) fail('NOT_A_PARTY', `${args.coordinate} belongs to ${field.owners.join(', ')}.`);
         return audit.recipients(args.coordinate, args.from, args.to);
-      },
-      accessRecords: (_: unknown, { appId, last }: { appId?: string; last: number }, ctx: AdminContext) => {
-        if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator reads the whole audit trail; providers ask for their own fields with recipients.');
-        acting(ctx, 'auditor');
-        return audit.recent(Math.min(Math.max(last, 1), 1000), appId ?? null);
       },
       objections: (_: unknown, { status }: { status?: ObjectionStatus }, ctx: AdminContext) => objectionsFor(ctx, objections?.list(status) ?? []),
       qualityReport: (_: unknown, __: unknown, ctx: AdminContext) => {
@@ -145,6 +143,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         return { removed: gateway.cache?.purge({ ...(type ? { type } : {}), ...(key ? { key } : {}), ...(coordinate ? { coordinate } : {}), ...(owned ? { owned } : {}) }) ?? 0 };
       },
     },
+    LabeledField: searched.LabeledField,
   };
 }
 
