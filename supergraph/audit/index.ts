@@ -6,6 +6,14 @@ export { scheduleCheckpoints, type CheckpointSigning } from './checkpointer.ts';
 export { decisionHash, OPERATOR_FILE, type Decision, type DecisionAction, type DecisionLog, type StoredDecision } from './decision-log.ts';
 export { grantDecision, keyDecision, objectionDecision } from './decision-events.ts';
 export { groupCommit, type RecordAccess } from './group-commit.ts';
+export {
+  AuditTrailUnavailable, openPostgresAuditTrail, recordRow, type PostgresAuditTrail, type PostgresAuditTrailOptions, type PostgresChainCheck,
+  type PostgresAuditSearch, type SearchCursor,
+} from './postgres-audit-trail.ts';
+export {
+  headsLink, linkRecords, parseReplicaCheckpoint, replicaGenesis, replicaSignedHeads, signReplicaCheckpoint,
+  type ReplicaCheckpoint, type ReplicaHead, type ReplicaRecord,
+} from './replica-chains.ts';
 export { returnedCoordinates, type Returned } from './returned-coordinates.ts';
 export { archive, archiveDirOf, pruneSegments, runRetention, scheduleRetention, segmentFile, verifyArchive } from './retention.ts';
 export type { ArchiveCheck, ArchiveOptions, ArchiveResult, RetentionPolicy, RetentionReport, Segment } from './retention.ts';
