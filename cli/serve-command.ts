@@ -5,6 +5,7 @@ import { StateDirLockedError } from '../server/instance-lock.ts';
 import { serve, type Serving } from '../server/serve.ts';
 import { ProcessStartError } from '../server/supervisor.ts';
 import { ConfigError, loadConfiguration, type Settings } from '../supergraph/config/index.ts';
+import { StoreUnavailableError } from '../supergraph/stores/index.ts';
 
 const EXAMPLE = `{
   enterprises(first: 2) {
@@ -23,7 +24,7 @@ export interface ServeCommand {
 
 export function runServe(command: ServeCommand): void {
   void main(command).catch((error: unknown) => {
-    if (error instanceof ConfigError || error instanceof StateDirLockedError) console.error(`[${error.code}] ${error.message}`);
+    if (error instanceof ConfigError || error instanceof StateDirLockedError || error instanceof StoreUnavailableError) console.error(`[${error.code}] ${error.message}`);
     else if (error instanceof ProcessStartError) console.error(error.message);
     else console.error(error);
     process.exit(1);

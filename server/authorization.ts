@@ -17,6 +17,8 @@ import { buildLabelCatalog, labelReport, liveCatalog, readLabelOverlay, type Lab
 import type { EnforcementMode } from '../supergraph/policy/index.ts';
 import { createObjectionService, openSqliteObjectionStore, type ObjectionService } from '../supergraph/objections/index.ts';
 import { openSqliteOperationStore } from '../supergraph/operations/index.ts';
+import type { PostgresSettings } from '../supergraph/stores/index.ts';
+import type { SharedStores } from './shared-stores.ts';
 
 export interface AuthorizationSettings {
   labelOverlayFile: string;
@@ -38,6 +40,8 @@ export interface AuthorizationSettings {
   auditSigning?: { keyFile?: string; everyRecords: number; everySeconds: number };
   /** Publications: held PENDING until an operator approves, and how far back the audit trail counts as use. */
   registry?: { requireOperatorApproval: boolean; usageWindowDays: number };
+  /** PostgreSQL shared by replicas for grants, apps, keys, principals, the registry, objections and operations; SQLite files without. */
+  postgres?: PostgresSettings;
   now?: () => Date;
 }
 
@@ -73,20 +77,22 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
     },
     registry: { requireOperatorApproval: settings.registryRequireApproval, usageWindowDays: settings.registryUsageWindowDays },
     jwtMaxLifetimeS: settings.jwtMaxLifetimeS,
+    ...(settings.postgres ? { postgres: settings.postgres } : {}),
     ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
     ...(settings.jwksFile ? { jwksFile: settings.jwksFile } : {}),
   };
 }
 
-export function openAuthorization(supergraphSdl: string, settings: AuthorizationSettings): OpenAuthorization {
+/** `shared`: the stores replicas share, opened already (openSharedStores); SQLite files in the state folder without. */
+export function openAuthorization(supergraphSdl: string, settings: AuthorizationSettings, shared?: SharedStores): OpenAuthorization {
   const labelOverlay = readLabelOverlay(settings.labelOverlayFile);
   // Live: a schema swap (a publication, a reloaded overlay) replaces what every service reads.
   const catalog = liveCatalog(buildLabelCatalog(supergraphSdl, labelOverlay));
   const missing = labelReport(catalog).missingBasis;
   if (missing.length > 0) throw new ConfigError('labels', `NOT_SHARED without a legal basis: ${missing.join(', ')}`);
   // Apps and keys the operator manages live (apps.db) are merged over the file.
-  const appStore = openSqliteAppStore(join(settings.stateDir, 'apps.db'));
+  const appStore = shared?.apps ?? openSqliteAppStore(join(settings.stateDir, 'apps.db'));
   const registry = mergeAppStore(readAppRegistry(settings.appsFile), appStore);
   const keys: JwtKeys = {
     ...(settings.jwtSecret ? { hs256Secret: settings.jwtSecret } : {}),
@@ -99,7 +105,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
   const at = (settings.now ?? (() => new Date()))().toISOString();
   audit.decisions.appendFileDigest('label-overlay', settings.labelOverlayFile, at);
   audit.decisions.appendFileDigest('app-registry', settings.appsFile, at);
-  const store: GrantStore = openSqliteGrantStore(join(settings.stateDir, 'grants.db'));
+  const store: GrantStore = shared?.grants ?? openSqliteGrantStore(join(settings.stateDir, 'grants.db'));
   const grants = createGrantService({
     store,
     catalog,
@@ -114,8 +120,8 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
         onError: (error) => console.error(`audit archival failed, the records stay in ${auditFile} and it is retried within the hour:`, error),
       })
     : undefined;
-  const objectionStore = openSqliteObjectionStore(join(settings.stateDir, 'objections.db'));
-  const operations = openSqliteOperationStore(join(settings.stateDir, 'operations.db'));
+  const objectionStore = shared?.objections ?? openSqliteObjectionStore(join(settings.stateDir, 'objections.db'));
+  const operations = shared?.operations ?? openSqliteOperationStore(join(settings.stateDir, 'operations.db'));
   const objections = createObjectionService({
     store: objectionStore,
     catalog,

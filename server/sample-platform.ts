@@ -13,6 +13,7 @@ import { exportCallerKey, generateCallerKey, importCallerKey, registryHeaders, t
 import { createGateway, type GatewayOptions } from '../supergraph/gateway/index.ts';
 import { openAuthorization, type AuthorizationSettings, type OpenAuthorization } from './authorization.ts';
 import { openSchemaRegistry } from './schema-registry.ts';
+import { openSharedStores, type SharedStores } from './shared-stores.ts';
 import type { GatewayProcessStart } from './gateway-process.ts';
 import type { Backoff } from './restart-backoff.ts';
 import { startSupervisedGateway, startSupervisedProviders, type SupervisedProcess, type SupervisedProvider } from './supervisor.ts';
@@ -193,14 +194,16 @@ export async function serveSupergraph(providers: readonly { name: string; url: s
 /** Opens the gateway, and its stores when authorization is on, in front of a composed supergraph. */
 export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[], options: SupergraphOptions, callerKey?: CallerKey, sdls?: SubgraphSdl[]): Promise<ServedSupergraph> {
   const settings = options.authorization;
-  const schemaRegistry = settings
-    ? openSchemaRegistry(settings, () => (sdls ? Promise.resolve(sdls) : loadLive(subgraphs, asRegistry(callerKey))))
-    : undefined;
+  const shared: SharedStores | undefined = settings?.postgres ? await openSharedStores(settings.postgres, onceEach('shared store (PostgreSQL)')) : undefined;
+  let schemaRegistry: ReturnType<typeof openSchemaRegistry> | undefined;
   let authorization: OpenAuthorization | undefined;
   try {
+    schemaRegistry = settings
+      ? openSchemaRegistry(settings, () => (sdls ? Promise.resolve(sdls) : loadLive(subgraphs, asRegistry(callerKey))), shared)
+      : undefined;
     // Versions published earlier are served again after a restart.
     const supergraphSdl = schemaRegistry?.store.active().length ? composeSubgraphs(await schemaRegistry.registry.current()) : composed;
-    authorization = settings ? openAuthorization(supergraphSdl, settings) : undefined;
+    authorization = settings ? openAuthorization(supergraphSdl, settings, shared) : undefined;
     // Use of a field is read from the audit trail and the active grants, once they are open.
     if (schemaRegistry && authorization) schemaRegistry.registry.useAuthorization(authorization);
     const gateway = await createGateway({
@@ -212,6 +215,7 @@ export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[
         ? { authorization: authorization.options, admin: { registry: authorization.registry, labelOverlayFile: settings!.labelOverlayFile, ...(schemaRegistry ? { schemaRegistry: schemaRegistry.registry } : {}) } }
         : {}),
     });
+    if (schemaRegistry) followRegistry(schemaRegistry, gateway);
     return {
       subgraphs,
       supergraphSdl,
@@ -222,11 +226,34 @@ export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[
         await gateway.close();
         authorization?.close();
         schemaRegistry?.registry.close();
+        await shared?.close();
       },
     };
   } catch (error) {
     authorization?.close();
     schemaRegistry?.registry.close();
+    await shared?.close();
     throw error;
   }
+}
+
+/** Logs a failure, but not again while the same one repeats (a store out of reach fails every retry alike). */
+function onceEach(what: string): (error: Error) => void {
+  let last: string | undefined;
+  return (error) => {
+    if (error.message !== last) console.error(`${what}: ${error.message}`);
+    last = error.message;
+  };
+}
+
+/** A publication, approval or rollback through another replica sharing the registry is served here too. */
+function followRegistry({ store, registry }: ReturnType<typeof openSchemaRegistry>, gateway: FastifyInstance) {
+  const state = gateway.jointgraph;
+  store.onChange?.(() =>
+    void registry
+      .follow(async (supergraphSdl) => {
+        if (supergraphSdl !== state.supergraphSdl) await state.swap(supergraphSdl);
+      })
+      .catch((error: Error) => gateway.log.error({ err: error }, 'the registry changed on another replica, but its supergraph cannot be served here: the former one stays')),
+  );
 }

@@ -1,4 +1,4 @@
-// Opens the schema registry (registry.db in the state folder): publications are checked against
+// Opens the schema registry (registry.db in the state folder, or PostgreSQL shared by replicas): publications are checked against
 // the label overlay file, the audit trail (use within the window) and the active grants, which
 // the authorization stores provide once they are open.
 
@@ -7,14 +7,15 @@ import type { SubgraphSdl } from '../supergraph/compose/index.ts';
 import { readLabelOverlay } from '../supergraph/labels/index.ts';
 import { createSchemaRegistry, openSqliteRegistryStore, type RegistryStore, type SchemaRegistry } from '../supergraph/registry/index.ts';
 import type { AuthorizationSettings, OpenAuthorization } from './authorization.ts';
+import type { SharedStores } from './shared-stores.ts';
 
 export interface OpenSchemaRegistry {
   store: RegistryStore;
   registry: SchemaRegistry & { useAuthorization(authorization: OpenAuthorization): void };
 }
 
-export function openSchemaRegistry(settings: AuthorizationSettings, baseline: () => Promise<SubgraphSdl[]>): OpenSchemaRegistry {
-  const store = openSqliteRegistryStore(join(settings.stateDir, 'registry.db'));
+export function openSchemaRegistry(settings: AuthorizationSettings, baseline: () => Promise<SubgraphSdl[]>, shared?: SharedStores): OpenSchemaRegistry {
+  const store = shared?.registry ?? openSqliteRegistryStore(join(settings.stateDir, 'registry.db'));
   let stores: OpenAuthorization | undefined;
   const registry = createSchemaRegistry({
     store,

@@ -71,8 +71,8 @@ function grantService(supergraph: string, overlay: LabelOverlay, file = join(tem
   return { catalog, file, grants: createGrantService({ store: openSqliteGrantStore(file), catalog, replyWorkingDays: 5 }) };
 }
 
-function approveAll(service: ReturnType<typeof grantService>['grants'], id: string): void {
-  for (const { party } of service.get(id)!.parties) service.answer(id, party, 'APPROVED');
+async function approveAll(service: ReturnType<typeof grantService>['grants'], id: string): Promise<void> {
+  for (const { party } of service.get(id)!.parties) await service.answer(id, party, 'APPROVED');
 }
 
 describe('ownership', () => {
@@ -102,7 +102,7 @@ describe('derivation through @requires', () => {
 });
 
 describe('a shared field derived from a NOT_SHARED one', () => {
-  it('is closed and reported until the operator acknowledges the derivation', () => {
+  it('is closed and reported until the operator acknowledges the derivation', async () => {
     const catalog = buildLabelCatalog(tinySupergraph());
     for (const coordinate of ['Item.score', 'Item.rank']) {
       expect(catalog.fields.get(coordinate)!.label.sharing, coordinate).toBe('NOT_SHARED');
@@ -121,7 +121,7 @@ describe('a shared field derived from a NOT_SHARED one', () => {
     const subject = { requester: TAX_APP, purpose: 'tax-inspection', grants: [] };
     expect(decide(subject, priority)).toMatchObject({ allowed: false, reason: 'NOT_SHARED' });
     const { grants } = grantService(SAMPLE, parseLabelOverlay(unacknowledged()));
-    expect(() => grants.apply(TAX_APP, { coordinates: [PRIORITY], purpose: 'tax-inspection', basis: 'Audit', expiresAt: '2099-01-01' })).toThrow(GrantError);
+    await expect(grants.apply(TAX_APP, { coordinates: [PRIORITY], purpose: 'tax-inspection', basis: 'Audit', expiresAt: '2099-01-01' })).rejects.toThrow(GrantError);
   });
 
   it('stays closed when the acknowledgement does not name every NOT_SHARED source, and is shared when it does', () => {
@@ -158,12 +158,12 @@ describe('a shared field derived from a NOT_SHARED one', () => {
 });
 
 describe('a grant for a derived field', () => {
-  it('filed before the field gained a source, no longer covers it', () => {
+  it('filed before the field gained a source, no longer covers it', async () => {
     const overlay = readLabelOverlay('supergraph/labels.json');
     const before = grantService(SAMPLE.replace('@join__field(graph: TAX, requires: "riskClass")', '@join__field(graph: TAX)'), overlay);
-    const filed = before.grants.apply(TAX_APP, { coordinates: [PRIORITY, 'Enterprise.taxArrears'], purpose: 'tax-inspection', basis: 'Audit', expiresAt: '2099-01-01' });
+    const filed = await before.grants.apply(TAX_APP, { coordinates: [PRIORITY, 'Enterprise.taxArrears'], purpose: 'tax-inspection', basis: 'Audit', expiresAt: '2099-01-01' });
     expect(filed.parties.map((p) => p.party)).toEqual(['operator', 'tax']);
-    approveAll(before.grants, filed.id);
+    await approveAll(before.grants, filed.id);
     expect(before.grants.active(TAX_APP.appId)[0]!.coordinates).toEqual([PRIORITY, 'Enterprise.taxArrears']);
 
     const after = grantService(SAMPLE, overlay, before.file);

@@ -4,7 +4,8 @@
 import { GraphQLError } from 'graphql';
 import { ERRORS, type ErrorCode } from '../errors/index.ts';
 import { GrantError } from '../grants/index.ts';
-import { AppKeyError, hasRole, principalName, type Party, type PrincipalRole } from '../identity/index.ts';
+import { AppKeyError, hasRole, principalName, PrincipalError, type Party, type PrincipalRole } from '../identity/index.ts';
+import { StoreUnavailableError } from '../stores/index.ts';
 import type { AdminCaller } from './admin-caller.ts';
 
 export interface AdminContext {
@@ -30,12 +31,17 @@ export function acting(ctx: AdminContext, ...roles: PrincipalRole[]): { party: P
   return { party: caller, who: principalName(principal) };
 }
 
-/** Runs a rule of the grant service or the app registry, turning its refusal into a coded error. */
-export function guarded<T>(action: () => T): T {
+/** A refusal of the grant service or the app registry, or a shared store out of reach, as a coded error. */
+function coded(error: unknown): never {
+  if (error instanceof GrantError || error instanceof AppKeyError || error instanceof PrincipalError || error instanceof StoreUnavailableError) fail(error.code, error.message);
+  throw error;
+}
+
+/** Runs a rule of the grant service or the app registry (a write resolves once stored), turning its refusal into a coded error. */
+export async function guarded<T>(action: () => T | Promise<T>): Promise<T> {
   try {
-    return action();
+    return await action();
   } catch (error) {
-    if (error instanceof GrantError || error instanceof AppKeyError) fail(error.code, error.message);
-    throw error;
+    coded(error);
   }
 }

@@ -86,7 +86,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
       ...apps.Mutation,
       ...principals.Mutation,
       ...published.Mutation,
-      registerOperation: (_: unknown, { document, purpose }: { document: string; purpose: string }, ctx: AdminContext) => {
+      registerOperation: async (_: unknown, { document, purpose }: { document: string; purpose: string }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Operations are registered by requesting apps with their own credentials.');
         if (!operations) fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no registered operations.');
         const requester = ctx.caller.requester;
@@ -96,28 +96,28 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         }
         const checked = gateway.checkOperation(document, requester, purpose.trim());
         if (!checked.ok) fail(checked.code, checked.message);
-        return operations.register({
+        return guarded(() => operations.register({
           appId: requester.appId, hash, operationName: checked.operationName, document, purpose: purpose.trim(), coordinates: checked.coordinates, registeredAt: new Date().toISOString(),
-        });
+        }));
       },
-      apply: (_: unknown, { input }: { input: Parameters<GrantService['apply']>[1] }, ctx: AdminContext) => {
+      apply: async (_: unknown, { input }: { input: Parameters<GrantService['apply']>[1] }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Applications are filed by requesting apps with their own credentials.');
         const requester = ctx.caller.requester;
-        return withStatus(guarded(() => grants.apply(requester, input)));
+        return withStatus(await guarded(() => grants.apply(requester, input)));
       },
-      approve: (_: unknown, { id, note }: { id: string; note?: string }, ctx: AdminContext) => {
+      approve: async (_: unknown, { id, note }: { id: string; note?: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'approver');
-        return withStatus(guarded(() => grants.answer(id, party, 'APPROVED', note, who)));
+        return withStatus(await guarded(() => grants.answer(id, party, 'APPROVED', note, who)));
       },
-      refuse: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
+      refuse: async (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'approver');
-        return withStatus(guarded(() => grants.answer(id, party, 'REFUSED', reason, who)));
+        return withStatus(await guarded(() => grants.answer(id, party, 'REFUSED', reason, who)));
       },
-      revoke: (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
+      revoke: async (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'approver');
-        return withStatus(guarded(() => grants.revoke(id, party, reason, who)));
+        return withStatus(await guarded(() => grants.revoke(id, party, reason, who)));
       },
-      fileObjection: (_: unknown, { input }: { input: ObjectionInput }, ctx: AdminContext) => {
+      fileObjection: async (_: unknown, { input }: { input: ObjectionInput }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Objections are filed by requesting apps with their own credentials.');
         if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
         const requester = ctx.caller.requester;
@@ -126,7 +126,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         }
         return guarded(() => objections.file(requester, input));
       },
-      answerObjection: (_: unknown, args: { id: string; decision: 'CONFIRMED' | 'REJECTED'; reason: string; correctedValue?: string }, ctx: AdminContext) => {
+      answerObjection: async (_: unknown, args: { id: string; decision: 'CONFIRMED' | 'REJECTED'; reason: string; correctedValue?: string }, ctx: AdminContext) => {
         if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
         const { party, who } = acting(ctx, 'approver');
         return guarded(() => objections.answer(args.id, party, args.decision, args.reason, args.correctedValue ?? null, who));

@@ -33,31 +33,31 @@ export function appResolvers({ registry, audit }: { registry: AppRegistry; audit
       },
     },
     Mutation: {
-      createApp: (_: unknown, { input }: { input: Record<string, unknown> }, ctx: AdminContext) => {
+      createApp: async (_: unknown, { input }: { input: Record<string, unknown> }, ctx: AdminContext) => {
         const by = operatorMaintainer(ctx);
         const at = new Date();
-        const app = guarded(() => createApp(registry, input, by, at));
+        const app = await guarded(() => createApp(registry, input, by, at));
         record('create-app', by, app.appId, at, {});
         return view(app, at);
       },
-      issueKey: (_: unknown, { appId }: { appId: string }, ctx: AdminContext) => {
+      issueKey: async (_: unknown, { appId }: { appId: string }, ctx: AdminContext) => {
         const by = operatorMaintainer(ctx);
         const at = new Date();
-        const issued = guarded(() => issueKey(registry, appId, by, at));
+        const issued = await guarded(() => issueKey(registry, appId, by, at));
         record('issue-key', by, appId, at, { keyId: issued.keyId });
         return issued;
       },
-      rotateKey: (_: unknown, { appId, graceSeconds }: { appId: string; graceSeconds: number }, ctx: AdminContext) => {
+      rotateKey: async (_: unknown, { appId, graceSeconds }: { appId: string; graceSeconds: number }, ctx: AdminContext) => {
         const by = operatorMaintainer(ctx);
         const at = new Date();
-        const issued = guarded(() => issueKey(registry, appId, by, at, { graceSeconds }));
+        const issued = await guarded(() => issueKey(registry, appId, by, at, { graceSeconds }));
         record('rotate-key', by, appId, at, { keyId: issued.keyId, retired: issued.retired });
         return issued;
       },
-      revokeKey: (_: unknown, { appId, keyId }: { appId: string; keyId: string }, ctx: AdminContext) => {
+      revokeKey: async (_: unknown, { appId, keyId }: { appId: string; keyId: string }, ctx: AdminContext) => {
         const by = operatorMaintainer(ctx);
         const at = new Date();
-        const revoked = guarded(() => revokeKey(registry, appId, keyId, by, at));
+        const revoked = await guarded(() => revokeKey(registry, appId, keyId, by, at));
         record('revoke-key', by, appId, at, { keyId, notAfter: revoked.notAfter });
         return revoked;
       },

@@ -4,9 +4,9 @@
 
 import type { AuditLog } from '../audit/index.ts';
 import {
-  createPrincipal, issuePrincipalToken, principalName, removePrincipal, PrincipalError, type AppRegistry, type Principal,
+  createPrincipal, issuePrincipalToken, principalName, removePrincipal, type AppRegistry, type Principal,
 } from '../identity/index.ts';
-import { acting, fail, type AdminContext } from './acting.ts';
+import { acting, fail, guarded, type AdminContext } from './acting.ts';
 
 const view = ({ tokenSha256: _digest, ...principal }: Principal) => principal;
 
@@ -16,14 +16,6 @@ export function principalResolvers({ registry, audit }: { registry: AppRegistry;
     const acted = acting(ctx, 'maintainer');
     if (acted.party !== 'operator' && party !== undefined && party !== acted.party) fail('NOT_A_PARTY', `${acted.party} manages only its own principals, not ${party}'s.`);
     return acted;
-  };
-  const guarded = <T>(action: () => T): T => {
-    try {
-      return action();
-    } catch (error) {
-      if (error instanceof PrincipalError) fail(error.code, error.message);
-      throw error;
-    }
   };
   const record = (action: 'create-principal' | 'issue-principal-token' | 'remove-principal', who: string, principal: Principal, at: Date) =>
     audit.decisions.append({
@@ -44,24 +36,24 @@ export function principalResolvers({ registry, audit }: { registry: AppRegistry;
       },
     },
     Mutation: {
-      createPrincipal: (_: unknown, { input }: { input: Record<string, unknown> & { party: string } }, ctx: AdminContext) => {
+      createPrincipal: async (_: unknown, { input }: { input: Record<string, unknown> & { party: string } }, ctx: AdminContext) => {
         const { who } = maintainer(ctx, input.party);
         const at = new Date();
-        const issued = guarded(() => createPrincipal(registry, { ...input, name: input.name ?? undefined }, who, at));
+        const issued = await guarded(() => createPrincipal(registry, { ...input, name: input.name ?? undefined }, who, at));
         record('create-principal', who, issued.principal, at);
         return { principal: view(issued.principal), token: issued.token };
       },
-      issuePrincipalToken: (_: unknown, { party, id }: { party: string; id: string }, ctx: AdminContext) => {
+      issuePrincipalToken: async (_: unknown, { party, id }: { party: string; id: string }, ctx: AdminContext) => {
         const { who } = maintainer(ctx, party);
         const at = new Date();
-        const issued = guarded(() => issuePrincipalToken(registry, party, id, who, at));
+        const issued = await guarded(() => issuePrincipalToken(registry, party, id, who, at));
         record('issue-principal-token', who, issued.principal, at);
         return { principal: view(issued.principal), token: issued.token };
       },
-      removePrincipal: (_: unknown, { party, id }: { party: string; id: string }, ctx: AdminContext) => {
+      removePrincipal: async (_: unknown, { party, id }: { party: string; id: string }, ctx: AdminContext) => {
         const { who } = maintainer(ctx, party);
         const at = new Date();
-        const removed = guarded(() => removePrincipal(registry, party, id, who, at));
+        const removed = await guarded(() => removePrincipal(registry, party, id, who, at));
         record('remove-principal', who, removed, at);
         return view(removed);
       },

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { AuditLog } from '../audit/index.ts';
 import { buildLabelCatalog, labelReport, readLabelOverlay, type LabelReport } from '../labels/index.ts';
 import type { Publication, SchemaRegistry } from '../registry/index.ts';
-import { acting, fail, type AdminContext } from './acting.ts';
+import { acting, fail, guarded, type AdminContext } from './acting.ts';
 import type { GatewayState } from './gateway-state.ts';
 
 export interface RegistryDeps {
@@ -73,15 +73,15 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, audit, gat
       publishSubgraph: async (_: unknown, input: { name: string; url: string; sdl: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'publisher');
         if (party !== 'operator' && party !== input.name) fail('NOT_A_PARTY', `${party} publishes only its own subgraph ("${party}"), not "${input.name}".`);
-        return answer(recorded('publish-subgraph', who, input.name, await registry().publish(input, who, party === 'operator', apply)), input.name);
+        return answer(recorded('publish-subgraph', who, input.name, await guarded(() => registry().publish(input, who, party === 'operator', apply))), input.name);
       },
       approvePublication: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
         const { who } = operator(ctx, 'publisher');
-        return answer(recorded('approve-publication', who, args.subgraph, await registry().approve(args.subgraph, args.version, apply), args.version), args.subgraph, args.version);
+        return answer(recorded('approve-publication', who, args.subgraph, await guarded(() => registry().approve(args.subgraph, args.version, apply)), args.version), args.subgraph, args.version);
       },
       rollbackSubgraph: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
         const { who } = operator(ctx, 'publisher');
-        return answer(recorded('rollback-subgraph', who, args.subgraph, await registry().rollback(args.subgraph, args.version, apply), args.version), args.subgraph, args.version);
+        return answer(recorded('rollback-subgraph', who, args.subgraph, await guarded(() => registry().rollback(args.subgraph, args.version, apply)), args.version), args.subgraph, args.version);
       },
       reloadLabels: async (_: unknown, __: unknown, ctx: AdminContext) => {
         const { who } = operator(ctx, 'label-editor');

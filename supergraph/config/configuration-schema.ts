@@ -34,6 +34,8 @@ const text = (what = 'a text') => z.string({ error: `expected ${what}` }).min(1,
 
 const redisUrl = z.string({ error: 'expected a redis:// or rediss:// URL' }).regex(/^rediss?:\/\/\S+$/, { error: 'expected a redis:// or rediss:// URL' }).refine((url) => URL.canParse(url), { error: 'expected a redis:// or rediss:// URL' });
 
+const postgresUrl = z.string({ error: 'expected a postgres:// or postgresql:// URL' }).regex(/^postgres(ql)?:\/\/\S+$/, { error: 'expected a postgres:// or postgresql:// URL' }).refine((url) => URL.canParse(url), { error: 'expected a postgres:// or postgresql:// URL' });
+
 const httpUrl = z.string({ error: 'expected an http(s) URL' }).regex(/^https?:\/\/\S+$/, { error: 'expected an http(s) URL' }).refine((url) => URL.canParse(url), { error: 'expected an http(s) URL' });
 
 function isIsoDate(date: string): boolean {
@@ -107,7 +109,7 @@ const authorization = z.strictObject({
   mode: setting(oneOf(AUTHORIZATION_MODES).default('enforce'), { description: '`enforce`, `reject`, `dry-run`, or `off` (plain federation: no labels, grants or audit; a warning at start-up)', 'x-env': 'JG_AUTHZ_MODE' }),
   labelsFile: setting(text('a file').default('supergraph/labels.json'), { description: 'the label overlay', 'x-env': 'JG_LABELS', 'x-path': true }),
   appsFile: setting(text('a file').default('supergraph/apps.json'), { description: 'apps, admin parties and the JWT issuer/audience', 'x-env': 'JG_APPS', 'x-path': true }),
-  stateDir: setting(text('a folder').optional(), { description: 'the grant store and the audit trail (SQLite)', 'x-env': 'JG_STATE_DIR', 'x-default': '`<server.dataDir>/state`', 'x-path': true }),
+  stateDir: setting(text('a folder').optional(), { description: 'the grant store, the other control-plane stores and the audit trail (SQLite); with `stores.postgres`, what stays per replica: the audit trail and the instance lock', 'x-env': 'JG_STATE_DIR', 'x-default': '`<server.dataDir>/state`', 'x-path': true }),
   replyWorkingDays: setting(wholeNumber(1, 60).default(5), { description: "the reply deadline for applications, in working days of mainland China's official calendar (Asia/Shanghai days)", 'x-env': 'JG_REPLY_WORKING_DAYS' }),
   objectionWorkingDays: setting(wholeNumber(1, 60).default(5), { description: 'the reply deadline for data objections, on the same calendar', 'x-env': 'JG_OBJECTION_WORKING_DAYS' }),
   extraHolidays: setting(isoDates.default([]), { description: "dates (`2026-11-18`) taken off besides mainland China's official calendar, for both reply deadlines; comma-separated in the variable", 'x-env': 'JG_EXTRA_HOLIDAYS' }),
@@ -139,6 +141,14 @@ const stores = z.strictObject({
     description: 'Redis shared by replicas (`redis://127.0.0.1:6379/0`): the response cache and the rate-limit counters live there; without it, in each process',
     'x-env': 'JG_REDIS_URL',
   }),
+  postgres: setting(postgresUrl.optional(), {
+    description: 'PostgreSQL shared by replicas (`postgres://postgres@127.0.0.1:5432/test`): grants, apps, keys, principals, the schema registry, objections and registered operations live there, and changes reach every replica through it; without it, SQLite files in the state folder',
+    'x-env': 'JG_POSTGRES_URL',
+  }),
+  postgresSchema: setting(
+    z.string({ error: 'expected a schema name (lower-case letters, digits and _)' }).regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a schema name (lower-case letters, digits and _)' }).default('jointgraph'),
+    { description: 'the PostgreSQL schema the shared stores live in; created, and migrated, at start', 'x-env': 'JG_POSTGRES_SCHEMA' },
+  ),
 });
 
 const registry = z.strictObject({

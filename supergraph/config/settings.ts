@@ -47,6 +47,8 @@ export interface Settings {
   cachePolicyFile: string;
   /** Set only when the configuration or JG_REDIS_URL is: the response cache and rate-limit counters replicas share. */
   redisUrl?: string;
+  /** Set only when the configuration or JG_POSTGRES_URL is: the control-plane stores replicas share. */
+  postgres?: { url: string; schema: string };
   /** How often /health-style probes run for the availability measure; 0 turns them off. */
   probeIntervalMs: number;
   /** Reply deadline for data objections, in working days. */
@@ -123,6 +125,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     cache: cache.enabled,
     cachePolicyFile: cache.policyFile,
     ...(stores.redis ? { redisUrl: stores.redis } : {}),
+    ...(stores.postgres ? { postgres: { url: stores.postgres, schema: stores.postgresSchema } } : {}),
     probeIntervalMs: providers.probeIntervalMs,
     objectionWorkingDays: authorization.objectionWorkingDays,
     workingCalendar: Object.freeze({ extraHolidays: Object.freeze(authorization.extraHolidays), extraWorkdays: Object.freeze(authorization.extraWorkdays) }),

@@ -89,7 +89,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
   }
 
   return {
-    apply(requester: Requester, input: ApplicationInput): Application {
+    async apply(requester: Requester, input: ApplicationInput): Promise<Application> {
       if (!input.purpose?.trim() || !input.basis?.trim()) throw new GrantError('APPLICATION_INVALID', 'An application names a purpose and a legal basis or reason.');
       const admitted = admitPurpose(requester, input.purpose, "The application's purpose");
       if (!('purpose' in admitted)) throw new GrantError(admitted.code, admitted.message);
@@ -117,31 +117,34 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
         revokedBy: null,
         revokeReason: null,
       };
-      store.insert(application);
+      await store.insert(application);
       onDecision?.({ action: 'apply', by: requester.appId, application });
       return application;
     },
 
     /** `by` names the principal answering for the party (`tax/wang.li`); the party itself by default. */
-    answer(id: string, party: Party, decision: 'APPROVED' | 'REFUSED', reason?: string | null, by: string = party): Application {
+    async answer(id: string, party: Party, decision: 'APPROVED' | 'REFUSED', reason?: string | null, by: string = party): Promise<Application> {
       const application = load(id);
       const answer = application.parties.find((p) => p.party === party);
       if (!answer) throw new GrantError('NOT_A_PARTY', `${party} is not a party to application ${id}.`);
       if (answer.decision !== 'PENDING' || statusOf(application, now()) !== 'PENDING') {
         throw new GrantError('ALREADY_ANSWERED', `Application ${id} is ${statusOf(application, now())}; ${party} answered ${answer.decision}.`);
       }
-      store.answer(id, party, decision, decision === 'REFUSED' ? requireReason(reason) : (reason?.trim() || null), now().toISOString(), by);
+      // Checked again where it is stored: another replica may have answered meanwhile.
+      if (!(await store.answer(id, party, decision, decision === 'REFUSED' ? requireReason(reason) : (reason?.trim() || null), now().toISOString(), by))) {
+        throw new GrantError('ALREADY_ANSWERED', `Application ${id} was answered meanwhile; ${party} answered ${load(id).parties.find((p) => p.party === party)?.decision ?? 'nothing'}.`);
+      }
       const answered = load(id);
       onDecision?.({ action: decision === 'APPROVED' ? 'approve' : 'refuse', by, party, application: answered });
       return answered;
     },
 
-    revoke(id: string, party: Party, reason: string, by: string = party): Application {
+    async revoke(id: string, party: Party, reason: string, by: string = party): Promise<Application> {
       const application = load(id);
       if (!application.parties.some((p) => p.party === party)) throw new GrantError('NOT_A_PARTY', `${party} is not a party to application ${id}.`);
       const status = statusOf(application, now());
       if (status !== 'ACTIVE' && status !== 'PENDING') throw new GrantError('ALREADY_ANSWERED', `Application ${id} is ${status}.`);
-      store.revoke(id, by, requireReason(reason), now().toISOString());
+      if (!(await store.revoke(id, by, requireReason(reason), now().toISOString()))) throw new GrantError('ALREADY_ANSWERED', `Application ${id} was revoked meanwhile.`);
       const revoked = load(id);
       onDecision?.({ action: 'revoke', by, party, application: revoked });
       return revoked;

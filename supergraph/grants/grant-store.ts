@@ -1,5 +1,6 @@
-// Where applications live. A small interface; the embedded default is SQLite (no server).
-// The SQL is plain and portable, so a PostgreSQL store for several replicas is a small step.
+// Where applications live. A small interface; the embedded default is SQLite (no server), and
+// replicas share PostgreSQL (postgres-grant-store.ts). Reads are synchronous (a data request waits
+// on no store); writes resolve once stored.
 
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -8,12 +9,14 @@ import type { Party } from '../identity/index.ts';
 import type { Application, Decision, PartyAnswer } from './application.ts';
 
 export interface GrantStore {
-  insert(application: Application): void;
+  insert(application: Application): Promise<void>;
   get(id: string): Application | undefined;
   /** Applications, newest first, optionally of one app. */
   list(filter?: { appId?: string }): Application[];
-  answer(id: string, party: Party, decision: Decision, reason: string | null, at: string, by: string): void;
-  revoke(id: string, by: string, reason: string, at: string): void;
+  /** False, changing nothing, when the party answered already or the application is no longer pending. */
+  answer(id: string, party: Party, decision: Decision, reason: string | null, at: string, by: string): Promise<boolean>;
+  /** False, changing nothing, when the application was revoked already. */
+  revoke(id: string, by: string, reason: string, at: string): Promise<boolean>;
   /** Applications of an app still waiting for a party's answer (not refused, revoked or expired). */
   countPending(appId: string, at: string): number;
   /** Changes whenever any application changes, through this store or another process. */
@@ -83,8 +86,8 @@ export function openSqliteGrantStore(file: string): GrantStore {
   const selectParties = db.prepare(
     "SELECT party, decision, reason, answered_at, answered_by FROM application_party WHERE application_id = ? ORDER BY CASE WHEN party = 'operator' THEN 0 ELSE 1 END, party",
   );
-  const updateParty = db.prepare('UPDATE application_party SET decision = ?, reason = ?, answered_at = ?, answered_by = ? WHERE application_id = ? AND party = ?');
-  const updateRevoked = db.prepare('UPDATE application SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?');
+  const updateParty = db.prepare("UPDATE application_party SET decision = ?, reason = ?, answered_at = ?, answered_by = ? WHERE application_id = ? AND party = ? AND decision = 'PENDING'");
+  const updateRevoked = db.prepare('UPDATE application SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL');
 
   // data_version moves when another connection commits; this connection's writes are counted here.
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -94,9 +97,10 @@ export function openSqliteGrantStore(file: string): GrantStore {
        AND NOT EXISTS (SELECT 1 FROM application_party p WHERE p.application_id = a.id AND p.decision = 'REFUSED')`,
   ).pluck();
   let ownWrites = 0;
-  const written = <A extends unknown[]>(write: (...args: A) => void) => (...args: A) => {
-    write(...args);
+  const written = <A extends unknown[], R>(write: (...args: A) => R) => async (...args: A) => {
+    const result = write(...args);
     ownWrites++;
+    return result;
   };
 
   const hydrate = (row: ApplicationRow): Application => ({
@@ -128,8 +132,8 @@ export function openSqliteGrantStore(file: string): GrantStore {
       return row ? hydrate(row) : undefined;
     },
     list: (filter) => ((filter?.appId ? selectByApp.all(filter.appId) : selectAll.all()) as ApplicationRow[]).map(hydrate),
-    answer: written((id: string, party: Party, decision: Decision, reason: string | null, at: string, by: string) => void updateParty.run(decision, reason, at, by, id, party)),
-    revoke: written((id: string, by: string, reason: string, at: string) => void updateRevoked.run(at, by, reason, id)),
+    answer: written((id: string, party: Party, decision: Decision, reason: string | null, at: string, by: string) => updateParty.run(decision, reason, at, by, id, party).changes > 0),
+    revoke: written((id: string, by: string, reason: string, at: string) => updateRevoked.run(at, by, reason, id).changes > 0),
     countPending: (appId, at) => pendingOfApp.get(appId, at) as number,
     version: () => (dataVersion.get() as number) * 1_000_000 + ownWrites,
     close: () => db.close(),

@@ -5,3 +5,4 @@ export { openSqliteGrantStore, type GrantStore } from './grant-store.ts';
 export { requiredParties } from './required-parties.ts';
 export { parseSelector, selectCoordinates, SelectorError } from './label-selector.ts';
 export { addWorkingDays, OFFICIAL_CALENDAR, type WorkingCalendar } from './working-days.ts';
+export { openPostgresGrantStore } from './postgres-grant-store.ts';

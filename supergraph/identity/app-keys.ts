@@ -37,7 +37,10 @@ function appOf(registry: AppRegistry, appId: string): AppEntry {
 
 const live = (key: ApiKey, at: Date) => key.notAfter === undefined || key.notAfter > at.getTime();
 
-export function createApp(registry: AppRegistry, input: Record<string, unknown>, by: string, at: Date): AppEntry {
+/** A row stored already, by another replica maybe: PostgreSQL's unique violation, or SQLite's. */
+const duplicate = (error: unknown) => /^(23505|SQLITE_CONSTRAINT)/.test(String((error as { code?: unknown }).code));
+
+export async function createApp(registry: AppRegistry, input: Record<string, unknown>, by: string, at: Date): Promise<AppEntry> {
   let app: AppEntry;
   try {
     app = parseAppEntry({ ...input, apiKeySha256: undefined }, 'the app');
@@ -47,13 +50,15 @@ export function createApp(registry: AppRegistry, input: Record<string, unknown>,
   }
   if (registry.apps.has(app.appId)) throw new AppKeyError('APP_INVALID', `An app "${app.appId}" is registered already.`);
   const { apiKeys: _none, ...entry } = app;
-  storeOf(registry).insertApp(entry, at.toISOString(), by);
+  await storeOf(registry).insertApp(entry, at.toISOString(), by).catch((error: unknown) => {
+    throw duplicate(error) ? new AppKeyError('APP_INVALID', `An app "${app.appId}" is registered already.`) : error;
+  });
   registry.apps.set(app.appId, app);
   return app;
 }
 
 /** A new key for the app; a rotation also retires its other keys `graceSeconds` from now. */
-export function issueKey(registry: AppRegistry, appId: string, by: string, at: Date, rotation?: { graceSeconds: number }): IssuedKey {
+export async function issueKey(registry: AppRegistry, appId: string, by: string, at: Date, rotation?: { graceSeconds: number }): Promise<IssuedKey> {
   const store = storeOf(registry);
   const app = appOf(registry, appId);
   if (rotation && !(Number.isInteger(rotation.graceSeconds) && rotation.graceSeconds >= 0 && rotation.graceSeconds <= 30 * 86_400)) {
@@ -63,18 +68,18 @@ export function issueKey(registry: AppRegistry, appId: string, by: string, at: D
   const issued: ApiKey = { id: `k-${randomBytes(4).toString('hex')}`, sha256: sha256(key) };
   const retiring = rotation ? app.apiKeys.filter((k) => live(k, at)) : [];
   const notAfter = new Date(at.getTime() + (rotation?.graceSeconds ?? 0) * 1000);
-  store.insertKey({ appId, ...issued }, at.toISOString(), by);
-  for (const k of retiring) store.retire({ appId, id: k.id, sha256: k.sha256 }, notAfter.toISOString(), at.toISOString(), by);
+  await store.insertKey({ appId, ...issued }, at.toISOString(), by);
+  for (const k of retiring) await store.retire({ appId, id: k.id, sha256: k.sha256 }, notAfter.toISOString(), at.toISOString(), by);
   app.apiKeys.push(issued);
   for (const k of retiring) k.notAfter = Math.min(k.notAfter ?? Infinity, notAfter.getTime());
   return { appId, keyId: issued.id, key, retired: retiring.map((k) => ({ keyId: k.id, notAfter: notAfter.toISOString() })) };
 }
 
-export function revokeKey(registry: AppRegistry, appId: string, keyId: string, by: string, at: Date): { appId: string; keyId: string; notAfter: string } {
+export async function revokeKey(registry: AppRegistry, appId: string, keyId: string, by: string, at: Date): Promise<{ appId: string; keyId: string; notAfter: string }> {
   const store = storeOf(registry);
   const key = appOf(registry, appId).apiKeys.find((k) => k.id === keyId);
   if (!key) throw new AppKeyError('KEY_NOT_FOUND', `App "${appId}" has no key "${keyId}".`);
-  store.retire({ appId, id: key.id, sha256: key.sha256 }, at.toISOString(), at.toISOString(), by);
+  await store.retire({ appId, id: key.id, sha256: key.sha256 }, at.toISOString(), at.toISOString(), by);
   key.notAfter = Math.min(key.notAfter ?? Infinity, at.getTime());
   return { appId, keyId, notAfter: new Date(key.notAfter).toISOString() };
 }

@@ -1,6 +1,7 @@
 // Where the apps and keys the operator manages live are kept (`apps.db` in the state folder):
 // apps created through the admin endpoint, the digests of the keys issued to them, and the
 // retirements (rotation, revocation) of any key, one from apps.json included. Never a key itself.
+// Replicas share PostgreSQL instead (postgres-app-store.ts). Reads are synchronous; writes resolve once stored.
 
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -30,16 +31,18 @@ export interface AppStore {
   apps(): Omit<AppEntry, 'apiKeys'>[];
   keys(): StoredKey[];
   retirements(): KeyRetirement[];
-  insertApp(app: Omit<AppEntry, 'apiKeys'>, at: string, by: string): void;
-  insertKey(key: StoredKey, at: string, by: string): void;
-  retire(key: StoredKey, notAfter: string, at: string, by: string): void;
+  insertApp(app: Omit<AppEntry, 'apiKeys'>, at: string, by: string): Promise<void>;
+  insertKey(key: StoredKey, at: string, by: string): Promise<void>;
+  retire(key: StoredKey, notAfter: string, at: string, by: string): Promise<void>;
   /** Principals created through the admin endpoint, with the digest of their current token. */
   principals(): Principal[];
   /** Principals removed (from the file's list or the store's). */
   principalRemovals(): PrincipalRemoval[];
   /** Creates the principal, or gives a stored one a new token digest. */
-  savePrincipal(principal: Principal, at: string, by: string): void;
-  removePrincipal(removal: PrincipalRemoval, at: string, by: string): void;
+  savePrincipal(principal: Principal, at: string, by: string): Promise<void>;
+  removePrincipal(removal: PrincipalRemoval, at: string, by: string): Promise<void>;
+  /** Told when the shared store changed, through this replica or another (a store shared by replicas only). */
+  onChange?(listener: () => void): void;
   close(): void;
 }
 
@@ -102,22 +105,35 @@ export function openSqliteAppStore(file: string): AppStore {
     apps: () => (selectApps.all() as string[]).map((entry) => JSON.parse(entry)),
     keys: () => selectKeys.all() as StoredKey[],
     retirements: () => selectRetirements.all() as KeyRetirement[],
-    insertApp: (app, at, by) => void insertApp.run(app.appId, JSON.stringify(app), at, by),
-    insertKey: (key, at, by) => void insertKey.run(key.appId, key.id, key.sha256, at, by),
-    retire: (key, notAfter, at, by) => void retire.run(key.sha256, key.appId, key.id, notAfter, at, by),
+    insertApp: async (app, at, by) => void insertApp.run(app.appId, JSON.stringify(app), at, by),
+    insertKey: async (key, at, by) => void insertKey.run(key.appId, key.id, key.sha256, at, by),
+    retire: async (key, notAfter, at, by) => void retire.run(key.sha256, key.appId, key.id, notAfter, at, by),
     principals: () => (selectPrincipals.all() as string[]).map((entry) => JSON.parse(entry)),
     principalRemovals: () => selectRemovals.all() as PrincipalRemoval[],
-    savePrincipal: (principal, at, by) => savePrincipal(principal, at, by),
-    removePrincipal: (removal, at, by) => removePrincipal(removal, at, by),
+    savePrincipal: async (principal, at, by) => savePrincipal(principal, at, by),
+    removePrincipal: async (removal, at, by) => removePrincipal(removal, at, by),
     close: () => db.close(),
   };
 }
 
 /**
  * Merges the store over the file's registry: its apps beside (or over) the file's, its keys, its
- * retirements; its principals beside (or over) the file's, less the removed ones.
+ * retirements; its principals beside (or over) the file's, less the removed ones. A store shared
+ * by replicas is merged again over the file, in place, whenever it changes through any replica,
+ * so that the next request sees the change.
  */
 export function mergeAppStore(registry: AppRegistry, store: AppStore): AppRegistry {
+  const file = structuredClone({ apps: registry.apps, principals: registry.principals });
+  store.onChange?.(() => {
+    const merged = mergeOver({ ...registry, ...structuredClone(file) }, store);
+    registry.apps.clear();
+    for (const [id, app] of merged.apps) registry.apps.set(id, app);
+    registry.principals = merged.principals;
+  });
+  return mergeOver(registry, store);
+}
+
+function mergeOver(registry: AppRegistry, store: AppStore): AppRegistry {
   const removed = new Set(store.principalRemovals().map((r) => `${r.party}/${r.id}`));
   const stored = store.principals();
   const replaced = new Set(stored.map((p) => `${p.party}/${p.id}`));

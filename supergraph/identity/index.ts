@@ -7,3 +7,4 @@ export { createPrincipal, issuePrincipalToken, PrincipalError, removePrincipal, 
 export { hasRole, principalName, PRINCIPAL_ROLES, type Principal, type PrincipalRole } from './principal.ts';
 export type { Party, Requester } from './requester.ts';
 export { statedPurpose } from './stated-purpose.ts';
+export { openPostgresAppStore } from './postgres-app-store.ts';

@@ -52,7 +52,7 @@ const newToken = () => `jg-admin-${randomBytes(24).toString('base64url')}`;
  * A new principal, with its first token. Its party is the operator or a provider, one served or
  * one being onboarded: a new department's publisher exists before its first publication.
  */
-export function createPrincipal(registry: AppRegistry, input: unknown, by: string, at: Date): IssuedToken {
+export async function createPrincipal(registry: AppRegistry, input: unknown, by: string, at: Date): Promise<IssuedToken> {
   const parsed = principalInput.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -62,31 +62,31 @@ export function createPrincipal(registry: AppRegistry, input: unknown, by: strin
   if (registry.principals.some(same(party, id))) throw new PrincipalError('PRINCIPAL_INVALID', `A principal ${party}/${id} exists already.`);
   const token = newToken();
   const principal: Principal = { id, name: name ?? id, kind, party, roles, tokenSha256: sha256(token) };
-  storeOf(registry).savePrincipal(principal, at.toISOString(), by);
-  registry.principals = [...registry.principals, principal];
+  await storeOf(registry).savePrincipal(principal, at.toISOString(), by);
+  registry.principals = [...registry.principals.filter((p) => !same(party, id)(p)), principal];
   return { principal, token };
 }
 
 /** A new token for the principal; its former token is refused from the next request. */
-export function issuePrincipalToken(registry: AppRegistry, party: string, id: string, by: string, at: Date): IssuedToken {
+export async function issuePrincipalToken(registry: AppRegistry, party: string, id: string, by: string, at: Date): Promise<IssuedToken> {
   const store = storeOf(registry);
   const current = find(registry, party, id);
   const token = newToken();
   const principal: Principal = { ...current, tokenSha256: sha256(token) };
-  store.savePrincipal(principal, at.toISOString(), by);
-  registry.principals = registry.principals.map((p) => (p === current ? principal : p));
+  await store.savePrincipal(principal, at.toISOString(), by);
+  registry.principals = registry.principals.map((p) => (p.party === party && p.id === id ? principal : p));
   return { principal, token };
 }
 
 /** Removes the principal; the operator's last maintainer stays, so that someone can still manage principals. */
-export function removePrincipal(registry: AppRegistry, party: string, id: string, by: string, at: Date): Principal {
+export async function removePrincipal(registry: AppRegistry, party: string, id: string, by: string, at: Date): Promise<Principal> {
   const store = storeOf(registry);
   const principal = find(registry, party, id);
   const maintainers = registry.principals.filter((p) => p.party === 'operator' && hasRole(p, 'maintainer'));
   if (maintainers.length === 1 && maintainers[0] === principal) {
     throw new PrincipalError('PRINCIPAL_INVALID', `${party}/${id} is the operator's last maintainer: create another one first.`);
   }
-  store.removePrincipal({ party, id }, at.toISOString(), by);
-  registry.principals = registry.principals.filter((p) => p !== principal);
+  await store.removePrincipal({ party, id }, at.toISOString(), by);
+  registry.principals = registry.principals.filter((p) => !(p.party === party && p.id === id));
   return principal;
 }

@@ -38,9 +38,10 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
     open = new Map(store.list('OPEN').map((o) => [`${o.coordinate}|${o.entityKey}`, o]));
   };
   refresh();
+  store.onChange?.(refresh);
 
   return {
-    file(requester: Requester, input: ObjectionInput): Objection {
+    async file(requester: Requester, input: ObjectionInput): Promise<Objection> {
       const field = catalog.fields.get(input.coordinate);
       if (!field) throw new GrantError('APPLICATION_INVALID', `Unknown schema coordinate ${input.coordinate}.`);
       if (!catalog.keyFields.has(field.type)) throw new GrantError('APPLICATION_INVALID', `${field.type} has no key; object to a field of Person or Enterprise.`);
@@ -50,7 +51,7 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
         throw new GrantError('LIMIT_REACHED', `${requester.appId} has ${waiting} objections waiting for an answer; at most ${maxOpenPerApp} may wait at once.`);
       }
       const filed = now();
-      const objection = store.insert({
+      const objection = await store.insert({
         coordinate: input.coordinate,
         entityKey: `${field.type}:${input.key.trim()}`,
         observedValue: String(input.observedValue ?? ''),
@@ -66,7 +67,7 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
     },
 
     /** `by` names the principal answering for the provider (`enterprise/zhou.fang`); the party itself by default. */
-    answer(id: string, party: Party, decision: 'CONFIRMED' | 'REJECTED', reason: string, correctedValue?: string | null, by: string = party): Objection {
+    async answer(id: string, party: Party, decision: 'CONFIRMED' | 'REJECTED', reason: string, correctedValue?: string | null, by: string = party): Promise<Objection> {
       const objection = store.get(id);
       if (!objection) throw new GrantError('APPLICATION_NOT_FOUND', `No objection ${id}.`);
       if (!catalog.fields.get(objection.coordinate)?.owners.includes(party)) {
@@ -74,7 +75,9 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
       }
       if (objection.status !== 'OPEN') throw new GrantError('ALREADY_ANSWERED', `Objection ${id} is ${objection.status}.`);
       if (!reason?.trim()) throw new GrantError('REASON_REQUIRED', 'An answer to an objection states its reason.');
-      store.answer(id, decision, by, now().toISOString(), reason.trim(), decision === 'CONFIRMED' ? (correctedValue ?? null) : null);
+      if (!(await store.answer(id, decision, by, now().toISOString(), reason.trim(), decision === 'CONFIRMED' ? (correctedValue ?? null) : null))) {
+        throw new GrantError('ALREADY_ANSWERED', `Objection ${id} was answered meanwhile.`);
+      }
       refresh();
       const answered = store.get(id)!;
       if (decision === 'CONFIRMED') for (const listener of correctionListeners) listener(answered);

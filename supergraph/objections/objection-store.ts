@@ -1,6 +1,6 @@
 // Data objections (verification and correction): a requester reports a value it believes wrong;
 // the owning provider confirms and corrects it, or rejects the objection with a reason, before
-// a deadline. SQLite by default, plain SQL.
+// a deadline. SQLite by default, plain SQL; replicas share PostgreSQL (postgres-objection-store.ts).
 
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -28,10 +28,13 @@ export interface Objection {
 }
 
 export interface ObjectionStore {
-  insert(o: Omit<Objection, 'id' | 'status' | 'answeredBy' | 'answeredAt' | 'reason' | 'correctedValue'>): Objection;
+  insert(o: Omit<Objection, 'id' | 'status' | 'answeredBy' | 'answeredAt' | 'reason' | 'correctedValue'>): Promise<Objection>;
   get(id: string): Objection | undefined;
   list(status?: ObjectionStatus): Objection[];
-  answer(id: string, status: Exclude<ObjectionStatus, 'OPEN'>, by: string, at: string, reason: string, correctedValue: string | null): void;
+  /** False, changing nothing, when the objection was answered already. */
+  answer(id: string, status: Exclude<ObjectionStatus, 'OPEN'>, by: string, at: string, reason: string, correctedValue: string | null): Promise<boolean>;
+  /** Told when objections changed, through this replica or another (a store shared by replicas only). */
+  onChange?(listener: () => void): void;
   close(): void;
 }
 
@@ -52,16 +55,16 @@ export function openSqliteObjectionStore(file: string): ObjectionStore {
     filed_at AS filedAt, deadline, status, answered_by AS answeredBy, answered_at AS answeredAt, reason, corrected_value AS correctedValue`;
   const one = db.prepare(`SELECT ${columns} FROM objection WHERE id = ?`);
   const all = db.prepare(`SELECT ${columns} FROM objection WHERE (@status IS NULL OR status = @status) ORDER BY filed_at DESC, id`);
-  const answer = db.prepare('UPDATE objection SET status = ?, answered_by = ?, answered_at = ?, reason = ?, corrected_value = ? WHERE id = ?');
+  const answer = db.prepare("UPDATE objection SET status = ?, answered_by = ?, answered_at = ?, reason = ?, corrected_value = ? WHERE id = ? AND status = 'OPEN'");
   return {
-    insert(o) {
+    async insert(o) {
       const id = randomUUID();
       insert.run({ ...o, id });
       return one.get(id) as Objection;
     },
     get: (id) => one.get(id) as Objection | undefined,
     list: (status) => all.all({ status: status ?? null }) as Objection[],
-    answer: (id, status, by, at, reason, correctedValue) => void answer.run(status, by, at, reason, correctedValue, id),
+    answer: async (id, status, by, at, reason, correctedValue) => answer.run(status, by, at, reason, correctedValue, id).changes > 0,
     close: () => db.close(),
   };
 }

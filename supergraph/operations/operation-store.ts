@@ -1,6 +1,7 @@
 // Trusted documents: the operations an app registered, each under the hex SHA-256 of its text.
 // An app in "registered operations only" mode may run nothing else. SQLite by default, plain
 // SQL; every registered operation is also kept in memory, so a data request reads no store.
+// Replicas share PostgreSQL instead (postgres-operation-store.ts).
 
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -20,7 +21,7 @@ export interface RegisteredOperation {
 }
 
 export interface OperationStore {
-  register(operation: RegisteredOperation): RegisteredOperation;
+  register(operation: RegisteredOperation): Promise<RegisteredOperation>;
   /** From memory: the app's operation with that hash. */
   find(appId: string, hash: string): RegisteredOperation | undefined;
   /** One app's operations, or every app's. */
@@ -63,7 +64,7 @@ export function openSqliteOperationStore(file: string): OperationStore {
   const keep = (o: RegisteredOperation) => (byApp.get(o.appId) ?? byApp.set(o.appId, new Map()).get(o.appId)!).set(o.hash, o);
   for (const row of db.prepare('SELECT * FROM registered_operation').iterate() as Iterable<Row>) keep(fromRow(row));
   return {
-    register(operation) {
+    async register(operation) {
       upsert.run({ ...operation, coordinates: JSON.stringify(operation.coordinates) });
       keep(operation);
       return operation;

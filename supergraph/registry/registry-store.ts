@@ -1,6 +1,7 @@
 // The schema registry's versions of each subgraph (registry.db in the state folder): who published
 // which URL and SDL when, and whether it is served (ACTIVE), waiting for the operator (PENDING),
-// replaced (SUPERSEDED) or refused by the operator (REJECTED).
+// replaced (SUPERSEDED) or refused by the operator (REJECTED). Replicas share PostgreSQL instead
+// (postgres-registry-store.ts). Reads are synchronous; writes resolve once stored.
 
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -20,14 +21,16 @@ export interface SubgraphVersion {
 
 export interface RegistryStore {
   /** Adds the next version of the subgraph. */
-  add(entry: Omit<SubgraphVersion, 'version'>): SubgraphVersion;
+  add(entry: Omit<SubgraphVersion, 'version'>): Promise<SubgraphVersion>;
   get(subgraph: string, version: number): SubgraphVersion | undefined;
   list(subgraph?: string): SubgraphVersion[];
   /** The version served of each subgraph. */
   active(): SubgraphVersion[];
   /** Makes `version` the subgraph's ACTIVE one (the former one SUPERSEDED). */
-  activate(subgraph: string, version: number): void;
-  setStatus(subgraph: string, version: number, status: VersionStatus): void;
+  activate(subgraph: string, version: number): Promise<void>;
+  setStatus(subgraph: string, version: number, status: VersionStatus): Promise<void>;
+  /** Told when the versions changed, through this replica or another (a store shared by replicas only). */
+  onChange?(listener: () => void): void;
   close(): void;
 }
 
@@ -62,15 +65,15 @@ export function openSqliteRegistryStore(file: string): RegistryStore {
     status.run('ACTIVE', subgraph, version);
   });
   return {
-    add,
+    add: async (entry) => add(entry),
     get: (subgraph, version) => {
       const row = one.get(subgraph, version) as Row | undefined;
       return row && fromRow(row);
     },
     list: (subgraph) => ((subgraph ? ofSubgraph.all(subgraph) : all.all()) as Row[]).map(fromRow),
     active: () => (actives.all() as Row[]).map(fromRow),
-    activate: (subgraph, version) => activate(subgraph, version),
-    setStatus: (subgraph, version, to) => void status.run(to, subgraph, version),
+    activate: async (subgraph, version) => activate(subgraph, version),
+    setStatus: async (subgraph, version, to) => void status.run(to, subgraph, version),
     close: () => db.close(),
   };
 }

@@ -9,6 +9,7 @@ import { buildLabelCatalog, labelReport, type LabelOverlay, type LabelReport } f
 import { breakingChanges, type BreakingChange, type UsageSource } from './breaking-changes.ts';
 import type { RegistryStore, SubgraphVersion } from './registry-store.ts';
 import { schemaDiff, type SchemaDiff } from './schema-diff.ts';
+import { serially } from '../stores/index.ts';
 
 export interface RegistryOptions {
   store: RegistryStore;
@@ -45,11 +46,16 @@ export function createSchemaRegistry(options: RegistryOptions) {
   const { store } = options;
   const now = options.now ?? (() => new Date());
   let served: SubgraphSdl[] | undefined;
+  /** Which ACTIVE versions `served` was built from. */
+  let servedVersions = '';
+  const activeVersions = () => store.active().map((v) => `${v.subgraph}@${v.version}`).join(',');
+  const following = serially();
 
   /** The subgraphs served now: the baseline, under the registry's ACTIVE versions. */
   async function current(): Promise<SubgraphSdl[]> {
     if (!served) {
       const byName = new Map((await options.baseline()).map((s) => [s.name, s]));
+      servedVersions = activeVersions();
       for (const v of store.active()) byName.set(v.subgraph, { name: v.subgraph, url: v.url, sdl: withSpecDefinitions(v.sdl) });
       served = [...byName.values()];
     }
@@ -85,8 +91,9 @@ export function createSchemaRegistry(options: RegistryOptions) {
   /** Serves a checked version, then records it ACTIVE. */
   async function activate(version: SubgraphVersion, checked: { supergraphSdl: string; subgraphs: SubgraphSdl[] }, apply: Apply) {
     await apply(checked.supergraphSdl);
-    store.activate(version.subgraph, version.version);
+    await store.activate(version.subgraph, version.version);
     served = checked.subgraphs;
+    servedVersions = activeVersions();
     return store.get(version.subgraph, version.version)!;
   }
 
@@ -97,12 +104,12 @@ export function createSchemaRegistry(options: RegistryOptions) {
       const checked = await check(next);
       if (!checked.ok) return checked;
       const pending = options.requireOperatorApproval && !byOperator;
-      const version = store.add({ subgraph: input.name, url: input.url, sdl: input.sdl, publishedBy, publishedAt: now().toISOString(), status: 'PENDING' });
+      const version = await store.add({ subgraph: input.name, url: input.url, sdl: input.sdl, publishedBy, publishedAt: now().toISOString(), status: 'PENDING' });
       if (pending) return { ok: true, version, diff: checked.diff, labels: checked.labels };
       try {
         return { ok: true, version: await activate(version, checked, apply), diff: checked.diff, labels: checked.labels };
       } catch (error) {
-        store.setStatus(version.subgraph, version.version, 'REJECTED');
+        await store.setStatus(version.subgraph, version.version, 'REJECTED');
         return { ok: false, refusal: { reason: 'composition', message: `The gateway cannot serve the composed supergraph: ${(error as Error).message}`, problems: [] } };
       }
     },
@@ -127,6 +134,25 @@ export function createSchemaRegistry(options: RegistryOptions) {
         return { ok: false, refusal: { reason: 'composition', message: `The gateway cannot serve the composed supergraph: ${(error as Error).message}`, problems: [] } };
       }
     },
+    /**
+     * Serves the ACTIVE versions another replica chose (a publication, an approval, a rollback):
+     * recomposed and applied when they differ from what this replica serves. A composition that
+     * fails, or a supergraph the gateway cannot build, leaves what is served as it is.
+     */
+    follow: (apply: Apply) =>
+      following(async () => {
+        if (activeVersions() === servedVersions) return;
+        const [before, beforeVersions] = [served, servedVersions];
+        served = undefined;
+        const composed = composeSupergraph(await current());
+        try {
+          if (!composed.ok) throw new Error(`Composition failed:\n${composed.problems.map(formatProblem).join('\n')}`);
+          await apply(composed.supergraphSdl);
+        } catch (error) {
+          [served, servedVersions] = [before, beforeVersions];
+          throw error;
+        }
+      }),
     /** Recomposes what is served now (after a label overlay change, say). */
     async composed(): Promise<string> {
       const result = composeSupergraph(await current());

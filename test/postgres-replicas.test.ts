@@ -1,0 +1,213 @@
+// Three gateway replicas on one PostgreSQL: a grant approved through one is used by the others, a
+// revocation or a key revoked through one is enforced by another within a second, a subgraph
+// published through one is served by all, two answers of one party at once are decided once, and
+// replicas starting together on an empty schema migrate it once. Runs against the PostgreSQL at
+// 127.0.0.1:5432 (database `test`), in a schema of its own dropped at the end: skipped, with the
+// reason printed, where none answers; failed instead when JG_REQUIRE_SERVICES=1 (as CI runs it).
+
+import { randomUUID } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveSupergraph, type ServedSupergraph } from '../server/sample-platform.ts';
+import { openSharedStores } from '../server/shared-stores.ts';
+import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
+import { exportCallerKey, generateCallerKey } from '../supergraph/execution/index.ts';
+import { adminCall, answer, APPS, applyFor, asApp } from './support/authorization.ts';
+import { README_HOUSING_SDL, housingProvider } from './support/housing.ts';
+import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
+import { POSTGRES_URL, postgresForTests } from './support/postgres.ts';
+
+const available = await postgresForTests('test/postgres-replicas.test.ts');
+
+/** This run's schemas, apart from any other run's, dropped at the end. */
+const SCHEMA = `jg_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+const OPERATOR = { token: 'jg-admin-operator' };
+const GATEWAY = { defaultTimeoutMs: 5_000, healthTimeoutMs: 1_000, bodyLimitBytes: 1 << 20 };
+const GRANTED_QUERY = '{ enterprises(first: 2, offset: 40) { name insuredEmployees } }';
+
+/** Asks `check` until it holds or `ms` have passed; whether it held. */
+async function within(ms: number, check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
+  const callerJwk = generateCallerKey().then(exportCallerKey);
+  let a: TestPlatform;
+  let b: ServedSupergraph;
+  let c: ServedSupergraph;
+  const extra: ServedSupergraph[] = [];
+  const schemas = [SCHEMA];
+  let housing: RunningProvider;
+  let admin: pg.Client;
+
+  const on = (gateway: FastifyInstance) => ({ gateway }) as TestPlatform;
+  const postgres = (schema = SCHEMA) => ({ url: POSTGRES_URL, schema });
+  /** Another replica in front of A's providers, with a state folder (its audit trail) of its own. */
+  const replica = async (schema = SCHEMA) =>
+    serveSupergraph(a.providers, { authorization: sampleAuthorization({ postgres: postgres(schema) }), gateway: GATEWAY, callerJwk: await callerJwk });
+  const granted = async (gateway: FastifyInstance) => {
+    const result = await asApp(on(gateway), APPS.assistance, 'assistance-review')(GRANTED_QUERY);
+    return result.errors === undefined && (result.data?.enterprises as { insuredEmployees: unknown }[]).every((e) => typeof e.insuredEmployees === 'number');
+  };
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    a = await startTestPlatform({ callerJwk: await callerJwk, authorization: sampleAuthorization({ postgres: postgres() }) });
+    [b, c] = await Promise.all([replica(), replica()]);
+    housing = await startProvider(housingProvider(README_HOUSING_SDL), { host: '127.0.0.1', port: 0, dataDir: tempDataDir(), city: SMALL_CITY });
+  }, 60_000);
+  afterAll(async () => {
+    for (const served of [b, c, ...extra]) await served?.close();
+    await a?.close();
+    await housing?.close();
+    for (const schema of schemas) await admin?.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+    await admin?.end();
+  });
+
+  it('lets B and C use a grant approved through A', async () => {
+    expect(await granted(b.gateway)).toBe(false);
+    const application = await applyFor(a, APPS.assistance, { coordinates: ['Enterprise.insuredEmployees'], purpose: 'assistance-review' });
+    for (const { party } of application.parties) expect((await answer(a, party, application.id, 'approve')).errors).toBeUndefined();
+    expect(await within(1_000, () => granted(b.gateway))).toBe(true);
+    expect(await within(1_000, () => granted(c.gateway))).toBe(true);
+  });
+
+  it('enforces through A, within a second, a revocation made through B', async () => {
+    const [active] = (await adminCall(on(b.gateway), OPERATOR, '{ applications(status: ACTIVE) { id appId } }')).data!.applications as { id: string; appId: string }[];
+    expect(await granted(a.gateway)).toBe(true);
+    expect((await answer(on(b.gateway), 'operator', active!.id, 'revoke')).errors).toBeUndefined();
+    expect(await within(1_000, async () => !(await granted(a.gateway)))).toBe(true);
+    const refused = await asApp(a, APPS.assistance, 'assistance-review')(GRANTED_QUERY);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN_FIELD');
+  });
+
+  it('refuses through A, from the change on, a key revoked through C', async () => {
+    const created = await adminCall(on(c.gateway), OPERATOR, 'mutation { createApp(input: { id: "replica-counter", department: "Taxation Bureau" }) { id } }');
+    expect(created.errors).toBeUndefined();
+    const issued = (await adminCall(on(c.gateway), OPERATOR, 'mutation { issueKey(appId: "replica-counter") { keyId key } }')).data!.issueKey as { keyId: string; key: string };
+    const status = async (gateway: FastifyInstance) => (await asApp(on(gateway), issued.key, 'counter-service')('{ enterprises(first: 1) { name } }')).status;
+    expect(await within(1_000, async () => (await status(a.gateway)) === 200)).toBe(true); // the app and key made through C reach A
+
+    const revoked = await adminCall(on(c.gateway), OPERATOR, `mutation { revokeKey(appId: "replica-counter", keyId: "${issued.keyId}") { notAfter } }`);
+    expect(revoked.errors).toBeUndefined();
+    expect(await within(1_000, async () => (await status(a.gateway)) === 401)).toBe(true);
+    expect(await status(b.gateway)).toBe(401);
+  });
+
+  it('serves through B and C a subgraph published through A', async () => {
+    const ask = (gateway: FastifyInstance) => asApp(on(gateway), APPS.tax, 'tax-inspection/CASE-7')('{ housingOffice(district: "xihu") { phone } }');
+    expect((await ask(b.gateway)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const published = await adminCall(a, OPERATOR, 'mutation($u: String!, $s: String!) { publishSubgraph(name: "housing", url: $u, sdl: $s) { version { version status } } }', { u: housing.url, s: README_HOUSING_SDL });
+    expect(published.errors).toBeUndefined();
+    expect(published.data?.publishSubgraph).toEqual({ version: { version: 1, status: 'ACTIVE' } });
+    for (const replicaGateway of [b.gateway, c.gateway]) {
+      expect(await within(1_000, async () => (await ask(replicaGateway)).data?.housingOffice !== undefined)).toBe(true);
+      expect((await ask(replicaGateway)).data).toEqual({ housingOffice: { phone: '0571-4000' } });
+    }
+  });
+
+  it('takes one of two answers of the same party given at once through two replicas; the other is ALREADY_ANSWERED', async () => {
+    for (let round = 0; round < 3; round++) {
+      const application = await applyFor(a, APPS.tax, { coordinates: ['Enterprise.insuredEmployees'], purpose: 'tax-inspection' });
+      const pendingOnB = async () => (await adminCall(on(b.gateway), OPERATOR, `{ application(id: "${application.id}") { status } }`)).data?.application !== null;
+      expect(await within(1_000, pendingOnB)).toBe(true); // both replicas hold it PENDING in memory
+      const answers = await Promise.all([a.gateway, b.gateway].map((gateway) => answer(on(gateway), 'operator', application.id, 'approve')));
+      const codes = answers.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort();
+      expect(codes).toEqual(['ALREADY_ANSWERED', 'OK']);
+      const stored = await admin.query(`SELECT decision, answered_by FROM ${pg.escapeIdentifier(SCHEMA)}.application_party WHERE application_id = $1 AND party = 'operator'`, [application.id]);
+      expect(stored.rows).toEqual([{ decision: 'APPROVED', answered_by: 'operator' }]);
+    }
+  });
+
+  it('migrates an empty schema once when several replicas start on it at once, and all of them start', async () => {
+    const fresh = `${SCHEMA}_fresh`;
+    schemas.push(fresh);
+    const started = await Promise.all([replica(fresh), replica(fresh), replica(fresh)]);
+    extra.push(...started);
+    const migrations = await admin.query(`SELECT name FROM ${pg.escapeIdentifier(fresh)}.control_plane_migrations`);
+    expect(migrations.rows).toEqual([{ name: '1764871200000_control-plane' }]);
+    for (const served of started) expect((await asApp(on(served.gateway), APPS.tax, 'tax-inspection')('{ enterprises(first: 1) { name } }')).status).toBe(200);
+  }, 60_000);
+
+  describe('with PostgreSQL out of reach of one replica', () => {
+    // A relay to the real PostgreSQL: it forwards while answering, falls silent (connections held,
+    // nothing forwarded), or is cut (every connection reset, the port closed) and opened again.
+    const held = new Set<Socket>();
+    let relay: Server | undefined;
+    let answering = true;
+    const open = (port: number) =>
+      new Promise<number>((resolve) => {
+        relay = createServer((client) => {
+          const upstream = connect(5432, '127.0.0.1');
+          for (const socket of [client, upstream]) {
+            held.add(socket);
+            socket.on('error', () => undefined);
+            socket.on('close', () => held.delete(socket));
+          }
+          client.on('data', (chunk) => answering && upstream.write(chunk));
+          upstream.on('data', (chunk) => answering && client.write(chunk));
+          client.on('close', () => upstream.destroy());
+          upstream.on('close', () => client.destroy());
+        });
+        relay.listen(port, '127.0.0.1', () => resolve((relay!.address() as { port: number }).port));
+      });
+    const cut = async () => {
+      const closed = new Promise((resolve) => relay!.close(resolve));
+      for (const socket of held) socket.destroy();
+      await closed;
+    };
+    afterAll(() => cut().catch(() => undefined));
+
+    const cases: [string, { lose(): Promise<void>; restore(port: number): Promise<unknown>; catchUpMs: number }][] = [
+      ['its connections reset', { lose: cut, restore: open, catchUpMs: 5_000 }],
+      ['silent, its connections held open', {
+        lose: async () => void (answering = false),
+        restore: async () => void (answering = true),
+        catchUpMs: 15_000, // the listening connection's heartbeat (every 5 s, 2 s to answer) finds it silent
+      }],
+    ];
+    it.each(cases)('answers data requests from memory, refuses admin changes with STORE_UNAVAILABLE, and catches up once it is back: %s', async (what, { lose, restore, catchUpMs }) => {
+      answering = true;
+      const port = await open(0);
+      const served = await serveSupergraph(a.providers, {
+        authorization: sampleAuthorization({ postgres: { url: `postgres://postgres@127.0.0.1:${port}/test`, schema: SCHEMA } }),
+        gateway: GATEWAY,
+        callerJwk: await callerJwk,
+      });
+      extra.push(served);
+      const d = on(served.gateway);
+      const appId = `made-while-away-${extra.length}`;
+      const knows = async () => ((await adminCall(d, OPERATOR, '{ apps { id } }')).data!.apps as { id: string }[]).some((app) => app.id === appId);
+      try {
+        await lose();
+        expect((await asApp(d, APPS.tax, 'tax-inspection')('{ enterprises(first: 1) { name } }')).status).toBe(200);
+        const refused = await adminCall(d, { apiKey: APPS.assistance }, 'mutation($input: ApplyInput!) { apply(input: $input) { id } }', {
+          input: { coordinates: ['Enterprise.insuredEmployees'], purpose: 'assistance-review', basis: 'Test basis', expiresAt: '2099-01-01T00:00:00Z' },
+        });
+        expect(refused.errors?.[0]?.extensions?.code).toBe('STORE_UNAVAILABLE');
+        expect((await adminCall(a, OPERATOR, `mutation { createApp(input: { id: "${appId}", department: "Taxation Bureau" }) { id } }`)).errors).toBeUndefined();
+        expect(await knows()).toBe(false);
+
+        await restore(port);
+        expect(await within(catchUpMs, knows)).toBe(true);
+      } finally {
+        await cut().catch(() => undefined);
+      }
+    }, 40_000);
+  });
+
+  it('does not start without PostgreSQL: STORE_UNAVAILABLE, naming where it looked', async () => {
+    await expect(openSharedStores({ url: 'postgres://postgres@127.0.0.1:1/test', schema: SCHEMA, connectTimeoutMs: 500 }, () => undefined)).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      message: expect.stringContaining('postgres://postgres@127.0.0.1:1/test'),
+    });
+  });
+});
