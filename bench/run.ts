@@ -1,6 +1,7 @@
 // `npm run bench`: JointGraph against the JavaScript federation gateways on the same subgraphs
 // and queries; writes results.json, RESULTS.md and two SVG charts. `npm run bench -- --smoke`
 // checks correctness and subgraph request counts only (plus a short load burst), for CI.
+// `npm run bench -- --replicas` measures replicas on shared state instead (bench/replicas.ts).
 // Flags: --smoke, --out DIR (default bench/results, or a temporary directory for --smoke),
 //        --only ID[,ID] (workload ids or prefixes, e.g. s1,s3), --contenders ID[,ID] (e.g. jointgraph,apollo), --no-pin
 
@@ -18,6 +19,11 @@ import { markdownReport } from './report/markdown.ts';
 import { METHOD_NOTES } from './report/method-notes.ts';
 import type { BenchResults, WorkloadResult } from './report/results.ts';
 import { fanOutChart, throughputChart } from './report/svg-chart.ts';
+
+if (process.argv.includes('--replicas')) {
+  await import('./replicas.ts');
+  process.exit(0);
+}
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' }, contenders: { type: 'string' }, 'no-pin': { type: 'boolean' } } });
 const smoke = values.smoke ?? false;

@@ -7,7 +7,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,18 +14,11 @@ import { platformKeys, providerTrust, startSampleProviders } from '../server/sam
 import { EXAMPLE_PROVIDERS, startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { callerKeyFile, exportCallerKey } from '../supergraph/execution/index.ts';
 import { README_HOUSING_SDL } from './support/housing.ts';
+import { freePort } from '../bench/measure/child.ts';
 import { SMALL_CITY, tempDataDir } from './support/platform.ts';
 
 const run = promisify(execFile);
 const JOINTGRAPH = new URL('../cli/jointgraph.mjs', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 const operatorDir = tempDataDir();
 const providerDir = join(tempDataDir(), 'housing-department');

@@ -1,0 +1,32 @@
+# JointGraph's gateway (and, for a demonstration, the sample departments) in one image.
+#   docker build -t jointgraph .
+#   docker run -p 4000:4000 -v $PWD/platform.yaml:/etc/jointgraph/platform.yaml jointgraph
+# deploy/compose.yaml runs three replicas on PostgreSQL, Redis and NATS.
+
+FROM node:20-bookworm-slim AS dependencies
+WORKDIR /opt/jointgraph
+# better-sqlite3 is a native addon: built here if no prebuilt binary matches.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+WORKDIR /opt/jointgraph
+ENV NODE_ENV=production JG_HOST=0.0.0.0 JG_LOG_LEVEL=info
+COPY --from=dependencies /opt/jointgraph/node_modules ./node_modules
+COPY package.json ./
+COPY cli ./cli
+COPY config ./config
+COPY console/dist ./console/dist
+COPY directives ./directives
+COPY protocol ./protocol
+COPY server ./server
+COPY subgraphs ./subgraphs
+COPY supergraph ./supergraph
+# State, keys and the providers' stores live under /var/lib/jointgraph (a volume); keys apart from state.
+RUN mkdir -p /var/lib/jointgraph /etc/jointgraph && chown -R node:node /var/lib/jointgraph
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.JG_PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "cli/jointgraph.mjs"]
+CMD ["serve", "--config", "/etc/jointgraph/platform.yaml"]
