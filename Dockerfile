@@ -1,7 +1,7 @@
 # JointGraph's gateway (and, for a demonstration, the sample departments) in one image.
 #   docker build -t jointgraph .
 #   docker run -p 4000:4000 -v $PWD/platform.yaml:/etc/jointgraph/platform.yaml jointgraph
-# deploy/compose.yaml runs three replicas on PostgreSQL, Redis and NATS.
+# deploy/compose.yaml runs three replicas on PostgreSQL and Redis.
 
 FROM node:20-bookworm-slim AS dependencies
 WORKDIR /opt/jointgraph

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export const CONSOLE_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const DIGEST_FILE = join(CONSOLE_DIR, 'dist', 'source.sha256');
-const INPUTS = ['index.html', 'vite.config.ts', 'tsconfig.json', 'src'];
+// The gateway's update cycles, which the console reads from the shared vocabulary.
+const INPUTS = ['index.html', 'vite.config.ts', 'tsconfig.json', 'src', '../directives/quality/quality.ts'];
 const BUNDLED = ['graphiql', '@graphiql/react', 'react', 'react-dom', 'vite'];
 
 function files(path: string): string[] {

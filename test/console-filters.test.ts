@@ -1,9 +1,10 @@
-// The console's two orderings and filters that are its own rather than the admin endpoint's: a
-// party's inbox order, and the audit search's filters over the newest records.
+// What the console works out itself rather than the admin endpoint: a party's inbox order, the
+// access record search's filters as the endpoint's arguments, and how quality figures read.
 
 import { describe, expect, it } from 'vitest';
-import { matchesFilters, type AccessRecord, type AuditFilters } from '../console/src/pages/access-record.ts';
+import { NO_FILTERS, searchVariables } from '../console/src/pages/access-record.ts';
 import { awaitingAnswer, type Application } from '../console/src/pages/application.ts';
+import { age, ofCycle, percent } from '../console/src/quality-figures.ts';
 
 const application = (id: string, replyDeadline: string, parties: [string, string][], status = 'PENDING'): Application => ({
   id, appId: 'tax-inspection', purpose: 'tax-inspection', basis: 'b', coordinates: ['Enterprise.taxArrears'], selector: null, rowScope: 'ALL',
@@ -26,20 +27,30 @@ describe('a party’s inbox', () => {
   });
 });
 
-describe('the audit search', () => {
-  const record: AccessRecord = {
-    seq: 7, at: '2026-12-04T09:30:00.000Z', appId: 'tax-inspection', department: 'Taxation Bureau', purpose: 'tax-inspection/CASE-7',
-    returned: ['Enterprise.name'], denied: ['Enterprise.taxArrears'], providers: ['enterprise'], outcome: 'OK', status: 200,
-  };
-  const none: AuditFilters = { field: '', app: '', purpose: '', provider: '', from: '', to: '', last: '200' };
+describe('the access record search', () => {
+  it('sends each filter set, trimmed, as the endpoint’s argument, the days as the instants they start and end, and the page’s cursor', () => {
+    expect(searchVariables(NO_FILTERS, null)).toEqual({ app: null, purpose: null, coordinate: null, provider: null, requestId: null, from: null, to: null, before: null, last: 20 });
+    const filters = { ...NO_FILTERS, coordinate: ' Enterprise.status ', app: 'tax-inspection', purpose: 'tax-inspection/CASE-7', provider: 'enterprise', requestId: 'req-1', from: '2026-12-04', to: '2026-12-05', last: '5' };
+    expect(searchVariables(filters, 41)).toEqual({
+      app: 'tax-inspection', purpose: 'tax-inspection/CASE-7', coordinate: 'Enterprise.status', provider: 'enterprise', requestId: 'req-1',
+      from: '2026-12-04T00:00:00.000Z', to: '2026-12-05T23:59:59.999Z', before: 41, last: 5,
+    });
+  });
 
-  it('keeps a record that passes every filter set, and drops it when one fails', () => {
-    expect(matchesFilters(record, none)).toBe(true);
-    expect(matchesFilters(record, { ...none, field: 'taxarrears', purpose: 'case-7', provider: 'enterprise', from: '2026-12-04', to: '2026-12-04' })).toBe(true);
-    expect(matchesFilters(record, { ...none, field: 'Person.name' })).toBe(false);
-    expect(matchesFilters(record, { ...none, purpose: 'CASE-8' })).toBe(false);
-    expect(matchesFilters(record, { ...none, provider: 'tax' })).toBe(false);
-    expect(matchesFilters(record, { ...none, from: '2026-12-05' })).toBe(false);
-    expect(matchesFilters(record, { ...none, to: '2026-12-03' })).toBe(false);
+  it('keeps the page size within what the endpoint returns', () => {
+    expect(searchVariables({ ...NO_FILTERS, last: '0' }, null).last).toBe(20);
+    expect(searchVariables({ ...NO_FILTERS, last: '-3' }, null).last).toBe(1);
+    expect(searchVariables({ ...NO_FILTERS, last: '5000' }, null).last).toBe(1000);
+  });
+});
+
+describe('quality figures', () => {
+  it('reads an age in its largest whole unit, a share as a percentage, and an age against its declared cycle', () => {
+    expect([age(0), age(59), age(61), age(7_200), age(3 * 86_400 + 5), age(null)]).toEqual(['0s', '59s', '1min', '2h', '3d', '—']);
+    expect([percent(0.9876), percent(1), percent(null)]).toEqual(['98.8%', '100%', '—']);
+    expect(ofCycle(43_200, 'DAILY')).toBe(0.5);
+    expect(ofCycle(366 * 86_400, 'YEARLY')).toBe(1);
+    expect(ofCycle(null, 'DAILY')).toBeNull();
+    expect(ofCycle(60, 'FORTNIGHTLY')).toBeNull();
   });
 });

@@ -5,9 +5,9 @@
 
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminCall, APPS, asApp } from './support/authorization.ts';
+import { adminCall, applyFor, APPS, asApp, grant } from './support/authorization.ts';
 import { isolatedContext, launchBrowser, screenshot, type IsolatedContext } from './support/browser.ts';
 import { queryProvider, sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { consoleRoutes } from '../supergraph/gateway/console-routes.ts';
@@ -16,9 +16,12 @@ let platform: TestPlatform;
 let browser: Browser;
 let base: string;
 const contexts: IsolatedContext[] = [];
+/** How far the gateway's clock is set back: an application filed meanwhile is filed in the past. */
+let clockBack = 0;
 
 beforeAll(async () => {
-  [platform, browser] = await Promise.all([startTestPlatform({ authorization: sampleAuthorization({ registry: { requireOperatorApproval: true, usageWindowDays: 90 } }) }), launchBrowser()]);
+  const authorization = sampleAuthorization({ registry: { requireOperatorApproval: true, usageWindowDays: 90 }, now: () => new Date(Date.now() - clockBack) });
+  [platform, browser] = await Promise.all([startTestPlatform({ authorization }), launchBrowser()]);
   await platform.gateway.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(platform.gateway.server.address() as AddressInfo).port}`;
 }, 90_000);
@@ -45,6 +48,28 @@ async function signIn(credential: { token: string } | { key: string; purpose?: s
   await page.getByTestId('who').waitFor();
   return page;
 }
+
+/** A /graphql request of an app with its own x-request-id, as the audit trail records it. */
+async function askWithRequestId(apiKey: string, purpose: string, requestId: string, query: string): Promise<number> {
+  const response = await platform.gateway.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey, 'x-jointgraph-purpose': purpose, 'x-request-id': requestId },
+    payload: { query },
+  });
+  return response.statusCode;
+}
+
+/** The controls of a page with no label, no aria-label and (for a button) no text. */
+const unlabelled = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => !((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent!.trim())))
+      .map((el) => el.outerHTML),
+  );
+
+/** The request ids in the rows of a table of access records. */
+const requestIds = (table: Locator) => table.locator('tbody td:nth-child(3)').allTextContents();
 
 /** The POST of an operation whose text contains `marker`, and its parsed answer. */
 async function answerTo(page: Page, endpoint: string, marker: string, trigger: () => Promise<void>) {
@@ -147,27 +172,40 @@ describe('the console', { timeout: 60_000 }, () => {
     await screenshot(requester, 'requester-objections');
   });
 
-  it('finds a given request in the audit search, beside an intact hash chain', async () => {
+  it('finds a request by its x-request-id in the audit search the endpoint runs, beside an intact hash chain; the provider sees it among its recipients', async () => {
     const purpose = 'tax-inspection/CASE-CONSOLE-7';
-    expect((await asApp(platform, APPS.tax, purpose)('{ enterprises(first: 2) { name status } }')).status).toBe(200);
+    expect(await askWithRequestId(APPS.tax, purpose, 'console-audit-7', '{ enterprises(first: 2) { name status } }')).toBe(200);
+    expect(await askWithRequestId(APPS.assistance, 'social-assistance', 'console-audit-8', '{ enterprises(first: 1) { name } }')).toBe(200);
 
     const operator = await signIn({ token: 'jg-principal-zhao.min' });
     await operator.goto(`${base}/console#/audit`);
     await expect.poll(() => operator.getByTestId('audit-chain').textContent()).toContain('完整');
     const search = operator.getByRole('form', { name: '审计记录检索' });
-    await search.getByLabel('用途').fill('CASE-CONSOLE-8');
-    await search.getByRole('button', { name: '查询' }).click();
-    await operator.getByRole('table', { name: '审计记录检索: 0 条匹配' }).waitFor();
+    const results = operator.getByRole('table', { name: /^审计记录检索 · 第 1 页: / });
+    // The newest page at once, both requests on it.
+    await expect.poll(() => requestIds(results)).toEqual(expect.arrayContaining(['console-audit-8', 'console-audit-7']));
 
-    await search.getByLabel('用途').fill('CASE-CONSOLE-7');
-    await search.getByLabel('应用').fill('tax-inspection');
-    await search.getByLabel('字段').fill('Enterprise.status');
-    await search.getByRole('button', { name: '查询' }).click();
-    const found = operator.getByRole('table', { name: '审计记录检索: 1 条匹配' });
-    await found.waitFor();
-    const text = await found.textContent();
+    const [asked] = await Promise.all([
+      operator.waitForRequest((r) => r.url().endsWith('/admin/graphql') && (r.postData() ?? '').includes('console-audit-7')),
+      search.getByLabel('请求编号').fill('console-audit-7').then(() => search.getByRole('button', { name: '查询' }).click()),
+    ]);
+    // Filtered by the endpoint, not in the browser.
+    expect(JSON.parse(asked.postData()!).variables).toMatchObject({ requestId: 'console-audit-7', app: null });
+    await expect.poll(() => requestIds(results)).toEqual(['console-audit-7']);
+    const text = await results.textContent();
     expect(text).toContain(purpose);
     expect(text).toContain('Enterprise.name, Enterprise.status');
+
+    await search.getByLabel('请求编号').fill('');
+    await search.getByLabel('用途（用途代码或完整用途）').fill('tax-inspection/CASE-CONSOLE-8');
+    await search.getByRole('button', { name: '查询' }).click();
+    await operator.getByRole('table', { name: '审计记录检索 · 第 1 页: 0 条记录' }).waitFor();
+    await search.getByLabel('用途（用途代码或完整用途）').fill(purpose);
+    await search.getByLabel('应用').fill('tax-inspection');
+    await search.getByLabel('字段').fill('Enterprise.status');
+    await search.getByLabel('提供方').fill('enterprise');
+    await search.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => requestIds(results)).toEqual(['console-audit-7']);
     await screenshot(operator, 'operator-audit');
 
     const provider = await signIn({ token: 'jg-admin-enterprise' });
@@ -177,11 +215,116 @@ describe('the console', { timeout: 60_000 }, () => {
     await recipients.getByRole('button', { name: '查询' }).click();
     const received = provider.getByRole('table', { name: '谁收到了我的字段: Enterprise.status' });
     await received.getByText(purpose).waitFor();
+    expect(await received.textContent()).toContain('console-audit-7');
     await screenshot(provider, 'provider-recipients');
+  });
+
+  it('lists a requester’s own access records page by page, and none of another app’s', async () => {
+    for (const n of [1, 2, 3]) expect(await askWithRequestId(APPS.tax, 'tax-inspection/CASE-MINE', `console-mine-${n}`, '{ enterprises(first: 1) { name } }')).toBe(200);
+    expect(await askWithRequestId(APPS.assistance, 'social-assistance', 'console-other-1', '{ enterprises(first: 1) { name } }')).toBe(200);
+
+    const requester = await signIn({ key: APPS.tax });
+    await requester.goto(`${base}/console#/records`);
+    const search = requester.getByRole('form', { name: '我的访问记录' });
+    const page = (n: number) => requester.getByRole('table', { name: new RegExp(`^我的访问记录 · 第 ${n} 页: `) });
+    await expect.poll(() => requestIds(page(1))).toEqual(expect.arrayContaining(['console-mine-3', 'console-mine-2', 'console-mine-1']));
+    expect(await requester.locator('main').textContent()).not.toContain('console-other-1');
+
+    await search.getByLabel('用途（用途代码或完整用途）').fill('tax-inspection/CASE-MINE');
+    await search.getByLabel('每页条数').fill('2');
+    await search.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => requestIds(page(1))).toEqual(['console-mine-3', 'console-mine-2']);
+    expect(await page(1).textContent()).toContain('Enterprise.name');
+    await screenshot(requester, 'requester-records');
+    expect(await unlabelled(requester)).toEqual([]);
+    await requester.getByRole('button', { name: '更早' }).click();
+    await expect.poll(() => requestIds(page(2))).toEqual(['console-mine-1']);
+    expect(await requester.getByRole('button', { name: '更早' }).isDisabled()).toBe(true);
+    await requester.getByRole('button', { name: '较新' }).click();
+    await expect.poll(() => requestIds(page(1))).toEqual(['console-mine-3', 'console-mine-2']);
+
+    // Asked for by its id, another app's request is still not this app's to read.
+    await search.getByLabel('用途（用途代码或完整用途）').fill('');
+    await search.getByLabel('请求编号').fill('console-other-1');
+    await search.getByRole('button', { name: '查询' }).click();
+    await requester.getByRole('table', { name: '我的访问记录 · 第 1 页: 0 条记录' }).waitFor();
+  });
+
+  it('shows each field’s declared and measured quality in the catalogue, and the label report’s conflicts to the operator and to a provider for its own fields', async () => {
+    // Measured from this request at least: the enterprise provider's latency, Enterprise.name's null rate.
+    expect(await askWithRequestId(APPS.tax, 'tax-inspection', 'console-quality-1', '{ enterprises(first: 3) { name } }')).toBe(200);
+    const requester = await signIn({ key: APPS.tax });
+    await requester.getByLabel('按字段、类别或提供方搜索').fill('Enterprise.taxCreditRating');
+    const row = requester.getByRole('row').filter({ has: requester.getByText('Enterprise.taxCreditRating', { exact: true }) });
+    const cells = await row.locator('td').allTextContents();
+    const head = await requester.getByRole('table', { name: '数据目录' }).locator('th').allTextContents();
+    expect(cells[head.indexOf('更新周期')]).toBe('YEARLY');
+    // Declared complete; measured from the values the gateway has seen of it, if any.
+    expect(cells[head.indexOf('完整率 声明/实测')]).toMatch(/^100% \/ (—|[\d.]+%)$/);
+    expect(cells[head.indexOf('最老值 · 过期/样本')]).toMatch(/^(—|\d+(s|min|h|d)) · \d+\/\d+$/);
+
+    const conflicts = async (page: Page) => {
+      const table = page.getByRole('table', { name: /^标签冲突/ });
+      await table.locator('tbody tr').first().waitFor();
+      return (await table.locator('tbody td:first-child').allTextContents()).sort();
+    };
+    const operator = await signIn({ token: 'jg-admin-operator' });
+    await operator.goto(`${base}/console#/catalogue`);
+    expect(await conflicts(operator)).toEqual(['Enterprise.legalRepresentative', 'Person.ethnicity', 'Person.legalRepresentativeOf']);
+    const report = operator.getByRole('region', { name: '标签报告' });
+    expect(await report.textContent()).toContain('未标注字段（默认不共享）');
+    await screenshot(operator, 'operator-label-report');
+    const provider = await signIn({ token: 'jg-admin-enterprise' });
+    await provider.goto(`${base}/console#/catalogue`);
+    expect(await conflicts(provider)).toEqual(['Enterprise.legalRepresentative', 'Person.legalRepresentativeOf']);
 
     await operator.goto(`${base}/console#/quality`);
-    await operator.getByRole('table', { name: '数据质量' }).waitFor();
+    const latency = operator.getByRole('img', { name: /^延迟（毫秒）p50 \/ p95 \/ p99\. / });
+    // Every figure in the chart's label: each provider's three percentiles.
+    expect(await latency.getAttribute('aria-label')).toMatch(/enterprise \(\d+ 请求数\): p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms/);
+    const completeness = operator.getByRole('img', { name: /^完整率：实测/ });
+    expect(await completeness.getAttribute('aria-label')).toContain('Enterprise.name: 实测完整率 100%, 声明完整率 100%');
     await screenshot(operator, 'operator-quality');
+    await operator.getByRole('button', { name: '显示数据表: 字段时效：最老值占声明更新周期的比例' }).click();
+    const ages = operator.getByRole('table', { name: '字段时效：最老值占声明更新周期的比例' });
+    expect(await ages.getByRole('row').filter({ hasText: 'Enterprise.taxCreditRating' }).textContent()).toContain('YEARLY');
+    await operator.getByRole('button', { name: '隐藏数据表: 字段时效：最老值占声明更新周期的比例' }).click();
+    await ages.waitFor({ state: 'detached' });
+  });
+
+  it('puts an application past its reply deadline first in the provider’s inbox, marked overdue, and refuses and revokes with a reason', async () => {
+    clockBack = 30 * 86_400_000;
+    const overdue = await applyFor(platform, APPS.tax, { coordinates: ['Enterprise.annualTax'], purpose: 'tax-inspection' }).finally(() => (clockBack = 0));
+    const fresh = await applyFor(platform, APPS.tax, { coordinates: ['Enterprise.inspectionPriority'], purpose: 'tax-inspection' });
+    const active = await grant(platform, APPS.portal, { coordinates: ['Enterprise.annualTax'], purpose: 'credit-service' });
+
+    const provider = await signIn({ token: 'jg-principal-wang.li' });
+    const inbox = provider.getByRole('table', { name: '待审批' });
+    const first = inbox.locator('tbody tr').first();
+    await expect.poll(() => first.locator('td').first().textContent()).toBe(overdue.id);
+    expect(await first.locator('td').nth(6).textContent()).toMatch(/^已超期 2026-\d\d-\d\d \d\d:\d\d · 等待: (operator, tax|tax, operator)$/);
+    expect(await inbox.getByRole('row').filter({ hasText: fresh.id }).textContent()).not.toContain('已超期');
+    await screenshot(provider, 'provider-inbox-overdue');
+
+    const refusal = inbox.getByRole('row').filter({ hasText: fresh.id });
+    expect(await refusal.getByRole('button', { name: '拒绝' }).isDisabled()).toBe(true);
+    await refusal.getByLabel('意见 / 理由').fill('用途与检查事项不符');
+    await refusal.getByRole('button', { name: '拒绝' }).click();
+    await inbox.getByText(fresh.id).waitFor({ state: 'detached' });
+    const refused = await adminCall(platform, { token: 'jg-admin-operator' }, `{ application(id: "${fresh.id}") { status parties { party decision reason answeredBy } } }`);
+    expect(refused.data?.application).toMatchObject({ status: 'REFUSED', parties: expect.arrayContaining([{ party: 'tax', decision: 'REFUSED', reason: '用途与检查事项不符', answeredBy: 'tax/wang.li' }]) });
+
+    const revocation = provider.getByRole('form', { name: `撤销 ${active}` });
+    await revocation.getByLabel('理由').fill('信用服务协议已终止');
+    await revocation.getByRole('button', { name: '撤销' }).click();
+    await provider.getByRole('table', { name: '授权' }).getByText(active).waitFor({ state: 'detached' });
+    const revoked = await adminCall(platform, { token: 'jg-admin-operator' }, `{ application(id: "${active}") { status revokedBy revokeReason } }`);
+    expect(revoked.data?.application).toEqual({ status: 'REVOKED', revokedBy: 'tax/wang.li', revokeReason: '信用服务协议已终止' });
+
+    const requester = await signIn({ key: APPS.tax });
+    await requester.goto(`${base}/console#/applications`);
+    await expect.poll(() => requester.getByTestId(`status-${fresh.id}`).textContent()).toBe('REFUSED');
+    expect(await requester.getByRole('row').filter({ hasText: fresh.id }).textContent()).toContain('用途与检查事项不符');
   });
 
   it('registers an app and issues it a key, shown once, that /graphql accepts until it is revoked', async () => {
@@ -256,12 +399,6 @@ describe('the console', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByTestId('who').waitFor();
 
-    const unlabelled = () =>
-      page.evaluate(() =>
-        [...document.querySelectorAll('input, select, textarea, button')]
-          .filter((el) => !((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent!.trim())))
-          .map((el) => el.outerHTML),
-      );
     const links = await page.getByRole('navigation').getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')!).filter((h) => h.startsWith('#')));
     expect(links).toEqual(['#/inbox', '#/catalogue', '#/objections', '#/recipients', '#/quality', '#/audit', '#/publications', '#/apps']);
     for (const link of links) {
@@ -269,7 +406,7 @@ describe('the console', { timeout: 60_000 }, () => {
       await page.keyboard.press('Enter');
       await page.locator('main h2').waitFor();
       await expect.poll(() => page.locator('[aria-busy="true"]').count()).toBe(0);
-      expect(await unlabelled(), link).toEqual([]);
+      expect(await unlabelled(page), link).toEqual([]);
       // The operator's service account holds every role: each page's queries succeed.
       expect(await page.getByRole('alert').allTextContents(), link).toEqual([]);
     }

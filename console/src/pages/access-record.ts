@@ -1,8 +1,9 @@
 // Access records as the admin endpoint gives them (who, why, which fields, never a value), and
-// the audit search's filters, applied to the newest records the endpoint returns.
+// the search's filters as the endpoint's arguments: the server filters and pages, not the browser.
 
 export interface AccessRecord {
   seq: number;
+  requestId: string | null;
   at: string;
   appId: string | null;
   department: string | null;
@@ -14,32 +15,44 @@ export interface AccessRecord {
   status: number;
 }
 
-export const ACCESS_RECORD_FIELDS = 'seq at appId department purpose returned denied providers outcome status';
+export const ACCESS_RECORD_FIELDS = 'seq requestId at appId department purpose returned denied providers outcome status';
 
 /** A day picked in a date input as the instant it starts (from) or ends (to), UTC. */
 export const dayStart = (day: string) => (day ? `${day}T00:00:00.000Z` : undefined);
 export const dayEnd = (day: string) => (day ? `${day}T23:59:59.999Z` : undefined);
 
-export interface AuditFilters {
-  field: string;
+export interface RecordFilters {
+  coordinate: string;
   app: string;
   purpose: string;
   provider: string;
+  requestId: string;
   from: string;
   to: string;
+  /** Records per page. */
   last: string;
 }
 
-/** Whether a record passes every filter that is set (field and purpose match in part, ignoring case); the app is asked of the endpoint. */
-export function matchesFilters(record: AccessRecord, f: AuditFilters): boolean {
-  const from = dayStart(f.from);
-  const to = dayEnd(f.to);
-  return (
-    (!f.field || [...record.returned, ...record.denied].some((c) => c.toLowerCase().includes(f.field.toLowerCase()))) &&
-    (!f.purpose || (record.purpose ?? '').toLowerCase().includes(f.purpose.toLowerCase())) &&
-    (!f.provider || record.providers.includes(f.provider)) &&
-    (!from || record.at >= from) &&
-    (!to || record.at <= to)
-  );
-}
+export const NO_FILTERS: RecordFilters = Object.freeze({ coordinate: '', app: '', purpose: '', provider: '', requestId: '', from: '', to: '', last: '20' });
 
+/** Records one page asks for: the endpoint's own bound. */
+const MAX_PAGE = 1_000;
+
+export const SEARCH_RECORDS = `query($app: String, $purpose: String, $coordinate: String, $provider: String, $requestId: String, $from: String, $to: String, $before: Int, $last: Int) {
+  accessRecords(appId: $app, purpose: $purpose, coordinate: $coordinate, provider: $provider, requestId: $requestId, from: $from, to: $to, before: $before, last: $last) { ${ACCESS_RECORD_FIELDS} } }`;
+
+/** The search's variables: each filter set (trimmed), the days as instants, and the page after `before` (a seq), if any. */
+export function searchVariables(f: RecordFilters, before: number | null): Record<string, string | number | null> {
+  const text = (value: string) => value.trim() || null;
+  return {
+    app: text(f.app),
+    purpose: text(f.purpose),
+    coordinate: text(f.coordinate),
+    provider: text(f.provider),
+    requestId: text(f.requestId),
+    from: dayStart(f.from) ?? null,
+    to: dayEnd(f.to) ?? null,
+    before,
+    last: Math.min(MAX_PAGE, Math.max(1, Math.trunc(Number(f.last)) || 20)),
+  };
+}

@@ -1,8 +1,11 @@
 // The label catalogue with search. Requesters tick fields (or write a label selector) and apply
-// with a purpose, a basis and an expiry; the operator also sees where each label comes from and the unlabeled fields.
+// with a purpose, a basis and an expiry. Every role sees each field's declared quality beside what
+// the gateway measured; the operator also where each label comes from, and parties the label report.
 
 import { useMemo, useState } from 'react';
 import type { Role } from './index.tsx';
+import { LabelReport } from './label-report.tsx';
+import { age, FIELD_QUALITY_FIELDS, percent, type FieldQuality } from '../quality-figures.ts';
 import { Choice, ErrorNote, Field, Status, Table, useAction, useAdmin, useWords } from '../ui.tsx';
 
 interface LabeledField {
@@ -13,9 +16,10 @@ interface LabeledField {
   category: string | null;
   pii: boolean;
   source: string;
+  quality: FieldQuality | null;
 }
 
-const LABELS = '{ labels { coordinate owners sharing grade category pii source } }';
+const LABELS = `{ labels { coordinate owners sharing grade category pii source quality { ${FIELD_QUALITY_FIELDS} } } }`;
 const APPLY = 'mutation($input: ApplyInput!) { apply(input: $input) { id status } }';
 
 export function Catalogue({ role }: { role: Role }) {
@@ -44,11 +48,12 @@ export function Catalogue({ role }: { role: Role }) {
       </div>
       {requester && <p className="note">{w.valuesHint}</p>}
       {requester && <ApplyForm selected={selected} onFiled={() => setSelected([])} />}
+      {!requester && <LabelReport />}
       <Status loaded={labels}>
         {({ labels: fields }) => (
           <Table
             caption={w.navCatalogue}
-            head={[...(requester ? [w.select] : []), w.coordinate, w.owners, w.sharing, w.grade, w.category, w.pii, ...(role === 'operator' ? [w.source] : [])]}
+            head={[...(requester ? [w.select] : []), w.coordinate, w.owners, w.sharing, w.grade, w.category, w.pii, w.updateCycle, w.completeness, w.ageAndStale, ...(role === 'operator' ? [w.source] : [])]}
             rows={fields.filter(match).map((f) => [
               ...(requester
                 ? [<input type="checkbox" aria-label={`${w.selectField} ${f.coordinate}`} checked={selected.includes(f.coordinate)} onChange={() => toggle(f.coordinate)} />]
@@ -59,6 +64,7 @@ export function Catalogue({ role }: { role: Role }) {
               f.grade,
               f.category ?? '—',
               f.pii ? w.yes : w.no,
+              ...qualityCells(f.quality),
               ...(role === 'operator' ? [f.source === 'default' ? <strong>{f.source}</strong> : f.source] : []),
             ])}
           />
@@ -66,6 +72,21 @@ export function Catalogue({ role }: { role: Role }) {
       </Status>
     </>
   );
+}
+
+/** Update cycle; declared completeness against the measured (1 − null rate); the oldest value seen and the stale ones. */
+function qualityCells(q: FieldQuality | null) {
+  if (!q) return ['—', '—', '—'];
+  const { declared: d, measured: m } = q;
+  return [
+    d.updateCycle,
+    <span className={m.completenessMet === false ? 'overdue' : ''}>
+      {percent(d.completeness)} / {percent(m.nullRate === null ? null : 1 - m.nullRate)}
+    </span>,
+    <span className={m.staleValues > 0 ? 'overdue' : ''}>
+      {age(m.maxAgeSeconds)} · {m.staleValues}/{m.samples}
+    </span>,
+  ];
 }
 
 function ApplyForm({ selected, onFiled }: { selected: string[]; onFiled: () => void }) {

@@ -35,10 +35,13 @@ export function Inbox({ caller }: { caller: Caller }) {
                 a.purpose,
                 a.basis,
                 <PartyAnswers parties={a.parties} />,
-                <span className={overdue.has(a.id) ? 'overdue' : ''}>
-                  {when(a.replyDeadline)}
-                  {overdue.has(a.id) ? ` · ${w.overdue} · ${w.waitingFor}: ${overdue.get(a.id)!.join(', ')}` : ''}
-                </span>,
+                overdue.has(a.id) ? (
+                  <span className="overdue">
+                    <span className="tag tag-overdue">{w.overdue}</span> {when(a.replyDeadline)} · {w.waitingFor}: {overdue.get(a.id)!.join(', ')}
+                  </span>
+                ) : (
+                  when(a.replyDeadline)
+                ),
                 <Decide application={a} onDone={loaded.reload} />,
               ])}
             />

@@ -8,6 +8,7 @@ import { AppsAndKeys } from './apps.tsx';
 import { AuditSearch } from './audit.tsx';
 import { Catalogue } from './catalogue.tsx';
 import { Inbox } from './inbox.tsx';
+import { MyRecords } from './my-records.tsx';
 import { Objections } from './objections.tsx';
 import { Publications } from './publications.tsx';
 import { Quality } from './quality.tsx';
@@ -24,7 +25,7 @@ export interface Caller {
   roles: string[];
 }
 
-export type PageId = 'catalogue' | 'applications' | 'inbox' | 'objections' | 'recipients' | 'quality' | 'audit' | 'publications' | 'apps';
+export type PageId = 'catalogue' | 'applications' | 'inbox' | 'records' | 'objections' | 'recipients' | 'quality' | 'audit' | 'publications' | 'apps';
 
 interface Page {
   id: PageId;
@@ -37,6 +38,7 @@ const PAGES: readonly Page[] = Object.freeze([
   { id: 'inbox', title: 'navInbox', roles: ['provider', 'operator'], render: (caller) => <Inbox caller={caller} /> },
   { id: 'catalogue', title: 'navCatalogue', roles: ['requester', 'provider', 'operator'], render: (_, role) => <Catalogue role={role} /> },
   { id: 'applications', title: 'navApplications', roles: ['requester'], render: () => <Applications /> },
+  { id: 'records', title: 'navMyRecords', roles: ['requester'], render: () => <MyRecords /> },
   { id: 'objections', title: 'navObjections', roles: ['requester', 'provider', 'operator'], render: (_, role) => <Objections role={role} /> },
   { id: 'recipients', title: 'navRecipients', roles: ['provider', 'operator'], render: (caller) => <Recipients caller={caller} /> },
   { id: 'quality', title: 'navQuality', roles: ['provider', 'operator'], render: (caller) => <Quality caller={caller} /> },
