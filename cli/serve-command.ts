@@ -62,7 +62,10 @@ function banner(settings: Readonly<Settings>, serving: Serving, ms: number): voi
   console.log(`  GraphQL   ${address}/graphql`);
   console.log(`  GraphiQL  ${address}/graphiql`);
   console.log(`  health    ${address}/health`);
-  if (serving.authorization) console.log(`  admin     ${address}/admin/graphql   (authorization: ${settings.authzMode})`);
+  if (serving.authorization) {
+    console.log(`  admin     ${address}/admin/graphql   (authorization: ${settings.authzMode})`);
+    console.log(`  console   ${address}/console`);
+  }
   if (!settings.sampleProviders) return;
   const credentials = serving.authorization ? `-H 'x-api-key: jg-demo-tax-inspection' -H 'x-jointgraph-purpose: tax-inspection/CASE-2026-0042' ` : '';
   console.log(`\nTry:\n  curl -s ${address}/graphql -H 'content-type: application/json' ${credentials}\\\n    -d '${JSON.stringify({ query: EXAMPLE.replace(/\s+/g, ' ') })}'\n`);
