@@ -212,10 +212,17 @@ export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[
       supergraphSdl,
       subgraphs,
       ...(authorization
-        ? { authorization: authorization.options, admin: { registry: authorization.registry, labelOverlayFile: settings!.labelOverlayFile, ...(schemaRegistry ? { schemaRegistry: schemaRegistry.registry } : {}) } }
+        ? {
+            authorization: authorization.options,
+            admin: {
+              registry: authorization.registry, labelOverlayFile: settings!.labelOverlayFile,
+              ...(schemaRegistry ? { schemaRegistry: schemaRegistry.registry } : {}), ...(shared ? { sharedOverlay: shared.labels } : {}),
+            },
+          }
         : {}),
     });
     if (schemaRegistry) followRegistry(schemaRegistry, gateway);
+    if (shared) await followLabels(shared.labels, gateway);
     return {
       subgraphs,
       supergraphSdl,
@@ -244,6 +251,20 @@ function onceEach(what: string): (error: Error) => void {
     if (error.message !== last) console.error(`${what}: ${error.message}`);
     last = error.message;
   };
+}
+
+/** The label overlay loaded last through any replica is served here: from the start, and from each change on. */
+async function followLabels(labels: SharedStores['labels'], gateway: FastifyInstance) {
+  const state = gateway.jointgraph;
+  let served: string | undefined;
+  const serve = async () => {
+    const loaded = labels.current();
+    if (!loaded || loaded.sha256 === served) return;
+    served = loaded.sha256;
+    await state.swap(undefined, loaded.overlay);
+  };
+  await serve();
+  labels.onChange(() => void serve().catch((error: Error) => gateway.log.error({ err: error }, 'the label overlay changed on another replica, but cannot be served here: the former one stays')));
 }
 
 /** A publication, approval or rollback through another replica sharing the registry is served here too. */

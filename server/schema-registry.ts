@@ -20,7 +20,8 @@ export function openSchemaRegistry(settings: AuthorizationSettings, baseline: ()
   const registry = createSchemaRegistry({
     store,
     baseline,
-    overlay: () => readLabelOverlay(settings.labelOverlayFile),
+    // The overlay every replica serves, once one was loaded through any of them; the file until then.
+    overlay: () => shared?.labels.current()?.overlay ?? readLabelOverlay(settings.labelOverlayFile),
     usage: {
       recipients: (coordinate, from) => stores?.audit.recipients(coordinate, from).map((r) => ({ appId: r.appId, at: r.at })) ?? [],
       grantsCovering: (coordinate) => stores?.grants.list({ status: 'ACTIVE' }).filter((a) => a.coordinates.includes(coordinate)).map((a) => a.id) ?? [],

@@ -3,6 +3,7 @@
 // each store is a SQLite file in the state folder, opened where it is used.
 
 import { openPostgresGrantStore, type GrantStore } from '../supergraph/grants/index.ts';
+import { openSharedOverlay, type SharedOverlay } from '../supergraph/labels/index.ts';
 import { openPostgresAppStore, type AppStore } from '../supergraph/identity/index.ts';
 import { openPostgresObjectionStore, type ObjectionStore } from '../supergraph/objections/index.ts';
 import { openPostgresOperationStore, type OperationStore } from '../supergraph/operations/index.ts';
@@ -16,6 +17,8 @@ export interface SharedStores {
   registry: RegistryStore;
   objections: ObjectionStore;
   operations: OperationStore;
+  /** The label overlay loaded last through any replica. */
+  labels: SharedOverlay;
   close(): Promise<void>;
 }
 
@@ -23,14 +26,15 @@ export interface SharedStores {
 export async function openSharedStores(settings: PostgresSettings, onError: (error: Error) => void): Promise<SharedStores> {
   const postgres = await openPostgres(settings, onError);
   try {
-    const [grants, apps, registry, objections, operations] = await Promise.all([
+    const [grants, apps, registry, objections, operations, labels] = await Promise.all([
       openPostgresGrantStore(postgres),
       openPostgresAppStore(postgres),
       openPostgresRegistryStore(postgres),
       openPostgresObjectionStore(postgres),
       openPostgresOperationStore(postgres),
+      openSharedOverlay(postgres),
     ]);
-    return { postgres, grants, apps, registry, objections, operations, close: () => postgres.close() };
+    return { postgres, grants, apps, registry, objections, operations, labels, close: () => postgres.close() };
   } catch (error) {
     await postgres.close();
     throw error;

@@ -1,11 +1,13 @@
 // Three gateway replicas on one PostgreSQL: a grant approved through one is used by the others, a
 // revocation or a key revoked through one is enforced by another within a second, a subgraph
-// published through one is served by all, two answers of one party at once are decided once, and
+// published or a label overlay reloaded through one is served by all, two answers of one party at once are decided once, and
 // replicas starting together on an empty schema migrate it once. Runs against the PostgreSQL at
 // 127.0.0.1:5432 (database `test`), in a schema of its own dropped at the end: skipped, with the
 // reason printed, where none answers; failed instead when JG_REQUIRE_SERVICES=1 (as CI runs it).
 
 import { randomUUID } from 'node:crypto';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -46,6 +48,8 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
   const schemas = [SCHEMA];
   let housing: RunningProvider;
   let admin: pg.Client;
+  /** A's own copy of the label overlay, which a test changes and reloads through A. */
+  const overlayFile = join(tempDataDir(), 'labels.json');
 
   const on = (gateway: FastifyInstance) => ({ gateway }) as TestPlatform;
   const postgres = (schema = SCHEMA) => ({ url: POSTGRES_URL, schema });
@@ -60,7 +64,8 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
-    a = await startTestPlatform({ callerJwk: await callerJwk, authorization: sampleAuthorization({ postgres: postgres() }) });
+    copyFileSync(new URL('../supergraph/labels.json', import.meta.url), overlayFile);
+    a = await startTestPlatform({ callerJwk: await callerJwk, authorization: sampleAuthorization({ postgres: postgres(), labelOverlayFile: overlayFile }) });
     [b, c] = await Promise.all([replica(), replica()]);
     housing = await startProvider(housingProvider(README_HOUSING_SDL), { host: '127.0.0.1', port: 0, dataDir: tempDataDir(), city: SMALL_CITY });
   }, 60_000);
@@ -114,6 +119,29 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
     }
   });
 
+  it('applies through B and C, within a second, a label change reloaded through A, and to a replica started after it', async () => {
+    const names = (gateway: FastifyInstance) => asApp(on(gateway), APPS.tax, 'tax-inspection/CASE-8')('{ enterprises(first: 1) { name } }');
+    const refused = async (gateway: FastifyInstance) => (await names(gateway)).errors?.[0]?.extensions?.code === 'FORBIDDEN_FIELD';
+    expect(await refused(b.gateway)).toBe(false);
+    const original = readFileSync(overlayFile, 'utf8');
+    const overlay = JSON.parse(original) as { labels: Record<string, unknown> };
+    overlay.labels['Enterprise.name'] = { sharing: 'CONDITIONAL', grade: 'GENERAL', category: 'enterprise.identity' };
+    writeFileSync(overlayFile, JSON.stringify(overlay));
+    try {
+      const reloaded = await adminCall(a, OPERATOR, 'mutation { reloadLabels { digest } }');
+      expect(reloaded.errors).toBeUndefined();
+      expect(await refused(a.gateway)).toBe(true);
+      for (const gateway of [b.gateway, c.gateway]) expect(await within(1_000, () => refused(gateway))).toBe(true);
+      const later = await replica();
+      extra.push(later);
+      expect(await refused(later.gateway)).toBe(true);
+    } finally {
+      writeFileSync(overlayFile, original);
+      expect((await adminCall(a, OPERATOR, 'mutation { reloadLabels { digest } }')).errors).toBeUndefined();
+    }
+    for (const gateway of [a.gateway, b.gateway, c.gateway]) expect(await within(1_000, async () => !(await refused(gateway)))).toBe(true);
+  });
+
   it('takes one of two answers of the same party given at once through two replicas; the other is ALREADY_ANSWERED', async () => {
     for (let round = 0; round < 3; round++) {
       const application = await applyFor(a, APPS.tax, { coordinates: ['Enterprise.insuredEmployees'], purpose: 'tax-inspection' });
@@ -133,7 +161,7 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
     const started = await Promise.all([replica(fresh), replica(fresh), replica(fresh)]);
     extra.push(...started);
     const migrations = await admin.query(`SELECT name FROM ${pg.escapeIdentifier(fresh)}.control_plane_migrations`);
-    expect(migrations.rows).toEqual([{ name: '1764871200000_control-plane' }]);
+    expect(migrations.rows).toEqual([{ name: '1764871200000_control-plane' }, { name: '1764882000000_label-overlay' }]);
     for (const served of started) expect((await asApp(on(served.gateway), APPS.tax, 'tax-inspection')('{ enterprises(first: 1) { name } }')).status).toBe(200);
   }, 60_000);
 

@@ -19,7 +19,7 @@ import { principalResolvers } from './principal-resolvers.ts';
 import { registryResolvers, type RegistryDeps } from './registry-resolvers.ts';
 import { searchResolvers } from './search-resolvers.ts';
 
-export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelOverlayFile'> {
+export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelOverlayFile' | 'sharedOverlay'> {
   objections?: ObjectionService;
   operations?: OperationStore;
   grants: GrantService;
@@ -32,11 +32,11 @@ export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelO
 /** Operations one app keeps registered at most. */
 const MAX_REGISTERED_OPERATIONS = 500;
 
-export function adminResolvers({ grants, catalog, audit, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile }: AdminDeps) {
+export function adminResolvers({ grants, catalog, audit, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile, sharedOverlay }: AdminDeps) {
   const apps = appResolvers({ registry, audit });
   const principals = principalResolvers({ registry, audit });
   const searched = searchResolvers({ audit, catalog, gateway });
-  const published = registryResolvers({ audit, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}) });
+  const published = registryResolvers({ audit, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}), ...(sharedOverlay ? { sharedOverlay } : {}) });
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
     ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);

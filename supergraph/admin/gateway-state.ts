@@ -17,7 +17,7 @@ export interface GatewayState {
   /** The supergraph served now. */
   supergraphSdl: string;
   /** Serves another supergraph (and overlay) from the next request on; rejects, changing nothing, when it cannot be built. */
-  swap(supergraphSdl: string, overlay?: LabelOverlay): Promise<void>;
+  swap(supergraphSdl: string | undefined, overlay?: LabelOverlay): Promise<void>;
   /** Checks an operation an app registers: one operation, within the limits, valid against the contract, and granted for the purpose. */
   checkOperation(document: string, requester: Requester, purpose: string): OperationCheck;
   /** Asks the providers to countersign the newest audit checkpoint (when the gateway signs its calls and the trail is signed). */

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AuditLog } from '../audit/index.ts';
-import { buildLabelCatalog, labelReport, readLabelOverlay, type LabelReport } from '../labels/index.ts';
+import { buildLabelCatalog, labelReport, parseLabelOverlay, type LabelOverlay, type LabelReport, type SharedOverlay } from '../labels/index.ts';
 import type { Publication, SchemaRegistry } from '../registry/index.ts';
 import { acting, fail, guarded, type AdminContext } from './acting.ts';
 import type { GatewayState } from './gateway-state.ts';
@@ -13,6 +13,8 @@ import type { GatewayState } from './gateway-state.ts';
 export interface RegistryDeps {
   schemaRegistry?: SchemaRegistry;
   labelOverlayFile?: string;
+  /** With replicas on PostgreSQL: the overlay every replica serves, which a reload replaces. */
+  sharedOverlay?: SharedOverlay;
   audit: AuditLog;
   gateway: GatewayState;
 }
@@ -45,7 +47,7 @@ function answer(publication: Publication | undefined, subgraph: string, version?
   return { version: publication.version, diff: publication.diff, ...labelSummary(publication.labels) };
 }
 
-export function registryResolvers({ schemaRegistry, labelOverlayFile, audit, gateway }: RegistryDeps) {
+export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOverlay, audit, gateway }: RegistryDeps) {
   const registry = (): SchemaRegistry => schemaRegistry ?? fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no schema registry.');
   const apply = (supergraphSdl: string) => gateway.swap(supergraphSdl);
   const recorded = (action: RegistryAction, who: string, subgraph: string, publication: Publication | undefined, asked?: number) => {
@@ -86,17 +88,25 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, audit, gat
       reloadLabels: async (_: unknown, __: unknown, ctx: AdminContext) => {
         const { who } = operator(ctx, 'label-editor');
         if (!labelOverlayFile) fail('OPERATION_NOT_SUPPORTED', 'This gateway was started without a label overlay file.');
-        let overlay;
+        // Read once: the overlay checked, the one stored for the other replicas and the digest recorded are the same bytes.
+        let bytes: Buffer;
+        let json: unknown;
+        let overlay: LabelOverlay;
         try {
-          overlay = readLabelOverlay(labelOverlayFile);
+          bytes = readFileSync(labelOverlayFile);
+          json = JSON.parse(bytes.toString('utf8'));
+          overlay = parseLabelOverlay(json, labelOverlayFile);
         } catch (error) {
           fail('PUBLICATION_REFUSED', `The label overlay cannot be read: ${(error as Error).message}`);
         }
         const report = labelReport(buildLabelCatalog(gateway.supergraphSdl, overlay));
         if (report.missingBasis.length > 0) fail('PUBLICATION_REFUSED', `NOT_SHARED without a legal basis: ${report.missingBasis.join(', ')}.`);
-        await gateway.swap(gateway.supergraphSdl, overlay);
-        const digest = createHash('sha256').update(readFileSync(labelOverlayFile)).digest('hex');
-        audit.decisions.append({ at: new Date().toISOString(), who, action: 'label-overlay', subject: labelOverlayFile, coordinates: [], decision: null, reason: 'reloadLabels', detail: JSON.stringify({ sha256: digest }) });
+        const digest = createHash('sha256').update(bytes).digest('hex');
+        const at = new Date().toISOString();
+        // Shared first: a reload that cannot reach the other replicas changes none, this one included.
+        if (sharedOverlay) await guarded(() => sharedOverlay.save(json, digest, who, at));
+        await gateway.swap(undefined, overlay);
+        audit.decisions.append({ at, who, action: 'label-overlay', subject: labelOverlayFile, coordinates: [], decision: null, reason: 'reloadLabels', detail: JSON.stringify({ sha256: digest }) });
         return { digest, fields: gateway.catalog.fields.size, unlabeled: report.unlabeled };
       },
     },

@@ -19,6 +19,7 @@ import {
 import { purposeCovers, type AppRegistry } from '../identity/index.ts';
 import type { RequestAuthorization } from '../policy/index.ts';
 import type { SchemaRegistry } from '../registry/index.ts';
+import type { SharedOverlay } from '../labels/index.ts';
 import { wantsLineage, type QualityContext } from '../quality/quality-stage.ts';
 import { ServiceMetrics } from '../quality/service-metrics.ts';
 import { createTracing, incomingTrace, payloadSummary, REQUEST_ID_HEADER, requestIdOf, requestSummary, type RequestSummary, type TracingOptions } from '../telemetry/index.ts';
@@ -40,7 +41,7 @@ export interface GatewayOptions {
   /** Labels, joint authorization and the audit trail; without it the gateway is plain federation. */
   authorization?: AuthorizationOptions;
   /** The admin endpoint (/admin/graphql); needs `authorization`. */
-  admin?: { registry: AppRegistry; schemaRegistry?: SchemaRegistry; labelOverlayFile?: string };
+  admin?: { registry: AppRegistry; schemaRegistry?: SchemaRegistry; labelOverlayFile?: string; sharedOverlay?: SharedOverlay };
   supergraphSdl: string;
   subgraphs?: readonly SubgraphEntry[];
   defaultTimeoutMs: number;

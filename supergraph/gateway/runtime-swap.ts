@@ -8,8 +8,12 @@ import { buildRuntime, type GatewayRuntime, type RuntimeShared } from './gateway
 export interface RuntimeSwapper {
   readonly current: GatewayRuntime;
   readonly overlay: LabelOverlay | undefined;
-  /** Serves `supergraphSdl` (and `overlay`, when given) from the next request on; rejects, changing nothing, when the runtime cannot be built. */
-  swap(supergraphSdl: string, overlay?: LabelOverlay): Promise<void>;
+  /**
+   * Serves `supergraphSdl` (and `overlay`, when given) from the next request on; rejects, changing
+   * nothing, when the runtime cannot be built. No supergraph: the one served when the swap runs
+   * (a relabelling never undoes a publication queued before it).
+   */
+  swap(supergraphSdl: string | undefined, overlay?: LabelOverlay): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,7 +32,7 @@ export async function runtimeSwapper(shared: RuntimeShared, supergraphSdl: strin
     },
     swap(sdl, nextOverlay) {
       const run = queue.then(async () => {
-        const next = await buildRuntime(shared, sdl, nextOverlay ?? currentOverlay);
+        const next = await buildRuntime(shared, sdl ?? current.supergraphSdl, nextOverlay ?? currentOverlay);
         const old = current;
         current = next;
         currentOverlay = nextOverlay ?? currentOverlay;

@@ -12,7 +12,7 @@ import pg from 'pg';
 
 export const CHANGES_CHANNEL = 'jointgraph_changes';
 
-export type StoreName = 'grants' | 'apps' | 'registry' | 'objections' | 'operations';
+export type StoreName = 'grants' | 'apps' | 'registry' | 'objections' | 'operations' | 'labels';
 
 export interface Change {
   store: StoreName;
