@@ -1,13 +1,16 @@
 // Opens everything the authorization stages need: the label catalogue (providers' proposals
 // under the operator's overlay), the grant store, the audit trail (with its hourly retention job,
 // its signed checkpoints and the decision trail the grant and objection services report to)
-// and the authenticator.
+// and the authenticator. With shared stores the access trail is PostgreSQL's, one chain per
+// replica; the decision trail stays in this replica's SQLite file.
 
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
-  archiveDirOf, auditKeyFileOf, checkpointsFileOf, grantDecision, keyInStateDir, objectionDecision, openAuditLog, openSigningKey,
-  publicKeyFileOf, scheduleCheckpoints, scheduleRetention, type AuditLog,
+  archiveDirOf, auditKeyFileOf, checkpointsFileOf, grantDecision, keyInStateDir, objectionDecision, openAuditLog, openPostgresAuditTrail, openSigningKey,
+  postgresAccessTrail, publicKeyFileOf, scheduleCheckpoints, scheduleRetention, sqliteAccessTrail, type AccessTrail, type AuditLog, type SigningKey,
 } from '../supergraph/audit/index.ts';
 import { ConfigError, type Settings } from '../supergraph/config/index.ts';
 import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
@@ -40,8 +43,10 @@ export interface AuthorizationSettings {
   auditSigning?: { keyFile?: string; everyRecords: number; everySeconds: number };
   /** Publications: held PENDING until an operator approves, and how far back the audit trail counts as use. */
   registry?: { requireOperatorApproval: boolean; usageWindowDays: number };
-  /** PostgreSQL shared by replicas for grants, apps, keys, principals, the registry, objections and operations; SQLite files without. */
+  /** PostgreSQL shared by replicas for grants, apps, keys, principals, the registry, objections, operations and the access trail; SQLite files without. */
   postgres?: PostgresSettings;
+  /** This replica's chain in the shared access trail; without it, a chain of its own per opening. */
+  replicaId?: string;
   now?: () => Date;
 }
 
@@ -50,7 +55,9 @@ export interface OpenAuthorization {
   registry: AppRegistry;
   catalog: LabelCatalog;
   grants: GrantService;
+  /** The decision trail, and the access trail when it is not shared. */
   audit: AuditLog;
+  access: AccessTrail;
   objections: ObjectionService;
   close(): void;
 }
@@ -78,6 +85,7 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
     registry: { requireOperatorApproval: settings.registryRequireApproval, usageWindowDays: settings.registryUsageWindowDays },
     jwtMaxLifetimeS: settings.jwtMaxLifetimeS,
     ...(settings.postgres ? { postgres: settings.postgres } : {}),
+    ...(settings.postgres && settings.replicaId ? { replicaId: settings.replicaId } : {}),
     ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
     ...(settings.jwksFile ? { jwksFile: settings.jwksFile } : {}),
@@ -101,7 +109,10 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     ...(settings.jwtMaxLifetimeS ? { maxLifetimeS: settings.jwtMaxLifetimeS } : {}),
   };
   const auditFile = join(settings.stateDir, 'audit.db');
-  const { audit, checkpoints } = openAudit(auditFile, settings);
+  // With the access trail shared, this replica's chain in it; the decision trail stays in its own SQLite file.
+  const replicaId = settings.postgres ? (settings.replicaId ?? `${hostname()}:${randomUUID()}`) : undefined;
+  const { audit, checkpoints, key } = openAudit(auditFile, settings, replicaId);
+  const access = settings.postgres && replicaId ? sharedAccessTrail(settings, settings.postgres, replicaId, key) : sqliteAccessTrail(audit);
   const at = (settings.now ?? (() => new Date()))().toISOString();
   audit.decisions.appendFileDigest('label-overlay', settings.labelOverlayFile, at);
   audit.decisions.appendFileDigest('app-registry', settings.appsFile, at);
@@ -131,11 +142,12 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     onDecision: (decision) => void audit.decisions.append(objectionDecision(decision)),
   });
   return {
-    options: { catalog, labelOverlay, authenticate: createAuthenticator(registry, keys), grants, audit, mode: settings.mode, objections, operations },
+    options: { catalog, labelOverlay, authenticate: createAuthenticator(registry, keys), grants, audit, access, mode: settings.mode, objections, operations },
     registry,
     catalog,
     grants,
     audit,
+    access,
     objections,
     close() {
       store.close();
@@ -150,7 +162,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
 }
 
 /** The audit trail, signed unless the settings leave signing out; a key kept with the records is refused. */
-function openAudit(file: string, settings: AuthorizationSettings): { audit: AuditLog; checkpoints?: { stop(): void } } {
+function openAudit(file: string, settings: AuthorizationSettings, replicaId?: string): { audit: AuditLog; checkpoints?: { stop(): void }; key?: SigningKey } {
   const signing = settings.auditSigning;
   if (!signing) return { audit: openAuditLog(file) };
   const keyFile = signing.keyFile ?? auditKeyFileOf(settings.stateDir);
@@ -159,7 +171,19 @@ function openAudit(file: string, settings: AuthorizationSettings): { audit: Audi
   }
   const { key, created } = openSigningKey(keyFile);
   if (created) console.log(`Created the audit signing key ${keyFile} (key id ${key.id}); its public key is ${publicKeyFileOf(keyFile)}`);
-  const audit = openAuditLog(file, { signing: { key, checkpointsFile: checkpointsFileOf(keyFile), everyRecords: signing.everyRecords } });
+  const audit = openAuditLog(file, { signing: { key, checkpointsFile: checkpointsFileOf(keyFile, replicaId), everyRecords: signing.everyRecords } });
   const checkpoints = scheduleCheckpoints(audit, signing.everySeconds, (error) => console.error('audit checkpoint failed; the next one is tried on schedule:', error));
-  return { audit, checkpoints };
+  return { audit, checkpoints, key };
+}
+
+/** The access trail replicas share, in the shared stores' schema, its cross-chain checkpoints signed with this replica's audit key. */
+function sharedAccessTrail(settings: AuthorizationSettings, postgres: PostgresSettings, replicaId: string, key: SigningKey | undefined): AccessTrail {
+  const everySeconds = settings.auditSigning?.everySeconds;
+  return postgresAccessTrail(openPostgresAuditTrail({
+    connectionString: postgres.url,
+    schema: postgres.schema,
+    replicaId,
+    timeoutMs: postgres.statementTimeoutMs ?? 5_000,
+    ...(key && everySeconds ? { signing: { key, everySeconds, onError: (error) => console.error('shared audit checkpoint failed; the next one is tried on schedule:', error) } } : {}),
+  }));
 }

@@ -23,7 +23,7 @@ export function openSchemaRegistry(settings: AuthorizationSettings, baseline: ()
     // The overlay every replica serves, once one was loaded through any of them; the file until then.
     overlay: () => shared?.labels.current()?.overlay ?? readLabelOverlay(settings.labelOverlayFile),
     usage: {
-      recipients: (coordinate, from) => stores?.audit.recipients(coordinate, from).map((r) => ({ appId: r.appId, at: r.at })) ?? [],
+      recipients: async (coordinate, from) => (await stores?.access.recipients(coordinate, from))?.map((r) => ({ appId: r.appId, at: r.at })) ?? [],
       grantsCovering: (coordinate) => stores?.grants.list({ status: 'ACTIVE' }).filter((a) => a.coordinates.includes(coordinate)).map((a) => a.id) ?? [],
     },
     usageWindowDays: settings.registry?.usageWindowDays ?? 90,

@@ -147,7 +147,7 @@ describe('publication under operator approval', () => {
       store,
       baseline: async () => [{ name: 'tax', url: 'http://tax.test/graphql', sdl: withSpecDefinitions(TAX_V1) }],
       overlay: () => EMPTY_OVERLAY,
-      usage: { recipients: () => [], grantsCovering: () => [] },
+      usage: { recipients: async () => [], grantsCovering: () => [] },
       usageWindowDays: 90,
       requireOperatorApproval: true,
     });

@@ -2,7 +2,7 @@
 // to what they may see, checks the role each action needs, and turns rule violations into coded
 // errors. Decisions are recorded under the principal who made them.
 
-import type { AuditLog } from '../audit/index.ts';
+import type { AccessTrail, AuditLog } from '../audit/index.ts';
 import { type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
 import { principalName, type AppRegistry, type Party } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
@@ -24,7 +24,10 @@ export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelO
   operations?: OperationStore;
   grants: GrantService;
   catalog: LabelCatalog;
+  /** The decision trail (per replica). */
   audit: AuditLog;
+  /** The access trail, shared by replicas or this replica's `audit`. */
+  access: AccessTrail;
   gateway: GatewayState;
   registry: AppRegistry;
 }
@@ -32,10 +35,10 @@ export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelO
 /** Operations one app keeps registered at most. */
 const MAX_REGISTERED_OPERATIONS = 500;
 
-export function adminResolvers({ grants, catalog, audit, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile, sharedOverlay }: AdminDeps) {
+export function adminResolvers({ grants, catalog, audit, access, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile, sharedOverlay }: AdminDeps) {
   const apps = appResolvers({ registry, audit });
   const principals = principalResolvers({ registry, audit });
-  const searched = searchResolvers({ audit, catalog, gateway });
+  const searched = searchResolvers({ access, catalog, gateway });
   const published = registryResolvers({ audit, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}), ...(sharedOverlay ? { sharedOverlay } : {}) });
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
@@ -68,18 +71,20 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         const field = catalog.fields.get(args.coordinate);
         if (!field) fail('APPLICATION_INVALID', `Unknown schema coordinate ${args.coordinate}.`);
         if (caller !== 'operator' && !owns(ctx.caller, field)) fail('NOT_A_PARTY', `${args.coordinate} belongs to ${field.owners.join(', ')}.`);
-        return audit.recipients(args.coordinate, args.from, args.to);
+        return access.recipients(args.coordinate, args.from, args.to);
       },
       objections: (_: unknown, { status }: { status?: ObjectionStatus }, ctx: AdminContext) => objectionsFor(ctx, objections?.list(status) ?? []),
       qualityReport: (_: unknown, __: unknown, ctx: AdminContext) => {
         party(ctx);
         return qualityReport(catalog, gateway.declarations, gateway.metrics, objectionsFor(ctx, objections?.overdue() ?? []));
       },
-      verifyAuditTrail: (_: unknown, __: unknown, ctx: AdminContext) => {
+      verifyAuditTrail: async (_: unknown, __: unknown, ctx: AdminContext) => {
         if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator verifies the audit trail.');
         acting(ctx, 'auditor');
-        const check = audit.verify();
-        return { ok: check.ok, records: check.records, brokenAtSeq: check.brokenAt?.seq ?? null, problem: check.brokenAt?.problem ?? null };
+        // The shared access trail, then this replica's decision trail (its decision problems are named so).
+        const check = await access.verify();
+        const brokenAt = check.brokenAt ?? (access.shared ? audit.verify().brokenAt : undefined);
+        return { ok: !brokenAt, records: check.records, brokenAtSeq: brokenAt?.seq ?? null, problem: brokenAt?.problem ?? null, replica: check.brokenAt?.replica ?? null };
       },
     },
     Mutation: {
@@ -121,7 +126,7 @@ export function adminResolvers({ grants, catalog, audit, gateway, objections, op
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Objections are filed by requesting apps with their own credentials.');
         if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
         const requester = ctx.caller.requester;
-        if (!receivedBefore(audit, requester.appId, input.coordinate)) {
+        if (!(await receivedBefore(access, requester.appId, input.coordinate))) {
           fail('NOT_A_RECIPIENT', `${requester.appId} has not received ${input.coordinate}; only its recipients may object to its values.`);
         }
         return guarded(() => objections.file(requester, input));

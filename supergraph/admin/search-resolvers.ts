@@ -3,25 +3,25 @@
 // the label report (the operator all fields, a provider its own), and the declared and measured
 // quality of each field in the catalogue.
 
-import type { AuditLog, AuditSearch } from '../audit/index.ts';
+import { BadCursor, type AccessSearch, type AccessTrail } from '../audit/index.ts';
 import { labelReport, type LabelCatalog } from '../labels/index.ts';
 import { qualityReport, type FieldQuality } from '../quality/quality-report.ts';
 import { isOperator, owns } from './admin-caller.ts';
 import { acting, fail, party, type AdminContext } from './acting.ts';
 import type { GatewayState } from './gateway-state.ts';
 
-/** The audit search's arguments: those of the trail's search, paged by `before` and `last`. */
-type SearchArgs = Omit<AuditSearch, 'beforeSeq' | 'limit'> & { before?: number | null; last: number };
+/** The audit search's arguments: those of the trail's search, paged by `beforeCursor` (or, on one replica's trail, `before` a seq) and `last`. */
+type SearchArgs = Omit<AccessSearch, 'before' | 'limit'> & { before?: number | null; beforeCursor?: string | null; last: number };
 
 /** Records one search returns at most. */
 const MAX_RECORDS = 1_000;
 
-export function searchResolvers({ audit, catalog, gateway }: { audit: AuditLog; catalog: LabelCatalog; gateway: GatewayState }) {
+export function searchResolvers({ access, catalog, gateway }: { access: AccessTrail; catalog: LabelCatalog; gateway: GatewayState }) {
   /** The quality of every annotated field, computed once per answer that asks for it. */
   const qualityOf = new WeakMap<object, Map<string, FieldQuality>>();
   return {
     Query: {
-      accessRecords: (_: unknown, args: SearchArgs, ctx: AdminContext) => {
+      accessRecords: async (_: unknown, { before, beforeCursor, ...args }: SearchArgs, ctx: AdminContext) => {
         let appId = args.appId ?? null;
         if (ctx.caller.kind === 'app') {
           if (appId !== null && appId !== ctx.caller.requester.appId) fail('NOT_A_PARTY', 'An app reads its own access records only.');
@@ -33,7 +33,12 @@ export function searchResolvers({ audit, catalog, gateway }: { audit: AuditLog; 
         for (const [name, at] of [['from', args.from], ['to', args.to]] as const) {
           if (at != null && Number.isNaN(Date.parse(at))) fail('APPLICATION_INVALID', `${name} is not an ISO 8601 instant: "${at}".`);
         }
-        return audit.search({ ...args, appId, beforeSeq: args.before ?? null, limit: Math.min(Math.max(args.last, 1), MAX_RECORDS) });
+        try {
+          return await access.search({ ...args, appId, before: beforeCursor ?? (before == null ? null : String(before)), limit: Math.min(Math.max(args.last, 1), MAX_RECORDS) });
+        } catch (error) {
+          if (error instanceof BadCursor) fail('APPLICATION_INVALID', error.message);
+          throw error;
+        }
       },
       labelReport: (_: unknown, __: unknown, ctx: AdminContext) => {
         party(ctx);

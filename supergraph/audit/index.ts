@@ -1,3 +1,4 @@
+export { BadCursor, postgresAccessTrail, sqliteAccessTrail, type AccessSearch, type AccessTrail, type AccessTrailCheck, type FoundRecord } from './access-trail.ts';
 export { openAuditLog, recordHash, type AccessRecord, type AuditLog, type AuditSearch, type AuditLogOptions, type ChainCheck, type ChainProblem, type StoredRecord } from './audit-log.ts';
 export { GENESIS, type ChainLink } from './chain.ts';
 export { readCheckpointExport, writeCheckpointExport, type CheckpointExport } from './checkpoint-export.ts';

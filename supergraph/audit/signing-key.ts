@@ -9,8 +9,12 @@ export { openSigningKey, publicKeyFileOf, publicKeyPem, readPublicKey, type Sign
 /** The default key file: `keys/audit-signing.pem` beside the state folder (so `<JG_DATA_DIR>/keys/…` by default). */
 export const auditKeyFileOf = (stateDir: string) => join(dirname(resolve(stateDir)), 'keys', 'audit-signing.pem');
 
-/** The checkpoints file beside the key. */
-export const checkpointsFileOf = (keyFile: string) => join(dirname(keyFile), 'checkpoints.jsonl');
+/**
+ * The checkpoints file beside the key. Replicas sharing the access trail on PostgreSQL share the key
+ * too, and may share its folder: each signs its own decision trail's checkpoints into a file of its own.
+ */
+export const checkpointsFileOf = (keyFile: string, replica?: string) =>
+  join(dirname(keyFile), replica === undefined ? 'checkpoints.jsonl' : `checkpoints-${replica.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`);
 
 /** Whether the key would sit in the state folder (or under it), with the records it is meant to vouch for. */
 export function keyInStateDir(keyFile: string, stateDir: string): boolean {

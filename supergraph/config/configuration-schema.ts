@@ -109,7 +109,7 @@ const authorization = z.strictObject({
   mode: setting(oneOf(AUTHORIZATION_MODES).default('enforce'), { description: '`enforce`, `reject`, `dry-run`, or `off` (plain federation: no labels, grants or audit; a warning at start-up)', 'x-env': 'JG_AUTHZ_MODE' }),
   labelsFile: setting(text('a file').default('supergraph/labels.json'), { description: 'the label overlay', 'x-env': 'JG_LABELS', 'x-path': true }),
   appsFile: setting(text('a file').default('supergraph/apps.json'), { description: 'apps, admin parties and the JWT issuer/audience', 'x-env': 'JG_APPS', 'x-path': true }),
-  stateDir: setting(text('a folder').optional(), { description: 'the grant store, the other control-plane stores and the audit trail (SQLite); with `stores.postgres`, what stays per replica: the audit trail and the instance lock', 'x-env': 'JG_STATE_DIR', 'x-default': '`<server.dataDir>/state`', 'x-path': true }),
+  stateDir: setting(text('a folder').optional(), { description: 'the grant store, the other control-plane stores and the audit trail (SQLite); with `stores.postgres`, what stays per replica: the decision trail and the instance lock', 'x-env': 'JG_STATE_DIR', 'x-default': '`<server.dataDir>/state`', 'x-path': true }),
   replyWorkingDays: setting(wholeNumber(1, 60).default(5), { description: "the reply deadline for applications, in working days of mainland China's official calendar (Asia/Shanghai days)", 'x-env': 'JG_REPLY_WORKING_DAYS' }),
   objectionWorkingDays: setting(wholeNumber(1, 60).default(5), { description: 'the reply deadline for data objections, on the same calendar', 'x-env': 'JG_OBJECTION_WORKING_DAYS' }),
   extraHolidays: setting(isoDates.default([]), { description: "dates (`2026-11-18`) taken off besides mainland China's official calendar, for both reply deadlines; comma-separated in the variable", 'x-env': 'JG_EXTRA_HOLIDAYS' }),
@@ -142,12 +142,20 @@ const stores = z.strictObject({
     'x-env': 'JG_REDIS_URL',
   }),
   postgres: setting(postgresUrl.optional(), {
-    description: 'PostgreSQL shared by replicas (`postgres://postgres@127.0.0.1:5432/test`): grants, apps, keys, principals, the schema registry, objections and registered operations live there, and changes reach every replica through it; without it, SQLite files in the state folder',
+    description: 'PostgreSQL shared by replicas (`postgres://postgres@127.0.0.1:5432/test`): grants, apps, keys, principals, the schema registry, objections, registered operations and the access audit trail live there, and changes reach every replica through it; without it, SQLite files in the state folder',
     'x-env': 'JG_POSTGRES_URL',
   }),
   postgresSchema: setting(
     z.string({ error: 'expected a schema name (lower-case letters, digits and _)' }).regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a schema name (lower-case letters, digits and _)' }).default('jointgraph'),
     { description: 'the PostgreSQL schema the shared stores live in; created, and migrated, at start', 'x-env': 'JG_POSTGRES_SCHEMA' },
+  ),
+  replicaId: setting(
+    z.string({ error: 'expected a replica id (letters, digits, `.`, `_`, `:` and `-`)' }).regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: 'expected a replica id (letters, digits, `.`, `_`, `:` and `-`)' }).optional(),
+    {
+      description: "this replica's own chain in the shared access audit trail (with `stores.postgres`); two live replicas must never share one",
+      'x-env': 'JG_REPLICA_ID',
+      'x-default': '`<host name>:<server.port>`; with port 0, a new one at each start',
+    },
   ),
 });
 

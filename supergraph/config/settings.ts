@@ -1,6 +1,7 @@
 // All settings, read and validated once at start-up from a configuration file and the environment
 // (which wins), then frozen. No other module reads process.env.
 
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOG_LEVELS } from './configuration-schema.ts';
@@ -49,6 +50,8 @@ export interface Settings {
   redisUrl?: string;
   /** Set only when the configuration or JG_POSTGRES_URL is: the control-plane stores replicas share. */
   postgres?: { url: string; schema: string };
+  /** This replica's chain in the shared access trail: stable across its restarts, distinct between replicas of one machine (absent on port 0: a chain per start). */
+  replicaId?: string;
   /** How often /health-style probes run for the availability measure; 0 turns them off. */
   probeIntervalMs: number;
   /** Reply deadline for data objections, in working days. */
@@ -126,6 +129,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     cachePolicyFile: cache.policyFile,
     ...(stores.redis ? { redisUrl: stores.redis } : {}),
     ...(stores.postgres ? { postgres: { url: stores.postgres, schema: stores.postgresSchema } } : {}),
+    ...(stores.replicaId || server.port !== 0 ? { replicaId: stores.replicaId ?? `${hostname()}:${server.port}` } : {}),
     probeIntervalMs: providers.probeIntervalMs,
     objectionWorkingDays: authorization.objectionWorkingDays,
     workingCalendar: Object.freeze({ extraHolidays: Object.freeze(authorization.extraHolidays), extraWorkdays: Object.freeze(authorization.extraWorkdays) }),

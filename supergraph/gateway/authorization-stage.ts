@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
-import { groupCommit, type AuditLog } from '../audit/index.ts';
+import { AuditTrailUnavailable, type AccessTrail, type AuditLog } from '../audit/index.ts';
 import { ERRORS, errorBody, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
 import { statedPurpose, type Authenticator } from '../identity/index.ts';
@@ -24,7 +24,10 @@ export interface AuthorizationOptions {
   labelOverlay?: LabelOverlay;
   authenticate: Authenticator;
   grants: GrantService;
+  /** The decision trail's store (and, on one replica, the access trail's). */
   audit: AuditLog;
+  /** Where access records are written and read: `audit` itself, or the trail replicas share. */
+  access: AccessTrail;
   mode: EnforcementMode;
   objections?: ObjectionService;
   /** Trusted documents: the operations apps registered. */
@@ -115,9 +118,11 @@ export interface ExecutionOutcome {
   extensions?: Record<string, unknown>;
 }
 
-/** Fastify onSend: the access record is written before the response leaves. */
+/**
+ * Fastify onSend: the access record is written before the response leaves. When it cannot be,
+ * the answer is replaced by a 503 (the trail's code): no data leaves without its record.
+ */
 export function recordAccess(options: AuthorizationOptions) {
-  const append = groupCommit(options.audit);
   const record = async (request: FastifyRequest, reply: FastifyReply) => {
     const authz = request.authz;
     const source = request.graphqlSource;
@@ -131,7 +136,7 @@ export function recordAccess(options: AuthorizationOptions) {
       : !answered ? 'INVALID'
       : denied.length > 0 || answered.errors > 0 ? 'PARTIAL'
       : 'OK';
-    await append({
+    await options.access.append({
       at: new Date().toISOString(),
       appId: authz?.requester.appId ?? null,
       department: authz?.requester.department ?? null,
@@ -146,5 +151,18 @@ export function recordAccess(options: AuthorizationOptions) {
       requestId: request.id,
     });
   };
-  return Object.assign(record, { close: () => append.close() });
+  return async <P>(request: FastifyRequest, reply: FastifyReply, payload: P): Promise<P | string> => {
+    try {
+      await record(request, reply);
+      return payload;
+    } catch (error) {
+      const code: ErrorCode = error instanceof AuditTrailUnavailable ? error.code : 'NOT_READY';
+      request.log.error({ err: error }, 'access record not written; the answer is withheld');
+      request.summary = { codes: [code], limits: [] };
+      reply.code(ERRORS[code].status).removeHeader('etag').removeHeader('cache-control').type(`${request.graphqlMediaType}; charset=utf-8`);
+      // Too many records already waiting: the trail is up but behind.
+      if (code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', '1');
+      return JSON.stringify(errorBody(code, 'The answer is withheld: its access record could not be written. Retry shortly, or through another replica.'));
+    }
+  };
 }

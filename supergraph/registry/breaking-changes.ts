@@ -18,13 +18,13 @@ export interface BreakingChange {
 
 export interface UsageSource {
   /** Access records that returned the coordinate since `from`. */
-  recipients(coordinate: string, from: string): readonly { appId: string | null; at: string }[];
+  recipients(coordinate: string, from: string): Promise<readonly { appId: string | null; at: string }[]>;
   /** Ids of the active grants that cover the coordinate. */
   grantsCovering(coordinate: string): string[];
 }
 
 /** The removed and changed fields someone used within the window or holds a grant for. */
-export function breakingChanges(diff: SchemaDiff, usage: UsageSource, since: string): BreakingChange[] {
+export async function breakingChanges(diff: SchemaDiff, usage: UsageSource, since: string): Promise<BreakingChange[]> {
   const touched = [
     ...diff.removed.map((coordinate) => ({ coordinate, change: 'removed' as const })),
     ...diff.changed.map((c) => ({ coordinate: c.coordinate, change: 'type-changed' as const })),
@@ -33,7 +33,7 @@ export function breakingChanges(diff: SchemaDiff, usage: UsageSource, since: str
   for (const { coordinate, change } of touched) {
     const field = coordinate.replace(/\(.*\)$/, '');
     const last = new Map<string, string>();
-    for (const r of usage.recipients(field, since)) {
+    for (const r of await usage.recipients(field, since)) {
       if (r.appId && (last.get(r.appId) ?? '') < r.at) last.set(r.appId, r.at);
     }
     const users = [...last].map(([appId, lastUsed]) => ({ appId, lastUsed })).sort((a, b) => a.appId.localeCompare(b.appId));

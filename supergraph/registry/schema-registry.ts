@@ -79,7 +79,7 @@ export function createSchemaRegistry(options: RegistryOptions) {
     const diff = before ? schemaDiff(before, next.sdl) : schemaDiff('type Query', next.sdl);
     if (breaking) {
       const since = new Date(now().getTime() - options.usageWindowDays * 86_400_000).toISOString();
-      const found = breakingChanges(diff, options.usage, since);
+      const found = await breakingChanges(diff, options.usage, since);
       if (found.length > 0) {
         const lines = found.map((b) => `${b.coordinate} (${b.change}): used by ${b.users.map((u) => `${u.appId} (last ${u.lastUsed})`).join(', ') || 'nobody recently'}; grants ${b.grants.join(', ') || 'none'}`);
         return { ok: false, refusal: { reason: 'breaking', message: `Breaking change to fields in use:\n${lines.join('\n')}`, breaking: found } };

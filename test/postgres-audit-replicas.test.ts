@@ -1,0 +1,223 @@
+// The access audit trail replicas share on PostgreSQL: records written through any replica are found
+// and verified through any other, and a replica killed (SIGKILL) under load leaves every request it
+// answered recorded: no answer left before its record was durable. Runs against the PostgreSQL at
+// 127.0.0.1:5432 (database `test`), in schemas of its own dropped at the end: skipped, with the
+// reason printed, where none answers; failed instead when JG_REQUIRE_SERVICES=1 (as CI runs it).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../bench/measure/child.ts';
+import { platformKeys, serveSupergraph, startSampleProviders, type ServedSupergraph } from '../server/sample-platform.ts';
+import type { RunningProvider } from '../subgraphs/index.ts';
+import { openSigningKey } from '../supergraph/audit/index.ts';
+import { callerKeyFile, exportCallerKey, generateCallerKey } from '../supergraph/execution/index.ts';
+import { adminCall, APPS } from './support/authorization.ts';
+import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
+import { POSTGRES_URL, postgresForTests } from './support/postgres.ts';
+
+const available = await postgresForTests('test/postgres-audit-replicas.test.ts');
+
+const schemaName = () => `jg_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+const AUDITOR = { token: 'jg-principal-zhao.min' };
+const QUERY = '{ enterprises(first: 1) { name } }';
+const RECORD = 'requestId replica cursor seq appId outcome status';
+const GATEWAY = { defaultTimeoutMs: 5_000, healthTimeoutMs: 1_000, bodyLimitBytes: 1 << 20 };
+
+const on = (gateway: FastifyInstance) => ({ gateway }) as TestPlatform;
+const ask = (gateway: FastifyInstance, requestId: string) =>
+  gateway.inject({
+    method: 'POST', url: '/graphql',
+    headers: { 'content-type': 'application/json', 'x-api-key': APPS.tax, 'x-jointgraph-purpose': 'tax-inspection/CASE-1', 'x-request-id': requestId },
+    payload: { query: QUERY },
+  });
+const search = async (gateway: FastifyInstance, args: string) => {
+  const result = await adminCall(on(gateway), AUDITOR, `{ accessRecords(${args}) { ${RECORD} } }`);
+  expect(result.errors).toBeUndefined();
+  return result.data!.accessRecords as { requestId: string; replica: string; cursor: string; status: number }[];
+};
+const verified = async (gateway: FastifyInstance) =>
+  (await adminCall(on(gateway), AUDITOR, '{ verifyAuditTrail { ok records brokenAtSeq problem replica } }')).data!.verifyAuditTrail as { ok: boolean; records: number };
+
+describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () => {
+  const schemas: string[] = [];
+  let admin: pg.Client;
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    for (const schema of schemas) await admin?.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+    await admin?.end();
+  });
+
+  describe('replicas in one process', () => {
+    const schema = schemaName();
+    schemas.push(schema);
+    let a: TestPlatform;
+    let b: ServedSupergraph;
+    let c: ServedSupergraph;
+    beforeAll(async () => {
+      const callerJwk = await exportCallerKey(await generateCallerKey());
+      // One operator, one audit key: every replica signs the cross-chain checkpoints with it.
+      const keyFile = join(tempDataDir(), 'keys', 'audit-signing.pem');
+      const authorization = () =>
+        sampleAuthorization({ postgres: { url: POSTGRES_URL, schema }, auditSigning: { keyFile, everyRecords: 1_000, everySeconds: 1 } });
+      a = await startTestPlatform({ callerJwk, authorization: authorization() });
+      const replica = () => serveSupergraph(a.providers, { authorization: authorization(), gateway: GATEWAY, callerJwk });
+      [b, c] = await Promise.all([replica(), replica()]);
+    }, 60_000);
+    afterAll(async () => {
+      await b?.close();
+      await c?.close();
+      await a?.close();
+    });
+
+    it('finds through C the records written through A and B, pages across their chains, and verifies through every replica', async () => {
+      const run = randomUUID();
+      const from = new Date().toISOString();
+      const ids = [...Array(6).keys()].map((i) => `${run}-${i}`);
+      const statuses = await Promise.all(ids.map(async (id, i) => (await ask((i % 2 === 0 ? a : b).gateway, id)).statusCode));
+      expect(statuses).toEqual(ids.map(() => 200));
+
+      for (const id of ids) expect(await search(c.gateway, `requestId: "${id}"`)).toEqual([expect.objectContaining({ requestId: id, status: 200, outcome: 'OK' })]);
+      const found = (await Promise.all(ids.map((id) => search(c.gateway, `requestId: "${id}"`)))).flat();
+      expect(new Set(found.map((r) => r.replica)).size).toBe(2);
+
+      // Page by page, newest first, across both chains: every record once.
+      const paged: string[] = [];
+      let before = '';
+      for (;;) {
+        const page = await search(c.gateway, `appId: "tax-inspection", from: "${from}", last: 4${before}`);
+        paged.push(...page.map((r) => r.requestId).filter((id) => id.startsWith(run)));
+        if (page.length < 4) break;
+        before = `, beforeCursor: ${JSON.stringify(page.at(-1)!.cursor)}`;
+      }
+      expect(paged.sort()).toEqual([...ids].sort());
+
+      for (const replica of [a.gateway, b.gateway, c.gateway]) expect(await verified(replica)).toMatchObject({ ok: true, records: expect.any(Number) });
+      expect((await verified(c.gateway)).records).toBeGreaterThanOrEqual(ids.length);
+      expect((await adminCall(on(c.gateway), AUDITOR, '{ accessRecords(beforeCursor: "17") { seq } }')).errors?.[0]?.extensions?.code).toBe('APPLICATION_INVALID');
+    });
+  });
+
+  describe('three replica processes, one killed under load', () => {
+    const schema = schemaName();
+    schemas.push(schema);
+    const dataDir = tempDataDir();
+    const replicas = new Map<string, { process: ChildProcess; url: string }>();
+    let providers: RunningProvider[] = [];
+
+    const startReplica = async (id: string, configFile: string) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [new URL('../cli/jointgraph.mjs', import.meta.url).pathname, 'serve', '--config', configFile], {
+        cwd: dataDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          JG_PORT: String(port), JG_STATE_DIR: join(dataDir, 'data', `state-${id}`), JG_REPLICA_ID: id,
+          JG_POSTGRES_URL: POSTGRES_URL, JG_POSTGRES_SCHEMA: schema, JG_AUDIT_CHECKPOINT_SECONDS: '1',
+        },
+      });
+      let output = '';
+      child.stdout!.on('data', (chunk) => (output += chunk));
+      child.stderr!.on('data', (chunk) => (output += chunk));
+      const deadline = Date.now() + 60_000;
+      while (!/JointGraph gateway ready/.test(output)) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`replica ${id} did not start:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      replicas.set(id, { process: child, url: `http://127.0.0.1:${port}` });
+    };
+
+    beforeAll(async () => {
+      // The gateway's signing key, which the providers trust, and the operator's audit key exist before any replica starts: all three share them.
+      const { key } = await callerKeyFile(join(dataDir, 'data', 'keys', 'gateway-signing.jwk'));
+      openSigningKey(join(dataDir, 'data', 'keys', 'audit-signing.pem'));
+      const { trust } = await platformKeys({ callerJwk: await exportCallerKey(key), dataDir: join(dataDir, 'providers') });
+      providers = await startSampleProviders({ host: '127.0.0.1', subgraphBasePort: 0, dataDir: join(dataDir, 'providers'), city: SMALL_CITY, trust });
+      const configFile = join(dataDir, 'replica.yaml');
+      writeFileSync(configFile, [
+        'server: { host: 127.0.0.1, dataDir: ./data }',
+        'telemetry: { logLevel: silent }',
+        'providers:',
+        '  subgraphs:',
+        ...providers.map((p) => `    - { name: ${p.name}, url: ${JSON.stringify(p.url)} }`),
+        'authorization:',
+        `  appsFile: ${JSON.stringify(new URL('../supergraph/apps.json', import.meta.url).pathname)}`,
+        `  labelsFile: ${JSON.stringify(new URL('../supergraph/labels.json', import.meta.url).pathname)}`,
+      ].join('\n'));
+      // One first, migrating the schema; the other two together.
+      await startReplica('replica-a', configFile);
+      await Promise.all(['replica-b', 'replica-c'].map((id) => startReplica(id, configFile)));
+    }, 120_000);
+    afterAll(async () => {
+      for (const { process: child } of replicas.values()) {
+        if (child.exitCode !== null || child.signalCode !== null) continue;
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      await Promise.all(providers.map((p) => p.close()));
+    });
+
+    it('keeps the record of every answered request when a replica is killed mid-load, and the trail verifies across replicas', async () => {
+      const answered: { id: string; replica: string }[] = [];
+      const killed = replicas.get('replica-b')!.process;
+      let stop = false;
+      /** Requests one after another through one replica, until stopped or the replica is gone. */
+      const client = async (replica: string, worker: number) => {
+        const { url } = replicas.get(replica)!;
+        for (let n = 0; !stop; n++) {
+          const id = `${replica}/${worker}/${n}`;
+          try {
+            const response = await fetch(`${url}/graphql`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-api-key': APPS.tax, 'x-jointgraph-purpose': 'tax-inspection/CASE-9', 'x-request-id': id },
+              body: JSON.stringify({ query: QUERY }),
+            });
+            const body = (await response.json()) as { data?: unknown };
+            if (response.status === 200 && body.data) answered.push({ id, replica });
+            // Mid-load, the moment the victim's 50th answer arrives: an answer sent ahead of its record would be lost now.
+            if (replica === 'replica-b' && answered.filter((r) => r.replica === replica).length === 50) killed.kill('SIGKILL');
+          } catch {
+            // The killed replica: its connections reset; what it never answered need not be recorded.
+            if (replicas.get(replica)!.process.signalCode === 'SIGKILL') return;
+          }
+        }
+      };
+      const load = [...replicas.keys()].flatMap((replica) => [...Array(replica === 'replica-b' ? 8 : 4).keys()].map((worker) => client(replica, worker)));
+      await once(killed, 'exit');
+      const atKill = answered.length;
+      while (answered.length < atKill + 100) await new Promise((resolve) => setTimeout(resolve, 20));
+      stop = true;
+      await Promise.all(load);
+
+      const fromKilled = answered.filter((r) => r.replica === 'replica-b');
+      expect(fromKilled.length).toBeGreaterThanOrEqual(50);
+      // Every answer has its record, in the chain of the replica that answered.
+      const rows = (await admin.query(`SELECT request_id, replica_id FROM ${pg.escapeIdentifier(schema)}.audit_record WHERE request_id = ANY($1)`, [answered.map((r) => r.id)])).rows;
+      const recorded = new Map(rows.map((r) => [r.request_id as string, r.replica_id as string]));
+      expect(answered.filter((r) => recorded.get(r.id) !== r.replica)).toEqual([]);
+
+      // Found through a surviving replica's audit search, and verified through both survivors.
+      const adminOf = async (replica: string, query: string) => {
+        const response = await fetch(`${replicas.get(replica)!.url}/admin/graphql`, {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${AUDITOR.token}` }, body: JSON.stringify({ query }),
+        });
+        return ((await response.json()) as { data: Record<string, unknown> }).data;
+      };
+      const last = fromKilled.at(-1)!;
+      expect((await adminOf('replica-c', `{ accessRecords(requestId: "${last.id}") { ${RECORD} } }`)).accessRecords).toEqual([
+        expect.objectContaining({ requestId: last.id, replica: 'replica-b', status: 200 }),
+      ]);
+      for (const replica of ['replica-a', 'replica-c']) {
+        expect((await adminOf(replica, '{ verifyAuditTrail { ok records brokenAtSeq problem replica } }')).verifyAuditTrail).toMatchObject({ ok: true, problem: null });
+      }
+    }, 120_000);
+  });
+});
