@@ -227,11 +227,21 @@ describe.skipIf(!available)('replicas sharing one Redis', () => {
         expect(stats.hits, what).toBe(0);
         expect(stats.misses, what).toBeGreaterThanOrEqual(2);
         expect(stats.errors, what).toBeGreaterThanOrEqual(2);
-        await expect(down.jointgraph.cache!.purge({ coordinate: 'Enterprise.name' }), what).rejects.toThrow(/retry the purge once Redis answers/);
+        await expect(down.jointgraph.cache!.purge({ coordinate: 'Enterprise.name' }), what).rejects.toMatchObject({ code: 'CACHE_UNAVAILABLE', message: expect.stringMatching(/retry the purge once Redis answers/) });
         const metrics = (await down.inject({ url: '/metrics' })).body;
         expect(metrics, what).toMatch(/^jointgraph_cache_errors_total [1-9]/m);
         expect(metrics, what).toMatch(/^jointgraph_cache_misses_total [1-9]/m);
       }
     });
+  });
+
+  it('answers an admin purge that cannot reach Redis with CACHE_UNAVAILABLE and a hint, not an internal error', async () => {
+    const down = await startTestPlatform({ authorization: sampleAuthorization(), gateway: { cachePolicy: POLICY, redis: { url: 'redis://127.0.0.1:1', keyPrefix: KEY_PREFIX } } });
+    try {
+      const purged = await adminCall(down, { token: 'jg-admin-operator' }, 'mutation { purgeCache(type: "Enterprise") { removed } }');
+      expect(purged.errors?.[0]?.extensions).toMatchObject({ code: 'CACHE_UNAVAILABLE', hint: expect.stringContaining('retry the purge') });
+    } finally {
+      await down.close();
+    }
   });
 });

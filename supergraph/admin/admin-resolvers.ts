@@ -3,6 +3,7 @@
 // errors. Decisions are recorded under the principal who made them.
 
 import type { AccessTrail, AuditLog } from '../audit/index.ts';
+import { CacheUnavailableError } from '../cache/index.ts';
 import { type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
 import { principalName, type AppRegistry, type Party } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
@@ -136,7 +137,7 @@ export function adminResolvers({ grants, catalog, audit, access, gateway, object
         const { party, who } = acting(ctx, 'approver');
         return guarded(() => objections.answer(args.id, party, args.decision, args.reason, args.correctedValue ?? null, who));
       },
-      purgeCache: (_: unknown, filter: { type?: string; key?: string; coordinate?: string }, ctx: AdminContext) => {
+      purgeCache: async (_: unknown, filter: { type?: string; key?: string; coordinate?: string }, ctx: AdminContext) => {
         const caller = acting(ctx, 'maintainer').party;
         if (!filter.type && !filter.coordinate) fail('APPLICATION_INVALID', 'Name a type (with an optional key) or a coordinate to purge.');
         if (filter.key && !filter.type) fail('APPLICATION_INVALID', 'A key purges one entity: name its type too.');
@@ -145,7 +146,12 @@ export function adminResolvers({ grants, catalog, audit, access, gateway, object
         const mayPurge = !owned || (filter.coordinate ? owned.has(filter.coordinate) : [...owned].some((c) => c.startsWith(`${filter.type}.`)));
         if (!mayPurge) fail('NOT_A_PARTY', `${caller} provides none of ${filter.coordinate ?? filter.type}.`);
         const { type, key, coordinate } = filter;
-        return { removed: gateway.cache?.purge({ ...(type ? { type } : {}), ...(key ? { key } : {}), ...(coordinate ? { coordinate } : {}), ...(owned ? { owned } : {}) }) ?? 0 };
+        try {
+          return { removed: (await gateway.cache?.purge({ ...(type ? { type } : {}), ...(key ? { key } : {}), ...(coordinate ? { coordinate } : {}), ...(owned ? { owned } : {}) })) ?? 0 };
+        } catch (error) {
+          if (error instanceof CacheUnavailableError) fail('CACHE_UNAVAILABLE', error.message);
+          throw error;
+        }
       },
     },
     LabeledField: searched.LabeledField,

@@ -3,5 +3,5 @@ export type { CacheStats } from './cache-metrics.ts';
 export { withCache, type CachingOptions } from './caching-executor.ts';
 export { MemoryResponseCache } from './memory-response-cache.ts';
 export { sharedRedis, type SharedRedis, type SharedRedisOptions } from './redis-client.ts';
-export { RedisResponseCache } from './redis-response-cache.ts';
+export { CacheUnavailableError, RedisResponseCache } from './redis-response-cache.ts';
 export type { CacheEntry, PurgeFilter, ResponseCache } from './response-cache.ts';

@@ -36,6 +36,11 @@ end
 return 1
 `;
 
+/** A purge that could not reach Redis: some matching entries may remain until it is retried. */
+export class CacheUnavailableError extends Error {
+  readonly code = 'CACHE_UNAVAILABLE';
+}
+
 /** What an entry is tagged with, kept beside its value for purges to test. */
 type Tagged = Pick<CacheEntry, 'coordinates' | 'entityKey'>;
 
@@ -123,7 +128,7 @@ export class RedisResponseCache implements ResponseCache {
         if (doomed.length + expired.length > 0) await this.#client.zrem(tag, ...doomed, ...expired);
       } while (cursor !== '0');
     } catch (error) {
-      throw new Error(`The shared cache (Redis) did not answer: ${(error as Error).message}. ${removed} entries were purged; retry the purge once Redis answers.`, { cause: error });
+      throw new CacheUnavailableError(`The shared cache (Redis) did not answer: ${(error as Error).message}. ${removed} entries were purged; retry the purge once Redis answers.`, { cause: error });
     }
     return removed;
   }

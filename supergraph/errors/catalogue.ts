@@ -60,6 +60,7 @@ export const ERRORS = Object.freeze({
   COMPOSITION_FAILED: { status: 500, hint: 'Fix the named subgraph at the named schema coordinate, then compose again.' },
   CONFIG_INVALID: { status: 500, hint: 'Fix the named setting; see the README for every setting and its default.' },
   STATE_DIR_LOCKED: { status: 500, hint: 'Another instance uses this state directory (grants, audit trail): stop it, or set JG_STATE_DIR to another directory. A killed instance\'s lock expires within 15 s.' },
+  CACHE_UNAVAILABLE: { status: 503, hint: 'The shared cache (Redis, stores.redis / JG_REDIS_URL) did not answer during the purge: some entries may remain; retry the purge once it answers. Data requests are unaffected (a lookup that cannot reach it is a miss).' },
   STORE_UNAVAILABLE: { status: 503, hint: 'PostgreSQL (stores.postgres, JG_POSTGRES_URL) does not answer: the change was not made; retry once it answers. Data requests are still served from what each replica holds in memory.' },
   RATE_LIMITED: { status: 429, hint: 'Your app sent more requests (per minute, or at once) than its fair-use limit; wait for Retry-After seconds, or ask the operator for a higher limit.' },
   SERVICE_UNAVAILABLE: { status: 503, hint: 'The gateway is over its memory or latency bound and sheds load; retry after the Retry-After seconds.' },
