@@ -25,7 +25,7 @@ const POSTGRES = process.env.JG_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0
 const REDIS = process.env.JG_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const ROOT = new URL('../', import.meta.url).pathname;
 const JOINTGRAPH = join(ROOT, 'cli/jointgraph.mjs');
-const QUERY = JSON.stringify({ query: '{ enterprises(first: 5) { name taxCreditRating insuredEmployees } }' });
+const QUERY = JSON.stringify({ query: '{ enterprises(first: 5) { name status taxCreditRating } }' });
 const HEADERS = { 'content-type': 'application/json', 'x-api-key': 'jg-demo-tax-inspection', 'x-jointgraph-purpose': 'tax-inspection/BENCH-1' };
 
 interface Setup {
@@ -162,6 +162,11 @@ async function main(): Promise<void> {
           gateways.push({ child, url: `http://127.0.0.1:${port}` });
         }
         const urls = gateways.map((g) => g.url);
+        // Every field granted, from two providers: what is measured is a full answer, never a refusal.
+        for (const url of urls) {
+          const body = (await (await fetch(`${url}/graphql`, { method: 'POST', headers: HEADERS, body: QUERY })).json()) as { data?: { enterprises?: unknown[] }; errors?: unknown[] };
+          if (body.errors || body.data?.enterprises?.length !== 5) throw new Error(`${setup.id}: the query is not answered in full: ${JSON.stringify(body).slice(0, 300)}`);
+        }
         await load(urls, 3); // warm-up, not counted
         const pids = () => gateways.flatMap((g) => groupPids(g.child.pid!));
         const stores = () => [...serverPids('postgres'), ...serverPids('redis-server')];
