@@ -29,11 +29,11 @@ describe('a party’s inbox', () => {
 
 describe('the access record search', () => {
   it('sends each filter set, trimmed, as the endpoint’s argument, the days as the instants they start and end, and the page’s cursor', () => {
-    expect(searchVariables(NO_FILTERS, null)).toEqual({ app: null, purpose: null, coordinate: null, provider: null, requestId: null, from: null, to: null, before: null, last: 20 });
+    expect(searchVariables(NO_FILTERS, null)).toEqual({ app: null, purpose: null, coordinate: null, provider: null, requestId: null, from: null, to: null, beforeCursor: null, last: 20 });
     const filters = { ...NO_FILTERS, coordinate: ' Enterprise.status ', app: 'tax-inspection', purpose: 'tax-inspection/CASE-7', provider: 'enterprise', requestId: 'req-1', from: '2026-12-04', to: '2026-12-05', last: '5' };
-    expect(searchVariables(filters, 41)).toEqual({
+    expect(searchVariables(filters, '["2026-12-04T10:00:00.000Z","a",41]')).toEqual({
       app: 'tax-inspection', purpose: 'tax-inspection/CASE-7', coordinate: 'Enterprise.status', provider: 'enterprise', requestId: 'req-1',
-      from: '2026-12-04T00:00:00.000Z', to: '2026-12-05T23:59:59.999Z', before: 41, last: 5,
+      from: '2026-12-04T00:00:00.000Z', to: '2026-12-05T23:59:59.999Z', beforeCursor: '["2026-12-04T10:00:00.000Z","a",41]', last: 5,
     });
   });
 

@@ -38,11 +38,20 @@ export const NO_FILTERS: RecordFilters = Object.freeze({ coordinate: '', app: ''
 /** Records one page asks for: the endpoint's own bound. */
 const MAX_PAGE = 1_000;
 
-export const SEARCH_RECORDS = `query($app: String, $purpose: String, $coordinate: String, $provider: String, $requestId: String, $from: String, $to: String, $before: Int, $last: Int) {
-  accessRecords(appId: $app, purpose: $purpose, coordinate: $coordinate, provider: $provider, requestId: $requestId, from: $from, to: $to, before: $before, last: $last) { ${ACCESS_RECORD_FIELDS} } }`;
+/** A record the search found, with where the page after it starts: passed back as `beforeCursor`. */
+export interface FoundRecord extends AccessRecord {
+  cursor: string;
+}
 
-/** The search's variables: each filter set (trimmed), the days as instants, and the page after `before` (a seq), if any. */
-export function searchVariables(f: RecordFilters, before: number | null): Record<string, string | number | null> {
+export const SEARCH_RECORDS = `query($app: String, $purpose: String, $coordinate: String, $provider: String, $requestId: String, $from: String, $to: String, $beforeCursor: String, $last: Int) {
+  accessRecords(appId: $app, purpose: $purpose, coordinate: $coordinate, provider: $provider, requestId: $requestId, from: $from, to: $to, beforeCursor: $beforeCursor, last: $last) { cursor ${ACCESS_RECORD_FIELDS} } }`;
+
+/**
+ * The search's variables: each filter set (trimmed), the days as instants, and the page before
+ * `beforeCursor` (the `cursor` of the previous page's last record), if any. The cursor, unlike a
+ * seq, pages the trail replicas share as well as one replica's own.
+ */
+export function searchVariables(f: RecordFilters, beforeCursor: string | null): Record<string, string | number | null> {
   const text = (value: string) => value.trim() || null;
   return {
     app: text(f.app),
@@ -52,7 +61,7 @@ export function searchVariables(f: RecordFilters, before: number | null): Record
     requestId: text(f.requestId),
     from: dayStart(f.from) ?? null,
     to: dayEnd(f.to) ?? null,
-    before,
+    beforeCursor,
     last: Math.min(MAX_PAGE, Math.max(1, Math.trunc(Number(f.last)) || 20)),
   };
 }

@@ -1,10 +1,10 @@
 // A table of access records (the audit search, the recipients page, an app's own records), and
-// the search over them the endpoint runs: filters as its arguments, pages by the last seq seen.
+// the search over them the endpoint runs: filters as its arguments, pages by the cursor of the last record seen.
 
 import { useEffect, useState } from 'react';
 import { admin } from '../admin-api.ts';
 import { ErrorNote, Field, Table, useWords, when } from '../ui.tsx';
-import { NO_FILTERS, SEARCH_RECORDS, searchVariables, type AccessRecord, type RecordFilters } from './access-record.ts';
+import { NO_FILTERS, SEARCH_RECORDS, searchVariables, type AccessRecord, type FoundRecord, type RecordFilters } from './access-record.ts';
 
 /** `own`: an app's own records, without the app and department columns. */
 export function AccessRecords({ caption, records, own = false }: { caption: string; records: AccessRecord[]; own?: boolean }) {
@@ -35,15 +35,15 @@ export function RecordSearch({ title, shown, own = false }: { title: string; sho
   const w = useWords();
   const [filters, setFilters] = useState<RecordFilters>(NO_FILTERS);
   const [searched, setSearched] = useState<RecordFilters>(NO_FILTERS);
-  // The `before` of each page shown so far: null for the newest.
-  const [cursors, setCursors] = useState<(number | null)[]>([null]);
-  const [records, setRecords] = useState<AccessRecord[] | null>(null);
+  // The `beforeCursor` of each page shown so far: null for the newest.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [records, setRecords] = useState<FoundRecord[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const before = cursors[cursors.length - 1]!;
+  const beforeCursor = cursors[cursors.length - 1]!;
   useEffect(() => {
     let live = true;
     setError(null);
-    admin<{ accessRecords: AccessRecord[] }>(SEARCH_RECORDS, searchVariables(searched, before)).then(
+    admin<{ accessRecords: FoundRecord[] }>(SEARCH_RECORDS, searchVariables(searched, beforeCursor)).then(
       (d) => live && setRecords(d.accessRecords),
       (e: Error) => {
         if (!live) return;
@@ -54,7 +54,7 @@ export function RecordSearch({ title, shown, own = false }: { title: string; sho
     return () => {
       live = false;
     };
-  }, [searched, before]);
+  }, [searched, beforeCursor]);
   const label: Record<Filter, [string, string]> = {
     coordinate: [w.coordinate, 'text'],
     app: [w.app, 'text'],
@@ -91,7 +91,7 @@ export function RecordSearch({ title, shown, own = false }: { title: string; sho
             <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
               {w.newer}
             </button>
-            <button type="button" disabled={records.length < pageSize} onClick={() => setCursors((c) => [...c, records[records.length - 1]!.seq])}>
+            <button type="button" disabled={records.length < pageSize} onClick={() => setCursors((c) => [...c, records[records.length - 1]!.cursor])}>
               {w.older}
             </button>
           </div>
