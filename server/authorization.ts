@@ -1,16 +1,18 @@
 // Opens everything the authorization stages need: the label catalogue (providers' proposals
 // under the operator's overlay), the grant store, the audit trail (with its hourly retention job,
 // its signed checkpoints and the decision trail the grant and objection services report to)
-// and the authenticator. With shared stores the access trail is PostgreSQL's, one chain per
-// replica; the decision trail stays in this replica's SQLite file.
+// and the authenticator. With shared stores the whole audit trail is PostgreSQL's: access records
+// in one chain per replica, decisions in one chain all replicas append to, signed checkpoints of
+// both (each one this replica signs is also copied to a file beside its key).
 
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
-  archiveDirOf, auditKeyFileOf, checkpointsFileOf, grantDecision, keyInStateDir, objectionDecision, openAuditLog, openPostgresAuditTrail, openSigningKey,
-  postgresAccessTrail, publicKeyFileOf, scheduleCheckpoints, scheduleRetention, sqliteAccessTrail, type AccessTrail, type AuditLog, type SigningKey,
+  archiveDirOf, AuditKeyMismatch, auditKeyFileOf, checkpointsFileOf, grantDecision, keyInStateDir, objectionDecision, openAuditLog, openPostgresAuditTrail, openSigningKey,
+  postgresAccessTrail, publicKeyFileOf, readReplicaCheckpointCopies, scheduleCheckpoints, scheduleRetention, sqliteAccessTrail, type AccessTrail, type AuditLog,
+  type SigningKey,
 } from '../supergraph/audit/index.ts';
 import { ConfigError, type Settings } from '../supergraph/config/index.ts';
 import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
@@ -51,12 +53,19 @@ export interface AuthorizationSettings {
 }
 
 export interface OpenAuthorization {
+  /**
+   * Readies the audit trail (a shared one migrated, its key checked against the other replicas':
+   * CONFIG_INVALID when it differs) and records the operator's files (label overlay, app registry)
+   * on the decision trail unless unchanged since they were last recorded.
+   */
+  start(): Promise<void>;
   options: AuthorizationOptions;
   registry: AppRegistry;
   catalog: LabelCatalog;
   grants: GrantService;
-  /** The decision trail, and the access trail when it is not shared. */
+  /** This replica's SQLite trail (held in memory, empty, when the trail is shared). */
   audit: AuditLog;
+  /** The audit trail (access and decision records) the gateway writes: `audit`'s, or the one replicas share. */
   access: AccessTrail;
   objections: ObjectionService;
   close(): void;
@@ -108,14 +117,13 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     ...(settings.jwksFile ? { jwks: JSON.parse(readFileSync(settings.jwksFile, 'utf8')) } : {}),
     ...(settings.jwtMaxLifetimeS ? { maxLifetimeS: settings.jwtMaxLifetimeS } : {}),
   };
-  const auditFile = join(settings.stateDir, 'audit.db');
-  // With the access trail shared, this replica's chain in it; the decision trail stays in its own SQLite file.
+  // With the trail shared, this replica's chain in it; no SQLite file is written then.
+  const auditFile = settings.postgres ? ':memory:' : join(settings.stateDir, 'audit.db');
   const replicaId = settings.postgres ? (settings.replicaId ?? `${hostname()}:${randomUUID()}`) : undefined;
-  const { audit, checkpoints, key } = openAudit(auditFile, settings, replicaId);
-  const access = settings.postgres && replicaId ? sharedAccessTrail(settings, settings.postgres, replicaId, key) : sqliteAccessTrail(audit);
-  const at = (settings.now ?? (() => new Date()))().toISOString();
-  audit.decisions.appendFileDigest('label-overlay', settings.labelOverlayFile, at);
-  audit.decisions.appendFileDigest('app-registry', settings.appsFile, at);
+  const { audit, checkpoints, key, keyFile } = openAudit(auditFile, settings);
+  const access = settings.postgres && replicaId ? sharedAccessTrail(settings, settings.postgres, replicaId, key, keyFile) : sqliteAccessTrail(audit);
+  // A decision that cannot be recorded fails the call that took it (the change itself is stored: the error says so).
+  const decided = access.decisions;
   const store: GrantStore = shared?.grants ?? openSqliteGrantStore(join(settings.stateDir, 'grants.db'));
   const grants = createGrantService({
     store,
@@ -123,9 +131,9 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     replyWorkingDays: settings.replyWorkingDays,
     ...(settings.workingCalendar ? { calendar: settings.workingCalendar } : {}),
     ...(settings.now ? { now: settings.now } : {}),
-    onDecision: (decision) => void audit.decisions.append(grantDecision(decision)),
+    onDecision: (decision) => decided.append(grantDecision(decision)),
   });
-  const retention = settings.auditRetention
+  const retention = settings.auditRetention && !settings.postgres
     ? scheduleRetention(audit, { ...settings.auditRetention, dir: settings.auditRetention.archiveDir ?? archiveDirOf(auditFile) }, {
         now: settings.now ?? (() => new Date()),
         onError: (error) => console.error(`audit archival failed, the records stay in ${auditFile} and it is retried within the hour:`, error),
@@ -139,10 +147,21 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     workingDays: settings.objectionWorkingDays ?? 5,
     ...(settings.workingCalendar ? { calendar: settings.workingCalendar } : {}),
     ...(settings.now ? { now: settings.now } : {}),
-    onDecision: (decision) => void audit.decisions.append(objectionDecision(decision)),
+    onDecision: (decision) => decided.append(objectionDecision(decision)),
   });
+  const at = (settings.now ?? (() => new Date()))().toISOString();
   return {
-    options: { catalog, labelOverlay, authenticate: createAuthenticator(registry, keys), grants, audit, access, mode: settings.mode, objections, operations },
+    async start() {
+      try {
+        await access.start();
+      } catch (error) {
+        throw error instanceof AuditKeyMismatch ? new ConfigError('JG_AUDIT_KEY_FILE', error.message) : error;
+      }
+      // The operator's files as this replica loaded them.
+      await decided.appendFileDigest('label-overlay', settings.labelOverlayFile, at);
+      await decided.appendFileDigest('app-registry', settings.appsFile, at);
+    },
+    options: { catalog, labelOverlay, authenticate: createAuthenticator(registry, keys), grants, access, mode: settings.mode, objections, operations },
     registry,
     catalog,
     grants,
@@ -162,7 +181,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
 }
 
 /** The audit trail, signed unless the settings leave signing out; a key kept with the records is refused. */
-function openAudit(file: string, settings: AuthorizationSettings, replicaId?: string): { audit: AuditLog; checkpoints?: { stop(): void }; key?: SigningKey } {
+function openAudit(file: string, settings: AuthorizationSettings): { audit: AuditLog; checkpoints?: { stop(): void }; key?: SigningKey; keyFile?: string } {
   const signing = settings.auditSigning;
   if (!signing) return { audit: openAuditLog(file) };
   const keyFile = signing.keyFile ?? auditKeyFileOf(settings.stateDir);
@@ -171,19 +190,29 @@ function openAudit(file: string, settings: AuthorizationSettings, replicaId?: st
   }
   const { key, created } = openSigningKey(keyFile);
   if (created) console.log(`Created the audit signing key ${keyFile} (key id ${key.id}); its public key is ${publicKeyFileOf(keyFile)}`);
-  const audit = openAuditLog(file, { signing: { key, checkpointsFile: checkpointsFileOf(keyFile, replicaId), everyRecords: signing.everyRecords } });
+  // The shared trail signs its own checkpoints (sharedAccessTrail): the empty one in memory signs none.
+  if (file === ':memory:') return { audit: openAuditLog(file), key, keyFile };
+  const audit = openAuditLog(file, { signing: { key, checkpointsFile: checkpointsFileOf(keyFile), everyRecords: signing.everyRecords } });
   const checkpoints = scheduleCheckpoints(audit, signing.everySeconds, (error) => console.error('audit checkpoint failed; the next one is tried on schedule:', error));
-  return { audit, checkpoints, key };
+  return { audit, checkpoints, key, keyFile };
 }
 
-/** The access trail replicas share, in the shared stores' schema, its cross-chain checkpoints signed with this replica's audit key. */
-function sharedAccessTrail(settings: AuthorizationSettings, postgres: PostgresSettings, replicaId: string, key: SigningKey | undefined): AccessTrail {
+/**
+ * The trail replicas share, in the shared stores' schema, its checkpoints signed with this replica's
+ * audit key and copied to `checkpoints-<replica>.jsonl` beside it; verification reads the copies of
+ * every replica whose file is in that folder.
+ */
+function sharedAccessTrail(settings: AuthorizationSettings, postgres: PostgresSettings, replicaId: string, key: SigningKey | undefined, keyFile: string | undefined): AccessTrail {
   const everySeconds = settings.auditSigning?.everySeconds;
+  const copies = () => (keyFile ? readReplicaCheckpointCopies(dirname(keyFile)) : []);
+  const checkpointsFile = key && keyFile && everySeconds ? checkpointsFileOf(keyFile, replicaId) : undefined;
   return postgresAccessTrail(openPostgresAuditTrail({
     connectionString: postgres.url,
     schema: postgres.schema,
     replicaId,
     timeoutMs: postgres.statementTimeoutMs ?? 5_000,
-    ...(key && everySeconds ? { signing: { key, everySeconds, onError: (error) => console.error('shared audit checkpoint failed; the next one is tried on schedule:', error) } } : {}),
-  }));
+    ...(key && checkpointsFile && everySeconds
+      ? { signing: { key, everySeconds, checkpointsFile, onError: (error) => console.error('shared audit checkpoint failed; the next one is tried on schedule:', error) } }
+      : {}),
+  }), copies, checkpointsFile);
 }

@@ -204,6 +204,7 @@ export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[
     // Versions published earlier are served again after a restart.
     const supergraphSdl = schemaRegistry?.store.active().length ? composeSubgraphs(await schemaRegistry.registry.current()) : composed;
     authorization = settings ? openAuthorization(supergraphSdl, settings, shared) : undefined;
+    await authorization?.start();
     // Use of a field is read from the audit trail and the active grants, once they are open.
     if (schemaRegistry && authorization) schemaRegistry.registry.useAuthorization(authorization);
     const gateway = await createGateway({

@@ -17,7 +17,7 @@ import { platformKeys, serveSupergraph, startSampleProviders, type ServedSupergr
 import type { RunningProvider } from '../subgraphs/index.ts';
 import { openSigningKey } from '../supergraph/audit/index.ts';
 import { callerKeyFile, exportCallerKey, generateCallerKey } from '../supergraph/execution/index.ts';
-import { adminCall, APPS } from './support/authorization.ts';
+import { adminCall, answer, applyFor, APPS } from './support/authorization.ts';
 import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 import { POSTGRES_URL, postgresForTests } from './support/postgres.ts';
 
@@ -25,6 +25,7 @@ const available = await postgresForTests('test/postgres-audit-replicas.test.ts')
 
 const schemaName = () => `jg_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 const AUDITOR = { token: 'jg-principal-zhao.min' };
+const OPERATOR = { token: 'jg-admin-operator' };
 const QUERY = '{ enterprises(first: 1) { name } }';
 const RECORD = 'requestId replica cursor seq appId outcome status';
 const GATEWAY = { defaultTimeoutMs: 5_000, healthTimeoutMs: 1_000, bodyLimitBytes: 1 << 20 };
@@ -103,6 +104,33 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
       for (const replica of [a.gateway, b.gateway, c.gateway]) expect(await verified(replica)).toMatchObject({ ok: true, records: expect.any(Number) });
       expect((await verified(c.gateway)).records).toBeGreaterThanOrEqual(ids.length);
       expect((await adminCall(on(c.gateway), AUDITOR, '{ accessRecords(beforeCursor: "17") { seq } }')).errors?.[0]?.extensions?.code).toBe('APPLICATION_INVALID');
+    });
+
+    it('keeps the decisions taken through A, B and C on one decision chain, which any replica verifies', async () => {
+      const since = Number((await admin.query(`SELECT coalesce(max(seq), 0) AS seq FROM ${schema}.decision_record`)).rows[0].seq);
+      const application = await applyFor(a, APPS.tax, { coordinates: ['Enterprise.insuredEmployees'], purpose: 'tax-inspection' });
+      for (const { party } of application.parties) expect((await answer(on(b.gateway), party, application.id, 'approve')).errors).toBeUndefined();
+      const appId = `decided-${randomUUID().slice(0, 8)}`;
+      expect((await adminCall(on(c.gateway), OPERATOR, `mutation { createApp(input: { id: "${appId}", department: "Taxation Bureau" }) { id } }`)).errors).toBeUndefined();
+
+      const rows = (await admin.query(`SELECT seq, action, subject, replica_id FROM ${schema}.decision_record WHERE seq > $1 ORDER BY seq`, [since])).rows;
+      expect(rows.map((r) => [r.action, r.subject])).toEqual([
+        ['apply', application.id], ...application.parties.map(() => ['approve', application.id]), ['create-app', appId],
+      ]);
+      expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => since + i + 1));
+      expect(new Set(rows.map((r) => r.replica_id)).size).toBe(3);
+      for (const replica of [a.gateway, b.gateway, c.gateway]) expect(await verified(replica)).toMatchObject({ ok: true });
+
+      // A decision edited in the store: named as such by any replica.
+      const edited = Number(rows[1].seq);
+      const { who } = (await admin.query(`SELECT who FROM ${schema}.decision_record WHERE seq = $1`, [edited])).rows[0];
+      await admin.query(`UPDATE ${schema}.decision_record SET who = 'tax/someone.else' WHERE seq = $1`, [edited]);
+      try {
+        expect(await verified(a.gateway)).toMatchObject({ ok: false, brokenAtSeq: edited, problem: 'decision-edited' });
+      } finally {
+        await admin.query(`UPDATE ${schema}.decision_record SET who = $2 WHERE seq = $1`, [edited, who]);
+      }
+      expect(await verified(c.gateway)).toMatchObject({ ok: true });
     });
   });
 

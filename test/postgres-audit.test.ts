@@ -6,13 +6,16 @@
 
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyId } from '../protocol/index.ts';
 import {
-  AuditTrailUnavailable, openPostgresAuditTrail, recordHash, replicaGenesis,
-  type PostgresAuditTrail, type PostgresAuditTrailOptions, type ReplicaRecord, type SearchCursor, type SigningKey,
+  AuditKeyMismatch, AuditTrailUnavailable, openPostgresAuditTrail, readReplicaCheckpointCopies, recordHash, replicaGenesis,
+  type Decision, type PostgresAuditTrail, type PostgresAuditTrailOptions, type ReplicaRecord, type SearchCursor, type SigningKey,
 } from '../supergraph/audit/index.ts';
 import { accessRecord } from './support/audit-appender.ts';
 import { POSTGRES_URL, postgresForTests } from './support/postgres.ts';
@@ -203,7 +206,74 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
     });
   });
 
+  describe('the decision trail replicas share', () => {
+    const decision = (i: number, who = 'operator/chen.jie'): Decision => ({
+      at: new Date().toISOString(), who, action: 'approve', subject: `application-${i}`, coordinates: ['Enterprise.taxArrears'], decision: 'APPROVED', reason: null, detail: null,
+    });
+
+    it('keeps the decisions taken through several replicas at once in one chain, in order, signed after each', async () => {
+      const schema = schemaFor('decisions');
+      const [a, b, c] = ['a', 'b', 'c'].map((replicaId) => open({ schema, replicaId }));
+      const stored = await Promise.all(Array.from({ length: 30 }, (_, i) => [a, b, c][i % 3]!.appendDecision(decision(i))));
+      expect(stored.map((d) => d.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      const recent = await c!.recentDecisions(30);
+      expect(recent.map((d) => d.seq)).toEqual(Array.from({ length: 30 }, (_, i) => 30 - i));
+      expect(new Set(recent.map((d) => d.replica))).toEqual(new Set(['a', 'b', 'c']));
+      await a!.append(accessRecord(1));
+      const last = await b!.checkpoint();
+      expect(last?.decisions.seq).toBe(30);
+      expect(await c!.verify()).toMatchObject({ ok: true, records: 1, decisions: 30 });
+    });
+
+    it('names a decision record edited, or cut from the tail, against the signed checkpoints', async () => {
+      const schema = schemaFor('decisions_tampered');
+      const trail = open({ schema, replicaId: 'a' });
+      for (let i = 0; i < 5; i++) await trail.appendDecision(decision(i));
+      expect(await trail.verify()).toMatchObject({ ok: true, decisions: 5 });
+      await admin.query(`UPDATE ${schema}.decision_record SET who = 'operator/someone.else' WHERE seq = 2`);
+      expect((await trail.verify()).brokenAt).toEqual({ decision: 2, problem: 'edited' });
+      await admin.query(`UPDATE ${schema}.decision_record SET who = 'operator/chen.jie' WHERE seq = 2`);
+      await admin.query(`DELETE FROM ${schema}.decision_record WHERE seq = 5`);
+      await admin.query(`UPDATE ${schema}.decision_head SET (seq, hash) = (SELECT seq, hash FROM ${schema}.decision_record WHERE seq = 4)`);
+      expect((await trail.verify()).brokenAt).toEqual({ decision: 5, problem: 'truncated' });
+    });
+
+    it('finds a schema wiped with its checkpoints through the copies each replica keeps beside its key', async () => {
+      const schema = schemaFor('wiped');
+      const dir = mkdtempSync(join(tmpdir(), 'jointgraph-audit-copies-'));
+      const [a, b] = ['a', 'b'].map((replicaId) => open({ schema, replicaId, signing: { key: KEY, everySeconds: 3_600, checkpointsFile: join(dir, `checkpoints-${replicaId}.jsonl`) } }));
+      await a!.appendDecision(decision(1));
+      await load(b!, 5, 2);
+      await b!.checkpoint();
+      const copies = readReplicaCheckpointCopies(dir);
+      expect(copies.map((c) => c.n)).toEqual([1, 2]);
+      expect(await a!.verify(undefined, copies)).toMatchObject({ ok: true, records: 5, decisions: 1 });
+      // Whoever holds the store but not the key empties it, checkpoints included: alone, it looks like a new trail.
+      for (const table of ['audit_record', 'audit_head', 'audit_checkpoint', 'decision_record', 'decision_head']) await admin.query(`DELETE FROM ${schema}.${table}`);
+      expect(await a!.verify()).toMatchObject({ ok: true, records: 0, decisions: 0 });
+      expect((await a!.verify(undefined, copies)).brokenAt).toEqual({ checkpoint: 1, problem: 'checkpoint-missing' });
+    });
+
+    it('refuses to start a replica whose audit key is not the one the trail is signed with', async () => {
+      const schema = schemaFor('keys');
+      await open({ schema, replicaId: 'a' }).start();
+      const other = generateKeyPairSync('ed25519');
+      const stranger = open({ schema, replicaId: 'b', signing: { key: { ...other, id: keyId(other.publicKey) }, everySeconds: 3_600 } });
+      await expect(stranger.start()).rejects.toThrow(AuditKeyMismatch);
+      await expect(stranger.start()).rejects.toThrow(new RegExp(`audit signing key \\(id ${keyId(other.publicKey)}\\) is not the one .* \\(id ${KEY.id}, claimed by replica a\\)`));
+      await expect(open({ schema, replicaId: 'c' }).start()).resolves.toBeUndefined();
+    });
+  });
+
   describe('bounds', () => {
+    it('fails only the record PostgreSQL cannot store (a NUL character), not the batch it was written with', async () => {
+      const trail = open({ schema: schemaFor('nul'), replicaId: 'a' });
+      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => trail.append(i === 3 ? { ...accessRecord(i), purpose: 'tax-inspection/CASE-\u0000' } : accessRecord(i))));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(AuditTrailUnavailable);
+      expect(await trail.verify()).toMatchObject({ ok: true, records: 7 });
+    });
+
     it('fails appends past the queue bound at once, with a code, and writes the rest', async () => {
       const trail = open({ schema: schemaFor('bounded'), replicaId: 'a', maxQueued: 10 });
       const appends = Array.from({ length: 12 }, (_, i) => trail.append(accessRecord(i)));

@@ -53,9 +53,11 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
 
   const on = (gateway: FastifyInstance) => ({ gateway }) as TestPlatform;
   const postgres = (schema = SCHEMA) => ({ url: POSTGRES_URL, schema });
+  // Replicas share the audit signing key (one refusing another's would not start).
+  const auditSigning = { keyFile: join(tempDataDir(), 'keys', 'audit-signing.pem'), everyRecords: 1_000, everySeconds: 60 };
   /** Another replica in front of A's providers, with a state folder (its audit trail) of its own. */
   const replica = async (schema = SCHEMA) =>
-    serveSupergraph(a.providers, { authorization: sampleAuthorization({ postgres: postgres(schema) }), gateway: GATEWAY, callerJwk: await callerJwk });
+    serveSupergraph(a.providers, { authorization: sampleAuthorization({ postgres: postgres(schema), auditSigning }), gateway: GATEWAY, callerJwk: await callerJwk });
   const granted = async (gateway: FastifyInstance) => {
     const result = await asApp(on(gateway), APPS.assistance, 'assistance-review')(GRANTED_QUERY);
     return result.errors === undefined && (result.data?.enterprises as { insuredEmployees: unknown }[]).every((e) => typeof e.insuredEmployees === 'number');
@@ -65,7 +67,7 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
     admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
     copyFileSync(new URL('../supergraph/labels.json', import.meta.url), overlayFile);
-    a = await startTestPlatform({ callerJwk: await callerJwk, authorization: sampleAuthorization({ postgres: postgres(), labelOverlayFile: overlayFile }) });
+    a = await startTestPlatform({ callerJwk: await callerJwk, authorization: sampleAuthorization({ postgres: postgres(), labelOverlayFile: overlayFile, auditSigning }) });
     [b, c] = await Promise.all([replica(), replica()]);
     housing = await startProvider(housingProvider(README_HOUSING_SDL), { host: '127.0.0.1', port: 0, dataDir: tempDataDir(), city: SMALL_CITY });
   }, 60_000);
@@ -206,7 +208,7 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
       answering = true;
       const port = await open(0);
       const served = await serveSupergraph(a.providers, {
-        authorization: sampleAuthorization({ postgres: { url: `postgres://postgres@127.0.0.1:${port}/test`, schema: SCHEMA } }),
+        authorization: sampleAuthorization({ postgres: { url: `postgres://postgres@127.0.0.1:${port}/test`, schema: SCHEMA }, auditSigning }),
         gateway: GATEWAY,
         callerJwk: await callerJwk,
       });

@@ -31,6 +31,7 @@ const authorization = values.grants
       replyWorkingDays: 5,
     })
   : undefined;
+await authorization?.start();
 
 // The same limits `npm run gateway` applies by default.
 const gateway = await createGateway({

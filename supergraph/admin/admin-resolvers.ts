@@ -2,7 +2,7 @@
 // to what they may see, checks the role each action needs, and turns rule violations into coded
 // errors. Decisions are recorded under the principal who made them.
 
-import type { AccessTrail, AuditLog } from '../audit/index.ts';
+import type { AccessTrail } from '../audit/index.ts';
 import { CacheUnavailableError } from '../cache/index.ts';
 import { type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
 import { principalName, type AppRegistry, type Party } from '../identity/index.ts';
@@ -25,9 +25,7 @@ export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelO
   operations?: OperationStore;
   grants: GrantService;
   catalog: LabelCatalog;
-  /** The decision trail (per replica). */
-  audit: AuditLog;
-  /** The access trail, shared by replicas or this replica's `audit`. */
+  /** The audit trail, access and decision records, shared by replicas or this replica's. */
   access: AccessTrail;
   gateway: GatewayState;
   registry: AppRegistry;
@@ -36,11 +34,11 @@ export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelO
 /** Operations one app keeps registered at most. */
 const MAX_REGISTERED_OPERATIONS = 500;
 
-export function adminResolvers({ grants, catalog, audit, access, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile, sharedOverlay }: AdminDeps) {
-  const apps = appResolvers({ registry, audit });
-  const principals = principalResolvers({ registry, audit });
+export function adminResolvers({ grants, catalog, access, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile, sharedOverlay }: AdminDeps) {
+  const apps = appResolvers({ registry, decisions: access.decisions });
+  const principals = principalResolvers({ registry, decisions: access.decisions });
   const searched = searchResolvers({ access, catalog, gateway });
-  const published = registryResolvers({ audit, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}), ...(sharedOverlay ? { sharedOverlay } : {}) });
+  const published = registryResolvers({ decisions: access.decisions, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}), ...(sharedOverlay ? { sharedOverlay } : {}) });
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
     ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
@@ -82,10 +80,9 @@ export function adminResolvers({ grants, catalog, audit, access, gateway, object
       verifyAuditTrail: async (_: unknown, __: unknown, ctx: AdminContext) => {
         if (party(ctx) !== 'operator') fail('NOT_A_PARTY', 'Only the operator verifies the audit trail.');
         acting(ctx, 'auditor');
-        // The shared access trail, then this replica's decision trail (its decision problems are named so).
-        const check = await access.verify();
-        const brokenAt = check.brokenAt ?? (access.shared ? audit.verify().brokenAt : undefined);
-        return { ok: !brokenAt, records: check.records, brokenAtSeq: brokenAt?.seq ?? null, problem: brokenAt?.problem ?? null, replica: check.brokenAt?.replica ?? null };
+        // Access and decision records (a decision record's problem is named decision-…), against the signed checkpoints.
+        const { ok, records, brokenAt } = await access.verify();
+        return { ok, records, brokenAtSeq: brokenAt?.seq ?? null, problem: brokenAt?.problem ?? null, replica: brokenAt?.replica ?? null };
       },
     },
     Mutation: {

@@ -2,8 +2,7 @@
 // operator holding `maintainer`. Every change goes on the decision trail (who, which app, which
 // key id); a key appears once, in the answer that issues it, and nowhere else.
 
-import type { AuditLog } from '../audit/index.ts';
-import { keyDecision } from '../audit/index.ts';
+import { keyDecision, type DecisionTrail } from '../audit/index.ts';
 import {
   createApp, issueKey, keysOf, revokeKey, type AppEntry, type AppRegistry, type KeyAction,
 } from '../identity/index.ts';
@@ -20,9 +19,9 @@ const view = (app: AppEntry, at: Date) => {
   return { ...rest, id: appId, limits: app.limits ?? null, keys: keysOf(app, at) };
 };
 
-export function appResolvers({ registry, audit }: { registry: AppRegistry; audit: AuditLog }) {
+export function appResolvers({ registry, decisions }: { registry: AppRegistry; decisions: DecisionTrail }) {
   const record = (action: KeyAction, by: string, appId: string, at: Date, detail: Parameters<typeof keyDecision>[0]['detail']) =>
-    audit.decisions.append(keyDecision({ action, by, appId, at: at.toISOString(), detail }));
+    decisions.append(keyDecision({ action, by, appId, at: at.toISOString(), detail }));
 
   return {
     Query: {
@@ -37,28 +36,28 @@ export function appResolvers({ registry, audit }: { registry: AppRegistry; audit
         const by = operatorMaintainer(ctx);
         const at = new Date();
         const app = await guarded(() => createApp(registry, input, by, at));
-        record('create-app', by, app.appId, at, {});
+        await record('create-app', by, app.appId, at, {});
         return view(app, at);
       },
       issueKey: async (_: unknown, { appId }: { appId: string }, ctx: AdminContext) => {
         const by = operatorMaintainer(ctx);
         const at = new Date();
         const issued = await guarded(() => issueKey(registry, appId, by, at));
-        record('issue-key', by, appId, at, { keyId: issued.keyId });
+        await record('issue-key', by, appId, at, { keyId: issued.keyId });
         return issued;
       },
       rotateKey: async (_: unknown, { appId, graceSeconds }: { appId: string; graceSeconds: number }, ctx: AdminContext) => {
         const by = operatorMaintainer(ctx);
         const at = new Date();
         const issued = await guarded(() => issueKey(registry, appId, by, at, { graceSeconds }));
-        record('rotate-key', by, appId, at, { keyId: issued.keyId, retired: issued.retired });
+        await record('rotate-key', by, appId, at, { keyId: issued.keyId, retired: issued.retired });
         return issued;
       },
       revokeKey: async (_: unknown, { appId, keyId }: { appId: string; keyId: string }, ctx: AdminContext) => {
         const by = operatorMaintainer(ctx);
         const at = new Date();
         const revoked = await guarded(() => revokeKey(registry, appId, keyId, by, at));
-        record('revoke-key', by, appId, at, { keyId, notAfter: revoked.notAfter });
+        await record('revoke-key', by, appId, at, { keyId, notAfter: revoked.notAfter });
         return revoked;
       },
     },

@@ -2,7 +2,7 @@
 // a maintainer of a provider its own party's. Every change goes on the decision trail (who,
 // which principal, its roles); a token appears once, in the answer that issues it.
 
-import type { AuditLog } from '../audit/index.ts';
+import type { DecisionTrail } from '../audit/index.ts';
 import {
   createPrincipal, issuePrincipalToken, principalName, removePrincipal, type AppRegistry, type Principal,
 } from '../identity/index.ts';
@@ -10,7 +10,7 @@ import { acting, fail, guarded, type AdminContext } from './acting.ts';
 
 const view = ({ tokenSha256: _digest, ...principal }: Principal) => principal;
 
-export function principalResolvers({ registry, audit }: { registry: AppRegistry; audit: AuditLog }) {
+export function principalResolvers({ registry, decisions }: { registry: AppRegistry; decisions: DecisionTrail }) {
   /** The maintainer acting, once it may manage principals of `party` (any party: the operator's). */
   const maintainer = (ctx: AdminContext, party?: string) => {
     const acted = acting(ctx, 'maintainer');
@@ -18,7 +18,7 @@ export function principalResolvers({ registry, audit }: { registry: AppRegistry;
     return acted;
   };
   const record = (action: 'create-principal' | 'issue-principal-token' | 'remove-principal', who: string, principal: Principal, at: Date) =>
-    audit.decisions.append({
+    decisions.append({
       at: at.toISOString(), who, action, subject: principalName(principal), coordinates: [], decision: null, reason: null,
       detail: JSON.stringify({ kind: principal.kind, roles: principal.roles }),
     });
@@ -40,21 +40,21 @@ export function principalResolvers({ registry, audit }: { registry: AppRegistry;
         const { who } = maintainer(ctx, input.party);
         const at = new Date();
         const issued = await guarded(() => createPrincipal(registry, { ...input, name: input.name ?? undefined }, who, at));
-        record('create-principal', who, issued.principal, at);
+        await record('create-principal', who, issued.principal, at);
         return { principal: view(issued.principal), token: issued.token };
       },
       issuePrincipalToken: async (_: unknown, { party, id }: { party: string; id: string }, ctx: AdminContext) => {
         const { who } = maintainer(ctx, party);
         const at = new Date();
         const issued = await guarded(() => issuePrincipalToken(registry, party, id, who, at));
-        record('issue-principal-token', who, issued.principal, at);
+        await record('issue-principal-token', who, issued.principal, at);
         return { principal: view(issued.principal), token: issued.token };
       },
       removePrincipal: async (_: unknown, { party, id }: { party: string; id: string }, ctx: AdminContext) => {
         const { who } = maintainer(ctx, party);
         const at = new Date();
         const removed = await guarded(() => removePrincipal(registry, party, id, who, at));
-        record('remove-principal', who, removed, at);
+        await record('remove-principal', who, removed, at);
         return view(removed);
       },
     },

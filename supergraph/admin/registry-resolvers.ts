@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { AuditLog } from '../audit/index.ts';
+import type { DecisionTrail } from '../audit/index.ts';
 import { buildLabelCatalog, labelReport, parseLabelOverlay, type LabelOverlay, type LabelReport, type SharedOverlay } from '../labels/index.ts';
 import type { Publication, SchemaRegistry } from '../registry/index.ts';
 import { acting, fail, guarded, type AdminContext } from './acting.ts';
@@ -15,7 +15,7 @@ export interface RegistryDeps {
   labelOverlayFile?: string;
   /** With replicas on PostgreSQL: the overlay every replica serves, which a reload replaces. */
   sharedOverlay?: SharedOverlay;
-  audit: AuditLog;
+  decisions: DecisionTrail;
   gateway: GatewayState;
 }
 
@@ -47,11 +47,11 @@ function answer(publication: Publication | undefined, subgraph: string, version?
   return { version: publication.version, diff: publication.diff, ...labelSummary(publication.labels) };
 }
 
-export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOverlay, audit, gateway }: RegistryDeps) {
+export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOverlay, decisions, gateway }: RegistryDeps) {
   const registry = (): SchemaRegistry => schemaRegistry ?? fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no schema registry.');
   const apply = (supergraphSdl: string) => gateway.swap(supergraphSdl);
-  const recorded = (action: RegistryAction, who: string, subgraph: string, publication: Publication | undefined, asked?: number) => {
-    audit.decisions.append(publicationDecision(action, who, subgraph, publication, asked));
+  const recorded = async (action: RegistryAction, who: string, subgraph: string, publication: Publication | undefined, asked?: number) => {
+    await decisions.append(publicationDecision(action, who, subgraph, publication, asked));
     return publication;
   };
   const operator = (ctx: AdminContext, ...roles: Parameters<typeof acting>[1][]) => {
@@ -75,15 +75,15 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOver
       publishSubgraph: async (_: unknown, input: { name: string; url: string; sdl: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'publisher');
         if (party !== 'operator' && party !== input.name) fail('NOT_A_PARTY', `${party} publishes only its own subgraph ("${party}"), not "${input.name}".`);
-        return answer(recorded('publish-subgraph', who, input.name, await guarded(() => registry().publish(input, who, party === 'operator', apply))), input.name);
+        return answer(await recorded('publish-subgraph', who, input.name, await guarded(() => registry().publish(input, who, party === 'operator', apply))), input.name);
       },
       approvePublication: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
         const { who } = operator(ctx, 'publisher');
-        return answer(recorded('approve-publication', who, args.subgraph, await guarded(() => registry().approve(args.subgraph, args.version, apply)), args.version), args.subgraph, args.version);
+        return answer(await recorded('approve-publication', who, args.subgraph, await guarded(() => registry().approve(args.subgraph, args.version, apply)), args.version), args.subgraph, args.version);
       },
       rollbackSubgraph: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
         const { who } = operator(ctx, 'publisher');
-        return answer(recorded('rollback-subgraph', who, args.subgraph, await guarded(() => registry().rollback(args.subgraph, args.version, apply)), args.version), args.subgraph, args.version);
+        return answer(await recorded('rollback-subgraph', who, args.subgraph, await guarded(() => registry().rollback(args.subgraph, args.version, apply)), args.version), args.subgraph, args.version);
       },
       reloadLabels: async (_: unknown, __: unknown, ctx: AdminContext) => {
         const { who } = operator(ctx, 'label-editor');
@@ -106,7 +106,7 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOver
         // Shared first: a reload that cannot reach the other replicas changes none, this one included.
         if (sharedOverlay) await guarded(() => sharedOverlay.save(json, digest, who, at));
         await gateway.swap(undefined, overlay);
-        audit.decisions.append({ at, who, action: 'label-overlay', subject: labelOverlayFile, coordinates: [], decision: null, reason: 'reloadLabels', detail: JSON.stringify({ sha256: digest }) });
+        await decisions.append({ at, who, action: 'label-overlay', subject: labelOverlayFile, coordinates: [], decision: null, reason: 'reloadLabels', detail: JSON.stringify({ sha256: digest }) });
         return { digest, fields: gateway.catalog.fields.size, unlabeled: report.unlabeled };
       },
     },

@@ -1,10 +1,14 @@
-// The access trail as the gateway reads and writes it, whichever store keeps it: the SQLite
+// The audit trail as the gateway reads and writes it, whichever store keeps it: the SQLite
 // AuditLog of one replica (its group commit unchanged) or the PostgreSQL trail replicas share.
-// Every call is async; an append resolves only once its record is durable.
+// It holds the access records and, as `decisions`, the decision records. Every call is async; an
+// append resolves only once its record is durable.
 
 import type { AccessRecord, AuditLog, AuditSearch, StoredRecord } from './audit-log.ts';
+import type { Checkpoint } from './checkpoint.ts';
 import { groupCommit, type RecordAccess } from './group-commit.ts';
-import type { PostgresAuditTrail } from './postgres-audit-trail.ts';
+import { fileDigest, OPERATOR_FILE, type Decision, type StoredDecision } from './decision-log.ts';
+import type { PostgresAuditTrail, PostgresChainCheck } from './postgres-audit-trail.ts';
+import type { ReplicaCheckpoint } from './replica-chains.ts';
 
 /** A record as found, with where the next page starts (`before`) and, on the shared trail, its replica's chain. */
 export interface FoundRecord extends StoredRecord {
@@ -18,12 +22,32 @@ export type AccessSearch = Omit<AuditSearch, 'beforeSeq'> & { before?: string | 
 export interface AccessTrailCheck {
   ok: boolean;
   records: number;
+  /** Decision records checked. */
+  decisions: number;
+  /** A decision record's problem is named `decision-…`. */
   brokenAt?: { seq: number; problem: string; replica?: string };
 }
 
+/** Who decided what (grant answers, keys, principals, publications, the operator's files). */
+export interface DecisionTrail {
+  /** Resolves once the decision is durable (and signed over, when the trail is signed). */
+  append(decision: Decision): Promise<StoredDecision>;
+  /** Appends the file's SHA-256 unless the last record of this action already names the same digest. */
+  appendFileDigest(action: 'label-overlay' | 'app-registry', file: string, at: string): Promise<StoredDecision | undefined>;
+  /** Newest first. */
+  recent(limit: number): Promise<StoredDecision[]>;
+}
+
 export interface AccessTrail {
-  /** Shared by replicas (PostgreSQL): the decision trail is then a store of its own, verified apart. */
+  /** Shared by replicas (PostgreSQL), decisions included. */
   readonly shared: boolean;
+  readonly decisions: DecisionTrail;
+  /** Ready to write: the store migrated and, when shared and signed, the audit key the same as the other replicas'. */
+  start(): Promise<void>;
+  /** Signs a checkpoint of the trail now unless the last one names the same heads; the last checkpoint. */
+  checkpoint(): Promise<Checkpoint | undefined>;
+  /** Where this replica's signed checkpoints are kept beside the key, when the trail is signed (providers' countersignatures go beside it). */
+  readonly checkpointsFile?: string;
   /** Resolves once the record is durable; rejects when it cannot be, and the answer must not leave. */
   append(record: AccessRecord): Promise<void>;
   search(search: AccessSearch): Promise<FoundRecord[]>;
@@ -51,6 +75,14 @@ export function sqliteAccessTrail(audit: AuditLog): AccessTrail {
   const found = (r: StoredRecord): FoundRecord => ({ ...r, cursor: String(r.seq) });
   return {
     shared: false,
+    decisions: {
+      append: async (decision) => audit.decisions.append(decision),
+      appendFileDigest: async (action, file, at) => audit.decisions.appendFileDigest(action, file, at),
+      recent: async (limit) => audit.decisions.recent(limit),
+    },
+    start: async () => undefined,
+    checkpoint: async () => audit.checkpoint(),
+    ...(audit.options.signing ? { checkpointsFile: audit.options.signing.checkpointsFile } : {}),
     append: (record) => (writer ??= groupCommit(audit))(record),
     async search({ before, ...search }) {
       const beforeSeq = before == null ? null : Number(before);
@@ -59,7 +91,10 @@ export function sqliteAccessTrail(audit: AuditLog): AccessTrail {
     },
     recipients: async (coordinate, from, to) => audit.recipients(coordinate, from, to).map(found),
     received: async (appId, coordinate) => audit.received(appId, coordinate),
-    verify: async () => audit.verify(),
+    async verify() {
+      const { ok, records, decisions, brokenAt } = audit.verify();
+      return { ok, records, decisions: decisions ?? 0, ...(brokenAt ? { brokenAt } : {}) };
+    },
     probe: async () => void audit.recent(1),
     async close() {
       const closing = writer;
@@ -69,8 +104,11 @@ export function sqliteAccessTrail(audit: AuditLog): AccessTrail {
   };
 }
 
-/** The trail replicas share: a record's cursor names its time, chain and place in the chain. */
-export function postgresAccessTrail(trail: PostgresAuditTrail): AccessTrail {
+/**
+ * The trail replicas share: a record's cursor names its time, chain and place in the chain.
+ * `copies`: the checkpoints kept outside the store (files beside the key), checked with it.
+ */
+export function postgresAccessTrail(trail: PostgresAuditTrail, copies: () => readonly ReplicaCheckpoint[] = () => [], checkpointsFile?: string): AccessTrail {
   const found = (r: StoredRecord & { replica: string }): FoundRecord => ({ ...r, cursor: JSON.stringify([r.at, r.replica, r.seq]) });
   const parseCursor = (cursor: string) => {
     try {
@@ -83,20 +121,34 @@ export function postgresAccessTrail(trail: PostgresAuditTrail): AccessTrail {
   };
   return {
     shared: true,
+    decisions: {
+      append: (decision) => trail.appendDecision(decision),
+      async appendFileDigest(action, file, at) {
+        const detail = fileDigest(file);
+        if ((await trail.recentDecisions(1, action))[0]?.detail === detail) return undefined;
+        return trail.appendDecision({ at, who: OPERATOR_FILE, action, subject: file, coordinates: [], decision: null, reason: null, detail });
+      },
+      recent: (limit) => trail.recentDecisions(limit),
+    },
+    start: () => trail.start(),
+    checkpoint: () => trail.checkpoint(),
+    ...(checkpointsFile ? { checkpointsFile } : {}),
     append: async (record) => void (await trail.append(record)),
     search: async ({ before, ...search }) => (await trail.search({ ...search, before: before == null ? null : parseCursor(before) })).map(found),
     recipients: async (coordinate, from, to) => (await trail.recipients(coordinate, from, to)).map(found),
     received: (appId, coordinate) => trail.received(appId, coordinate),
     async verify() {
-      const check = await trail.verify();
-      const broken = check.brokenAt;
-      return {
-        ok: check.ok,
-        records: check.records,
-        ...(broken ? { brokenAt: 'replica' in broken ? { seq: broken.seq, problem: broken.problem, replica: broken.replica } : { seq: broken.checkpoint, problem: `checkpoint-${broken.problem}` } } : {}),
-      };
+      const check = await trail.verify(undefined, copies());
+      return { ok: check.ok, records: check.records, decisions: check.decisions, ...(check.brokenAt ? { brokenAt: sharedProblem(check.brokenAt) } : {}) };
     },
     probe: async () => void (await trail.recent(1)),
     close: () => trail.close(),
   };
+}
+
+/** A shared trail's problem as the gateway names it: a replica's record, a checkpoint (by number), or a decision record. */
+export function sharedProblem(broken: NonNullable<PostgresChainCheck['brokenAt']>): NonNullable<AccessTrailCheck['brokenAt']> {
+  if ('replica' in broken) return { seq: broken.seq, problem: broken.problem, replica: broken.replica };
+  if ('checkpoint' in broken) return { seq: broken.checkpoint, problem: broken.problem };
+  return { seq: broken.decision, problem: `decision-${broken.problem}` };
 }

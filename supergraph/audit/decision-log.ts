@@ -47,6 +47,9 @@ export interface DecisionLog {
 
 export const OPERATOR_FILE = 'operator (file)';
 
+/** A file's decision detail: its SHA-256. */
+export const fileDigest = (file: string) => JSON.stringify({ sha256: createHash('sha256').update(readFileSync(file)).digest('hex') });
+
 export function decisionHash(prevHash: string, d: Decision & { seq: number }): string {
   const canonical = JSON.stringify([d.seq, d.at, d.who, d.action, d.subject, d.coordinates, d.decision, d.reason, d.detail]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
@@ -90,7 +93,7 @@ export function openDecisionLog(db: Database.Database, afterAppend: () => void =
   return {
     append,
     appendFileDigest(action, file, at) {
-      const detail = JSON.stringify({ sha256: createHash('sha256').update(readFileSync(file)).digest('hex') });
+      const detail = fileDigest(file);
       if ((lastOf.get(action) as { detail: string } | undefined)?.detail === detail) return undefined;
       return append({ at, who: OPERATOR_FILE, action, subject: file, coordinates: [], decision: null, reason: null, detail });
     },

@@ -1,4 +1,6 @@
-export { BadCursor, postgresAccessTrail, sqliteAccessTrail, type AccessSearch, type AccessTrail, type AccessTrailCheck, type FoundRecord } from './access-trail.ts';
+export {
+  BadCursor, postgresAccessTrail, sharedProblem, sqliteAccessTrail, type AccessSearch, type AccessTrail, type AccessTrailCheck, type DecisionTrail, type FoundRecord,
+} from './access-trail.ts';
 export { openAuditLog, recordHash, type AccessRecord, type AuditLog, type AuditSearch, type AuditLogOptions, type ChainCheck, type ChainProblem, type StoredRecord } from './audit-log.ts';
 export { GENESIS, type ChainLink } from './chain.ts';
 export { readCheckpointExport, writeCheckpointExport, type CheckpointExport } from './checkpoint-export.ts';
@@ -8,11 +10,11 @@ export { decisionHash, OPERATOR_FILE, type Decision, type DecisionAction, type D
 export { grantDecision, keyDecision, objectionDecision } from './decision-events.ts';
 export { groupCommit, type RecordAccess } from './group-commit.ts';
 export {
-  AuditTrailUnavailable, openPostgresAuditTrail, recordRow, type PostgresAuditTrail, type PostgresAuditTrailOptions, type PostgresChainCheck,
+  AuditKeyMismatch, AuditTrailUnavailable, openPostgresAuditTrail, recordRow, type PostgresAuditTrail, type PostgresAuditTrailOptions, type PostgresChainCheck,
   type PostgresAuditSearch, type SearchCursor,
 } from './postgres-audit-trail.ts';
 export {
-  headsLink, linkRecords, parseReplicaCheckpoint, replicaGenesis, replicaSignedHeads, signReplicaCheckpoint,
+  headsLink, linkRecords, parseReplicaCheckpoint, readReplicaCheckpointCopies, replicaGenesis, replicaSignedHeads, signReplicaCheckpoint,
   type ReplicaCheckpoint, type ReplicaHead, type ReplicaRecord,
 } from './replica-chains.ts';
 export { returnedCoordinates, type Returned } from './returned-coordinates.ts';

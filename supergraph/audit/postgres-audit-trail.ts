@@ -15,7 +15,14 @@
 //   64 to 96 records.
 // - Checkpoints across all chains (replica-chains.ts), signed with the audit key every so
 //   many seconds by whichever replica's timer fires, serialised by a transaction-level advisory
-//   lock: never per request.
+//   lock: never per request. Each is also appended to a file beside the signing replica's key
+//   (outside the store), so wiping or rewriting the schema, checkpoints included, still shows.
+// - The decision trail (grant answers, keys, principals, publications, label reloads) is ONE chain
+//   for all replicas: decisions are taken by people, a few a minute, so one transaction each under
+//   an advisory lock costs nothing that matters and keeps them in the order they were taken. A
+//   checkpoint is signed after each, as on one replica.
+// - The first replica to sign claims the audit key's id in the store; a replica holding another key
+//   refuses to start (its checkpoints would not verify with the others').
 // - Bounds: at most `maxQueued` records wait (past it an append fails at once); a fixed pool with
 //   connect and statement timeouts; a failed batch fails everything queued, so with PostgreSQL down
 //   appends fail (NOT_READY) within about one timeout: the gateway answers an error, never unaudited.
@@ -28,7 +35,9 @@ import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import type { ErrorCode } from '../errors/index.ts';
 import { recordHash, type AccessRecord, type AuditSearch } from './audit-log.ts';
-import { checkEnd, checkLinks, NO_LINKS, type ChainLink, type LinkProblem } from './chain.ts';
+import { appendCheckpoint } from './checkpoint.ts';
+import { checkEnd, checkLinks, GENESIS, NO_LINKS, type ChainLink, type LinkProblem, type SignedLinks } from './chain.ts';
+import { decisionHash, type Decision, type StoredDecision } from './decision-log.ts';
 import { linkRecords, parseReplicaCheckpoint, replicaGenesis, replicaSignedHeads, signReplicaCheckpoint, type ReplicaCheckpoint, type ReplicaHead, type ReplicaRecord } from './replica-chains.ts';
 import type { CheckpointProblem } from './signed-heads.ts';
 import type { SigningKey } from './signing-key.ts';
@@ -41,8 +50,11 @@ export interface PostgresAuditTrailOptions {
   schema: string;
   /** This replica's chain. Two live processes must never share one: their batches would conflict and fail. */
   replicaId: string;
-  /** Signs a checkpoint of every chain's head every `everySeconds` (when any moved), and at close. */
-  signing?: { key: SigningKey; everySeconds: number; onError?: (error: unknown) => void };
+  /**
+   * Signs a checkpoint of every chain's head every `everySeconds` (when any moved), after each
+   * decision, and at close; each one this replica signs is also appended to `checkpointsFile`.
+   */
+  signing?: { key: SigningKey; everySeconds: number; checkpointsFile?: string; onError?: (error: unknown) => void };
   /** Records per transaction, at most (1 writes one transaction per record). */
   maxBatch?: number;
   /** Records waiting to be written, at most; past it an append fails at once. */
@@ -66,7 +78,9 @@ export interface PostgresChainCheck {
   ok: boolean;
   records: number;
   chains: { replica: string; records: number; head: ChainLink }[];
-  brokenAt?: { replica: string; seq: number; problem: LinkProblem } | { checkpoint: number; problem: CheckpointProblem };
+  /** Decision records checked (the one chain replicas share). */
+  decisions: number;
+  brokenAt?: { replica: string; seq: number; problem: LinkProblem } | { checkpoint: number; problem: CheckpointProblem } | { decision: number; problem: LinkProblem };
   /** When checked against signed checkpoints: how many verify, and the records written after the newest. */
   checkpoints?: { count: number; after: number };
 }
@@ -81,8 +95,17 @@ export interface PostgresAuditTrail {
   search(search: PostgresAuditSearch): Promise<ReplicaRecord[]>;
   recipients(coordinate: string, from?: string, to?: string): Promise<ReplicaRecord[]>;
   received(appId: string, coordinate: string): Promise<boolean>;
-  /** Walks every chain in one snapshot, against the checkpoints that `publicKey` (default: the signing key) verifies. */
-  verify(publicKey?: KeyObject): Promise<PostgresChainCheck>;
+  /** Migrates the schema and, when signing, claims the audit key's id (rejects when another key holds it). */
+  start(): Promise<void>;
+  /** Resolves once the decision is committed (and a checkpoint signed over it, when signing). */
+  appendDecision(decision: Decision): Promise<StoredDecision & { replica: string }>;
+  /** Newest first, optionally of one action. */
+  recentDecisions(limit: number, action?: string | null): Promise<(StoredDecision & { replica: string })[]>;
+  /**
+   * Walks every chain in one snapshot, against the checkpoints that `publicKey` (default: the
+   * signing key) verifies, and `copies` kept outside the store.
+   */
+  verify(publicKey?: KeyObject, copies?: readonly ReplicaCheckpoint[]): Promise<PostgresChainCheck>;
   /** Signs the heads unless the last checkpoint names them; returns the last checkpoint. */
   checkpoint(): Promise<ReplicaCheckpoint | undefined>;
   /** Records and transactions written by this trail: their ratio is the batching. */
@@ -119,6 +142,25 @@ const fromRow = (r: Row): ReplicaRecord => ({
   returned: r.returned, denied: r.denied, providers: r.providers, entities: r.entities, outcome: r.outcome, status: r.status, prevHash: r.prev_hash, hash: r.hash,
   ...(r.request_id !== null ? { requestId: r.request_id } : {}),
 });
+
+interface DecisionRow {
+  seq: number | string; at: string; who: string; action: string; subject: string; coordinates: string[]; decision: string | null; reason: string | null;
+  detail: string | null; prev_hash: string; hash: string; replica_id: string;
+}
+
+const fromDecisionRow = ({ seq, prev_hash, replica_id, action, ...row }: DecisionRow): StoredDecision & { replica: string } =>
+  ({ ...row, action: action as Decision['action'], seq: Number(seq), prevHash: prev_hash, replica: replica_id });
+
+/** A value PostgreSQL cannot store (SQLSTATE class 22: data exception), as opposed to a server out of reach. */
+const isDataError = (error: unknown) => typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('22');
+
+/** The audit key in the store is not this replica's. */
+export class AuditKeyMismatch extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditKeyMismatch';
+  }
+}
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -207,6 +249,8 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
   let queue: Pending[] = [];
   let draining: Promise<void> | undefined;
   let closed = false;
+  const unavailable = (cause: unknown) =>
+    new AuditTrailUnavailable('NOT_READY', `The audit trail could not be written to PostgreSQL (${(cause as Error).message}); no answer leaves without its record.`, { cause });
   const drain = async () => {
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
@@ -215,9 +259,21 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
         batch.forEach((p, i) => p.resolve(stored[i]!));
       } catch (cause) {
         head = undefined;
-        const error = new AuditTrailUnavailable('NOT_READY', `The audit trail could not be written to PostgreSQL (${(cause as Error).message}); no answer leaves without its record.`, { cause });
+        // PostgreSQL refused a value (SQLSTATE class 22, e.g. a NUL character in a text): the batch
+        // was rolled back whole, so each record is written alone and only the one it refuses fails.
+        if (batch.length > 1 && isDataError(cause)) {
+          for (const p of batch) {
+            try {
+              p.resolve((await write([p.record]))[0]!);
+            } catch (alone) {
+              head = undefined;
+              p.reject(unavailable(alone));
+            }
+          }
+          continue;
+        }
         // Those queued behind would wait a timeout each: they fail now, and later appends try afresh.
-        for (const p of [...batch, ...queue]) p.reject(error);
+        for (const p of [...batch, ...queue]) p.reject(unavailable(cause));
         queue = [];
       }
     }
@@ -233,21 +289,73 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
       draining ??= new Promise((next) => setImmediate(next)).then(drain);
     });
 
+  const decisionHead = async (client: pg.PoolClient | pg.Pool): Promise<ChainLink | undefined> => {
+    const row = (await client.query(`SELECT seq, hash FROM ${s}.decision_head WHERE id = 1`)).rows[0];
+    return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+  };
+
   const checkpoint = async (): Promise<ReplicaCheckpoint | undefined> => {
     if (!signing) return undefined;
     await ready();
-    return inTransaction(pool, 'BEGIN', async (client) => {
+    const { last, signed } = await inTransaction(pool, 'BEGIN', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`jointgraph-audit-checkpoint:${s}`]);
       const lastRow = (await client.query(`SELECT checkpoint FROM ${s}.audit_checkpoint ORDER BY n DESC LIMIT 1`)).rows[0] as { checkpoint: string } | undefined;
       const last = lastRow && parseReplicaCheckpoint(lastRow.checkpoint);
       const heads: ReplicaHead[] = (await client.query(`SELECT replica_id, seq, hash FROM ${s}.audit_head ORDER BY replica_id`)).rows
         .map((h) => ({ replica: h.replica_id, seq: Number(h.seq), hash: h.hash }));
-      const same = last && last.heads.length === heads.length && last.heads.every((h, i) => h.replica === heads[i]!.replica && h.seq === heads[i]!.seq && h.hash === heads[i]!.hash);
-      if (same || heads.length === 0) return last;
-      const next = signReplicaCheckpoint(heads, last, signing.key);
+      const decisions = (await decisionHead(client)) ?? GENESIS;
+      const same = last && last.heads.length === heads.length && last.heads.every((h, i) => h.replica === heads[i]!.replica && h.seq === heads[i]!.seq && h.hash === heads[i]!.hash)
+        && last.decisions.seq === decisions.seq && last.decisions.hash === decisions.hash;
+      if (same || (heads.length === 0 && decisions.seq === 0)) return { last, signed: false };
+      const next = signReplicaCheckpoint(heads, decisions, last, signing.key);
       await client.query(`INSERT INTO ${s}.audit_checkpoint (n, checkpoint) VALUES ($1, $2)`, [next.n, JSON.stringify(next)]);
-      return next;
+      return { last: next, signed: true };
     });
+    // Committed first: a copy is never of a checkpoint the store does not hold.
+    if (signed && last && signing.checkpointsFile) appendCheckpoint(signing.checkpointsFile, last);
+    return last;
+  };
+
+  const appendDecision = async (decision: Decision): Promise<StoredDecision & { replica: string }> => {
+    if (closed) throw new AuditTrailUnavailable('NOT_READY', 'The audit trail is closed.');
+    let stored: StoredDecision & { replica: string };
+    try {
+      await ready();
+      stored = await inTransaction(pool, 'BEGIN', async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`jointgraph-audit-decision:${s}`]);
+        const last = (await decisionHead(client)) ?? GENESIS;
+        const seq = last.seq + 1;
+        const record = { ...decision, seq, prevHash: last.hash, hash: decisionHash(last.hash, { ...decision, seq }), replica };
+        await client.query(
+          `INSERT INTO ${s}.decision_record (seq, at, who, action, subject, coordinates, decision, reason, detail, prev_hash, hash, replica_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [seq, record.at, record.who, record.action, record.subject, record.coordinates, record.decision, record.reason, record.detail, record.prevHash, record.hash, replica],
+        );
+        await client.query(`INSERT INTO ${s}.decision_head (id, seq, hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, [seq, record.hash]);
+        return record;
+      });
+    } catch (cause) {
+      throw new AuditTrailUnavailable('NOT_READY', `The decision could not be recorded in PostgreSQL (${(cause as Error).message}).`, { cause });
+    }
+    // Signed at once, as on one replica: a decision is vouched for by the operator's key before the next one.
+    if (signing) await checkpoint().catch((error) => signing.onError?.(error));
+    return stored;
+  };
+
+  const start = async () => {
+    await ready();
+    if (!signing) return;
+    await pool.query(
+      `INSERT INTO ${s}.audit_signing_key (id, key_id, claimed_by, claimed_at) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+      [signing.key.id, replica, new Date().toISOString()],
+    );
+    const claimed = (await pool.query(`SELECT key_id, claimed_by FROM ${s}.audit_signing_key WHERE id = 1`)).rows[0] as { key_id: string; claimed_by: string };
+    if (claimed.key_id !== signing.key.id) {
+      throw new AuditKeyMismatch(
+        `this replica's audit signing key (id ${signing.key.id}) is not the one the shared trail in schema ${s} is signed with (id ${claimed.key_id}, claimed by replica ${claimed.claimed_by}); `
+        + 'every replica must hold the same key: copy that key folder to this replica, or point JG_AUDIT_KEY_FILE at the shared one',
+      );
+    }
   };
   const timer = signing && setInterval(() => void checkpoint().catch((error) => signing.onError?.(error)), signing.everySeconds * 1_000).unref();
 
@@ -269,7 +377,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
       ],
     );
 
-  const verify = async (publicKey = signing?.key.publicKey): Promise<PostgresChainCheck> => {
+  const verify = async (publicKey = signing?.key.publicKey, copies: readonly ReplicaCheckpoint[] = []): Promise<PostgresChainCheck> => {
     await ready();
     // One snapshot: chains, heads and checkpoints as they stood together, while replicas go on appending.
     return inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
@@ -277,7 +385,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
       const heads = new Map<string, ChainLink>(
         (await client.query(`SELECT replica_id, seq, hash FROM ${s}.audit_head`)).rows.map((h) => [h.replica_id, { seq: Number(h.seq), hash: h.hash }]),
       );
-      const signed = publicKey && replicaSignedHeads(checkpointRows, publicKey);
+      const signed = publicKey && replicaSignedHeads(checkpointRows, publicKey, copies);
       // The replicas with records, one index probe each rather than a scan of every record.
       const withRecords = (await client.query(
         `WITH RECURSIVE r AS (SELECT min(replica_id) AS id FROM ${s}.audit_record
@@ -306,9 +414,12 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
         chains.push({ replica: id, records, head: last });
       }
       const records = chains.reduce((sum, c) => sum + c.records, 0);
+      const decided = brokenAt ? { records: 0 } : await verifyDecisions(client, signed?.decisions ?? NO_LINKS);
+      brokenAt ??= decided.brokenAt && { decision: decided.brokenAt.seq, problem: decided.brokenAt.problem };
       return {
         ok: !brokenAt,
         records,
+        decisions: decided.records,
         chains,
         ...(brokenAt ? { brokenAt } : {}),
         ...(signed ? { checkpoints: { count: signed.count, after: Math.max(0, records - (signed.last?.access.seq ?? 0)) } } : {}),
@@ -316,8 +427,31 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
     });
   };
 
+  /** The one decision chain, page by page, against what the checkpoints vouch for. */
+  const verifyDecisions = async (client: pg.PoolClient, links: SignedLinks): Promise<{ records: number; brokenAt?: { seq: number; problem: LinkProblem } }> => {
+    let last = GENESIS;
+    let records = 0;
+    for (;;) {
+      const page = (await client.query(`SELECT * FROM ${s}.decision_record WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [last.seq])).rows as DecisionRow[];
+      const check = checkLinks(page.map(fromDecisionRow), last, decisionHash, links);
+      records += check.records;
+      last = check.last;
+      if (check.brokenAt) return { records, brokenAt: check.brokenAt };
+      if (page.length < PAGE) break;
+    }
+    const brokenAt = checkEnd(last, await decisionHead(client), links, records === 0);
+    return brokenAt ? { records, brokenAt } : { records };
+  };
+
   return {
     replicaId: replica,
+    start,
+    appendDecision,
+    recentDecisions: async (limit, action = null) => {
+      await ready();
+      const rows = (await pool.query(`SELECT * FROM ${s}.decision_record WHERE ($1::text IS NULL OR action = $1) ORDER BY seq DESC LIMIT $2`, [action, limit])).rows as DecisionRow[];
+      return rows.map(fromDecisionRow);
+    },
     append,
     recent: (limit, appId = null) => search({ limit, appId }),
     search,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
-import { AuditTrailUnavailable, type AccessTrail, type AuditLog } from '../audit/index.ts';
+import { AuditTrailUnavailable, type AccessTrail } from '../audit/index.ts';
 import { ERRORS, errorBody, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
 import { statedPurpose, type Authenticator } from '../identity/index.ts';
@@ -24,9 +24,7 @@ export interface AuthorizationOptions {
   labelOverlay?: LabelOverlay;
   authenticate: Authenticator;
   grants: GrantService;
-  /** The decision trail's store (and, on one replica, the access trail's). */
-  audit: AuditLog;
-  /** Where access records are written and read: `audit` itself, or the trail replicas share. */
+  /** Where access and decision records are written and read: one replica's SQLite trail, or the trail replicas share. */
   access: AccessTrail;
   mode: EnforcementMode;
   objections?: ObjectionService;

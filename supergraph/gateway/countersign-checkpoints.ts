@@ -9,7 +9,7 @@ import { appendCountersignature, readCountersignatures, type Checkpoint, type Co
 
 
 export interface CheckpointCountersigningOptions {
-  checkpoint: () => Checkpoint | undefined;
+  checkpoint: () => Promise<Checkpoint | undefined>;
   providers: readonly { name: string; url: string }[];
   /** The gateway's signed assertion for a call to one provider. */
   headersFor: (provider: string) => Promise<Record<string, string>>;
@@ -22,7 +22,7 @@ export function checkpointCountersigning({ checkpoint, providers, headersFor, fi
   let running: Promise<CountersignRound | undefined> | undefined;
 
   async function round(): Promise<CountersignRound | undefined> {
-    const newest = checkpoint();
+    const newest = await checkpoint();
     if (!newest) return undefined;
     const result: CountersignRound = { n: newest.n, countersigned: [], failed: [] };
     await Promise.all(

@@ -363,15 +363,15 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   }
   app.addHook('onClose', async () => swapper.close());
   // Joint operation of the audit trail: the providers countersign the operator's checkpoints.
-  const signing = authorization?.audit.options.signing;
-  const countersign = authorization && options.callerKey && signing
+  const checkpointsFile = authorization?.access.checkpointsFile;
+  const countersign = authorization && options.callerKey && checkpointsFile
     ? checkpointCountersigning({
-        checkpoint: () => authorization.audit.checkpoint(),
+        checkpoint: () => authorization.access.checkpoint(),
         get providers() {
           return current().providers;
         },
         headersFor: async (provider) => ({ [ASSERTION_HEADER]: await current().signer!(provider, 'countersign', { subject: 'gateway' }) }),
-        file: countersignaturesFileOf(signing.checkpointsFile),
+        file: countersignaturesFileOf(checkpointsFile),
         timeoutMs: options.healthTimeoutMs,
       })
     : undefined;

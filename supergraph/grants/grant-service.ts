@@ -37,8 +37,8 @@ export interface GrantServiceOptions {
   /** Applications one app may have waiting for answers at once (filing is not free for the parties). */
   maxPendingPerApp?: number;
   now?: () => Date;
-  /** Told of each decision once it is stored: the audit's decision trail. */
-  onDecision?: (decision: { action: 'apply' | 'approve' | 'refuse' | 'revoke'; by: string; party?: Party; application: Application }) => void;
+  /** Told of each decision once it is stored: the audit's decision trail (awaited: the call fails when it cannot be recorded). */
+  onDecision?: (decision: { action: 'apply' | 'approve' | 'refuse' | 'revoke'; by: string; party?: Party; application: Application }) => void | Promise<unknown>;
 }
 
 export type GrantService = ReturnType<typeof createGrantService>;
@@ -118,7 +118,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
         revokeReason: null,
       };
       await store.insert(application);
-      onDecision?.({ action: 'apply', by: requester.appId, application });
+      await onDecision?.({ action: 'apply', by: requester.appId, application });
       return application;
     },
 
@@ -135,7 +135,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
         throw new GrantError('ALREADY_ANSWERED', `Application ${id} was answered meanwhile; ${party} answered ${load(id).parties.find((p) => p.party === party)?.decision ?? 'nothing'}.`);
       }
       const answered = load(id);
-      onDecision?.({ action: decision === 'APPROVED' ? 'approve' : 'refuse', by, party, application: answered });
+      await onDecision?.({ action: decision === 'APPROVED' ? 'approve' : 'refuse', by, party, application: answered });
       return answered;
     },
 
@@ -146,7 +146,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
       if (status !== 'ACTIVE' && status !== 'PENDING') throw new GrantError('ALREADY_ANSWERED', `Application ${id} is ${status}.`);
       if (!(await store.revoke(id, by, requireReason(reason), now().toISOString()))) throw new GrantError('ALREADY_ANSWERED', `Application ${id} was revoked meanwhile.`);
       const revoked = load(id);
-      onDecision?.({ action: 'revoke', by, party, application: revoked });
+      await onDecision?.({ action: 'revoke', by, party, application: revoked });
       return revoked;
     },
 

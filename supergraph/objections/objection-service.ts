@@ -25,8 +25,8 @@ export interface ObjectionServiceOptions {
   /** Objections one app may have waiting for answers at once. */
   maxOpenPerApp?: number;
   now?: () => Date;
-  /** Told of each objection and answer once it is stored: the audit's decision trail. */
-  onDecision?: (decision: { action: 'object' | 'answer-objection'; by: string; objection: Objection }) => void;
+  /** Told of each objection and answer once it is stored: the audit's decision trail (awaited: the call fails when it cannot be recorded). */
+  onDecision?: (decision: { action: 'object' | 'answer-objection'; by: string; objection: Objection }) => void | Promise<unknown>;
 }
 
 export type ObjectionService = ReturnType<typeof createObjectionService>;
@@ -62,7 +62,7 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
         deadline: addWorkingDays(filed, workingDays, calendar).toISOString(),
       });
       refresh();
-      onDecision?.({ action: 'object', by: requester.appId, objection });
+      await onDecision?.({ action: 'object', by: requester.appId, objection });
       return objection;
     },
 
@@ -81,7 +81,7 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
       refresh();
       const answered = store.get(id)!;
       if (decision === 'CONFIRMED') for (const listener of correctionListeners) listener(answered);
-      onDecision?.({ action: 'answer-objection', by, objection: answered });
+      await onDecision?.({ action: 'answer-objection', by, objection: answered });
       return answered;
     },
 
