@@ -12,7 +12,11 @@ import { auditFiles, plural, requireTrail } from './audit-files.ts';
 const names = (segments: Segment[]) => segments.map(segmentFile).join(', ');
 
 try {
-  const { settings, file, dir } = auditFiles(cliArgs({ file: { type: 'string' }, dir: { type: 'string' } , ...CONFIG_FLAG }));
+  const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' } , ...CONFIG_FLAG });
+  const { settings, file, dir } = auditFiles(args);
+  if (settings.postgres && args.file === undefined) {
+    throw new ConfigError('stores.postgres', 'the trail replicas share on PostgreSQL is kept whole: this job archives one replica\'s SQLite trail (--file FILE); keep the shared one with PostgreSQL\'s backups');
+  }
   requireTrail(file);
   const log = openAuditLog(file);
   const policy = { archiveAfterDays: settings.auditArchiveAfterDays, retentionDays: settings.auditRetentionDays, dir };

@@ -7,6 +7,9 @@
 // verifies without the key folder), --providers DIR (where the providers keep their
 // countersigning public keys, `keys/providers/<party>-countersign.pub.pem`, and their copies,
 // `access/<party>.countersigned.jsonl`; default: JG_DATA_DIR when those are there).
+// With stores.postgres (JG_POSTGRES_URL) and no --file, it checks the trail replicas share there
+// instead: every replica's chain and the decision chain, against the checkpoints in the store and
+// the copies beside the key (cli/audit-shared.ts).
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +18,10 @@ import {
   type CountersignatureCheck, type TrailCheck,
 } from '../supergraph/audit/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
+import { StoreUnavailableError } from '../supergraph/stores/index.ts';
 import { cliArgs, cliSettings, CONFIG_FLAG } from './args.ts';
 import { auditFiles, plural, requireTrail } from './audit-files.ts';
+import { verifySharedTrail } from './audit-shared.ts';
 
 const EXPLAINED: Record<string, string> = {
   'checkpoint-mismatch': 'its hash is not the one a signed checkpoint gives: the chain was recomputed after an edit',
@@ -74,9 +79,14 @@ function providerCountersignatures(checkpointsFile: string, dir: string): Counte
 
 try {
   const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, checkpoint: { type: 'string' }, providers: { type: 'string' } , ...CONFIG_FLAG });
-  const { file, dir, keyFile } = auditFiles(args);
+  const { settings, file, dir, keyFile } = auditFiles(args);
   const exported = args.checkpoint === undefined ? undefined : readCheckpointExport(args.checkpoint);
   if (args.checkpoint !== undefined && !exported) throw new ConfigError('--checkpoint', `${args.checkpoint} is not a checkpoint exported by npm run audit:export`);
+  // Replicas on PostgreSQL keep the trail there; --file still checks one SQLite trail (a copy, an older one).
+  if (settings.postgres && args.file === undefined) {
+    const ok = await verifySharedTrail(settings.postgres, { keyFile, ...(args['public-key'] ? { publicKeyFile: args['public-key'] } : {}), ...(exported ? { exported } : {}) });
+    process.exit(ok ? 0 : 1);
+  }
   // An exported checkpoint carries its public key: the key folder is not needed.
   const publicKeyFile = args['public-key'] ?? (exported ? undefined : [publicKeyFileOf(keyFile), keyFile].find((f) => existsSync(f)));
   const checkpointsFile = args.checkpoints ?? (exported ? undefined : checkpointsFileOf(keyFile));
@@ -101,6 +111,6 @@ try {
   }
   if (countersigned?.ok) console.log(`Countersigned: ${Object.entries(countersigned.countersigned).map(([party, n]) => `${party} ${n}`).join(', ') || 'none yet'}; every provider's copy matches the checkpoints`);
 } catch (error) {
-  console.error(error instanceof ConfigError ? `[${error.code}] ${error.message}` : error);
+  console.error(error instanceof ConfigError || error instanceof StoreUnavailableError ? `[${error.code}] ${error.message}` : error);
   process.exitCode = 1;
 }

@@ -4,11 +4,12 @@
 // 127.0.0.1:5432 (database `test`), in schemas of its own dropped at the end: skipped, with the
 // reason printed, where none answers; failed instead when JG_REQUIRE_SERVICES=1 (as CI runs it).
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,7 @@ const available = await postgresForTests('test/postgres-audit-replicas.test.ts')
 const schemaName = () => `jg_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 const AUDITOR = { token: 'jg-principal-zhao.min' };
 const OPERATOR = { token: 'jg-admin-operator' };
+const run = promisify(execFile);
 const QUERY = '{ enterprises(first: 1) { name } }';
 const RECORD = 'requestId replica cursor seq appId outcome status';
 const GATEWAY = { defaultTimeoutMs: 5_000, healthTimeoutMs: 1_000, bodyLimitBytes: 1 << 20 };
@@ -63,10 +65,10 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
     let a: TestPlatform;
     let b: ServedSupergraph;
     let c: ServedSupergraph;
+    // One operator, one audit key: every replica signs the cross-chain checkpoints with it.
+    const keyFile = join(tempDataDir(), 'keys', 'audit-signing.pem');
     beforeAll(async () => {
       const callerJwk = await exportCallerKey(await generateCallerKey());
-      // One operator, one audit key: every replica signs the cross-chain checkpoints with it.
-      const keyFile = join(tempDataDir(), 'keys', 'audit-signing.pem');
       const authorization = () =>
         sampleAuthorization({ postgres: { url: POSTGRES_URL, schema }, auditSigning: { keyFile, everyRecords: 1_000, everySeconds: 1 } });
       a = await startTestPlatform({ callerJwk, authorization: authorization() });
@@ -131,6 +133,33 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
         await admin.query(`UPDATE ${schema}.decision_record SET who = $2 WHERE seq = $1`, [edited, who]);
       }
       expect(await verified(c.gateway)).toMatchObject({ ok: true });
+    });
+
+    it('is verified, and a checkpoint of it exported and checked elsewhere, by the audit CLIs given the shared store', async () => {
+      const env = { ...process.env, JG_POSTGRES_URL: POSTGRES_URL, JG_POSTGRES_SCHEMA: schema, JG_AUDIT_KEY_FILE: keyFile };
+      const cli = (script: string, args: string[] = [], extra: Record<string, string> = {}) =>
+        run(process.execPath, ['--import', 'tsx', `cli/${script}.ts`, ...args], { env: { ...env, ...extra } }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+      for (const [i, replica] of [a.gateway, b.gateway].entries()) expect((await ask(replica, `cli-${randomUUID()}-${i}`)).statusCode).toBe(200);
+      const ok = await cli('audit-verify');
+      expect(ok).toMatchObject({ stdout: expect.stringMatching(/^OK: \d+ access records in [23] replica chains .* and \d+ decision records, hash chains intact/) });
+      expect(ok.stdout).toMatch(/Signed: \d+ checkpoints? verify with the public key/);
+      expect(ok.stdout).toMatch(/Copies outside the store: [1-9]\d* checkpoints?/);
+
+      const out = join(tempDataDir(), 'checkpoint.json');
+      expect((await cli('audit-export', ['--out', out])).stdout).toMatch(/^Exported checkpoint \d+ of the shared trail/);
+      // Elsewhere: no key folder, only the exported checkpoint and its public key.
+      const elsewhere = await cli('audit-verify', ['--checkpoint', out], { JG_AUDIT_KEY_FILE: join(tempDataDir(), 'keys', 'absent.pem') });
+      expect(elsewhere.stdout).toMatch(/Copies outside the store: 1 checkpoint .*and the exported one/);
+
+      const [row] = (await admin.query(`SELECT replica_id, seq, purpose FROM ${schema}.audit_record ORDER BY at DESC LIMIT 1`)).rows;
+      await admin.query(`UPDATE ${schema}.audit_record SET purpose = 'tax-inspection/OTHER' WHERE replica_id = $1 AND seq = $2`, [row.replica_id, row.seq]);
+      try {
+        expect(await cli('audit-verify')).toMatchObject({ code: 1, stderr: expect.stringContaining(`[AUDIT_CHAIN_BROKEN] replica ${row.replica_id}, record ${row.seq}: edited`) });
+      } finally {
+        await admin.query(`UPDATE ${schema}.audit_record SET purpose = $3 WHERE replica_id = $1 AND seq = $2`, [row.replica_id, row.seq, row.purpose]);
+      }
+      const away = await cli('audit-verify', [], { JG_POSTGRES_URL: `postgres://postgres@127.0.0.1:${await freePort()}/test` });
+      expect(away).toMatchObject({ code: 1, stderr: expect.stringMatching(/^\[STORE_UNAVAILABLE\] PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test cannot be reached/) });
     });
   });
 

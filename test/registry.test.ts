@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSpecDefinitions } from '../directives/index.ts';
-import { EMPTY_OVERLAY } from '../supergraph/labels/index.ts';
+import { EMPTY_OVERLAY, parseLabelOverlay } from '../supergraph/labels/index.ts';
 import { createSchemaRegistry, openSqliteRegistryStore } from '../supergraph/registry/index.ts';
 import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { adminCall, APPS, asApp } from './support/authorization.ts';
@@ -135,6 +135,18 @@ describe('the schema registry', () => {
     expect(answer.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     const byTax = await adminCall(platform, { token: 'jg-admin-tax' }, 'mutation { reloadLabels { digest } }');
     expect(byTax.errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
+  });
+
+  it('builds nothing when asked to serve the supergraph and overlay it serves already (a replica hearing of its own reload)', async () => {
+    const state = platform.gateway.jointgraph;
+    const served = state.catalog;
+    const overlay = parseLabelOverlay(JSON.parse(readFileSync(overlayFile, 'utf8')), overlayFile);
+    await state.swap(undefined, overlay);
+    await state.swap(state.supergraphSdl);
+    expect(state.catalog).toBe(served);
+    overlay.fields.set('HousingOffice.phone', { ...overlay.fields.get('HousingOffice.phone')!, grade: 'CORE' });
+    await state.swap(undefined, overlay);
+    expect(state.catalog).not.toBe(served);
   });
 });
 

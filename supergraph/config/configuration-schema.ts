@@ -122,7 +122,7 @@ const audit = z.strictObject({
   retentionDays: setting(wholeNumber(0, 36_500).default(0), { description: 'archived segments whose newest record is older than this are deleted; `0` keeps them forever; else at least `audit.archiveAfterDays`', 'x-env': 'JG_AUDIT_RETENTION_DAYS' }),
   archiveDir: setting(text('a folder').optional(), { description: 'where the archive segments are kept', 'x-env': 'JG_AUDIT_ARCHIVE_DIR', 'x-default': '`<authorization.stateDir>/audit-archive`', 'x-path': true }),
   keyFile: setting(text('a file').optional(), {
-    description: 'the Ed25519 key that signs audit checkpoints, created (mode 0600) at the first start with its public key beside it; `checkpoints.jsonl` is kept in the same folder; refused in or under the state folder',
+    description: 'the Ed25519 key that signs audit checkpoints, created (mode 0600) at the first start with its public key beside it; `checkpoints.jsonl` (with `stores.postgres`: `checkpoints-<replica id>.jsonl`, copies of the shared trail\'s checkpoints) is kept in the same folder; refused in or under the state folder; with `stores.postgres` every replica must hold the same key, or it does not start',
     'x-env': 'JG_AUDIT_KEY_FILE',
     'x-default': '`keys/audit-signing.pem` beside the state folder',
     'x-path': true,
@@ -142,7 +142,7 @@ const stores = z.strictObject({
     'x-env': 'JG_REDIS_URL',
   }),
   postgres: setting(postgresUrl.optional(), {
-    description: 'PostgreSQL shared by replicas (`postgres://postgres@127.0.0.1:5432/test`): grants, apps, keys, principals, the schema registry, objections, registered operations and the access audit trail live there, and changes reach every replica through it; without it, SQLite files in the state folder',
+    description: 'PostgreSQL shared by replicas (`postgres://postgres@127.0.0.1:5432/test`): grants, apps, keys, principals, the schema registry, objections, registered operations and the audit trail (access and decision records) live there, and changes reach every replica through it; without it, SQLite files in the state folder',
     'x-env': 'JG_POSTGRES_URL',
   }),
   postgresSchema: setting(
@@ -152,7 +152,7 @@ const stores = z.strictObject({
   replicaId: setting(
     z.string({ error: 'expected a replica id (letters, digits, `.`, `_`, `:` and `-`)' }).regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: 'expected a replica id (letters, digits, `.`, `_`, `:` and `-`)' }).optional(),
     {
-      description: "this replica's own chain in the shared access audit trail (with `stores.postgres`); two live replicas must never share one",
+      description: "this replica's own chain of access records in the shared audit trail (with `stores.postgres`), and the name of its checkpoint copies beside the audit key; two live replicas must never share one",
       'x-env': 'JG_REPLICA_ID',
       'x-default': '`<host name>:<server.port>`; with port 0, a new one at each start',
     },

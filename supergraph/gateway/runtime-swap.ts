@@ -1,8 +1,10 @@
 // The runtime the gateway serves now, and the swap to another: the new runtime is built whole
 // before it replaces the reference, so a failed build leaves the working one in place; the old one
-// closes once the requests holding it are done. Swaps run one at a time.
+// closes once the requests holding it are done. Swaps run one at a time; one to what is served
+// already (a replica's own relabelling, then the same overlay from the shared store's change event)
+// builds nothing.
 
-import type { LabelOverlay, LiveCatalog } from '../labels/index.ts';
+import { sameOverlay, type LabelOverlay, type LiveCatalog } from '../labels/index.ts';
 import { buildRuntime, type GatewayRuntime, type RuntimeShared } from './gateway-runtime.ts';
 
 export interface RuntimeSwapper {
@@ -11,7 +13,8 @@ export interface RuntimeSwapper {
   /**
    * Serves `supergraphSdl` (and `overlay`, when given) from the next request on; rejects, changing
    * nothing, when the runtime cannot be built. No supergraph: the one served when the swap runs
-   * (a relabelling never undoes a publication queued before it).
+   * (a relabelling never undoes a publication queued before it). Resolves at once, building
+   * nothing, when both are the ones served when it runs.
    */
   swap(supergraphSdl: string | undefined, overlay?: LabelOverlay): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +35,8 @@ export async function runtimeSwapper(shared: RuntimeShared, supergraphSdl: strin
     },
     swap(sdl, nextOverlay) {
       const run = queue.then(async () => {
+        const sameSdl = sdl === undefined || sdl === current.supergraphSdl;
+        if (sameSdl && (nextOverlay === undefined || sameOverlay(nextOverlay, currentOverlay))) return;
         const next = await buildRuntime(shared, sdl ?? current.supergraphSdl, nextOverlay ?? currentOverlay);
         const old = current;
         current = next;

@@ -24,6 +24,12 @@ export interface DerivationAcknowledgement {
 
 export const EMPTY_OVERLAY: LabelOverlay = Object.freeze({ fields: new Map(), types: new Map(), acknowledgements: new Map() });
 
+/** Whether two overlays say the same (entry for entry, in order: the same file parsed twice). */
+export function sameOverlay(a: LabelOverlay | undefined, b: LabelOverlay | undefined): boolean {
+  const text = (o: LabelOverlay | undefined) => o && JSON.stringify([[...o.fields], [...o.types], [...o.acknowledgements]]);
+  return a === b || text(a) === text(b);
+}
+
 const SELECTOR = /^([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*|\*))?$/;
 const COORDINATE = /^[A-Za-z_]\w*\.[A-Za-z_]\w*$/;
 

@@ -33,7 +33,7 @@ const AT_START = 'the gateway does not start without its shared state: start Pos
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** Where the store is, for messages: never the password. */
-function shown(url: string): string {
+export function shown(url: string): string {
   const parsed = new URL(url);
   parsed.password = '';
   return parsed.toString();

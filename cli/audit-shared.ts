@@ -1,0 +1,103 @@
+// The audit CLIs on the trail replicas share (stores.postgres in the settings): verify every
+// replica's chain and the decision chain against the signed checkpoints in the store and the copies
+// kept beside the key (checkpoints-<replica>.jsonl), and export a checkpoint signed now. The
+// archive job does not run on it: the shared trail is kept whole (retention is PostgreSQL's backups'
+// and the operator's to set).
+
+import type { KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  checkpointsFileOf, openPostgresAuditTrail, openSigningKey, parseReplicaCheckpoint, publicKeyFileOf, readPublicKey, readReplicaCheckpointCopies,
+  writeCheckpointExport, type Checkpoint, type PostgresAuditTrailOptions, type PostgresChainCheck, type ReplicaCheckpoint,
+} from '../supergraph/audit/index.ts';
+import { ConfigError, type Settings } from '../supergraph/config/index.ts';
+import { shown, storeUnavailable, unreachable } from '../supergraph/stores/index.ts';
+import { plural } from './audit-files.ts';
+
+type Shared = NonNullable<Settings['postgres']>;
+
+/** The trail as a CLI opens it: a chain id of its own (it appends no access record), bounded like a replica's. */
+function openShared(postgres: Shared, replicaId: string, signing?: PostgresAuditTrailOptions['signing']) {
+  return openPostgresAuditTrail({ connectionString: postgres.url, schema: postgres.schema, replicaId, maxConnections: 2, timeoutMs: 10_000, ...(signing ? { signing } : {}) });
+}
+
+/** PostgreSQL out of reach: STORE_UNAVAILABLE naming where, rather than a driver's stack trace. */
+const reached = <T>(postgres: Shared, work: Promise<T>): Promise<T> =>
+  work.catch((error) => {
+    throw unreachable(error) ? storeUnavailable(shown(postgres.url), error, 'nothing was checked: retry once it answers') : error;
+  });
+
+const EXPLAINED: Record<string, string> = {
+  edited: 'its hash does not cover its content: it was edited',
+  'deleted-or-reordered': 'it does not follow the record before it: one was deleted or moved',
+  'tail-deleted': 'the chain ends before the head the store names: its tail was cut',
+  'head-missing': 'records exist but the head row naming the last one is gone',
+  'checkpoint-mismatch': 'its hash is not the one a signed checkpoint gives: the chain was recomputed after an edit',
+  truncated: 'the chain ends before the last record a signed checkpoint names: its tail was cut',
+  wiped: 'the chain holds no record, but signed checkpoints name some',
+  'checkpoint-invalid': 'it does not verify with the public key: it was forged or edited',
+  'checkpoint-missing': 'a copy kept beside the key is not in the store under its number: checkpoints were deleted or rewritten',
+};
+
+function brokenLine(broken: NonNullable<PostgresChainCheck['brokenAt']>): string {
+  const [what, problem] = 'replica' in broken ? [`replica ${broken.replica}, record ${broken.seq}`, broken.problem]
+    : 'checkpoint' in broken ? [`checkpoint ${broken.checkpoint}`, broken.problem]
+    : [`decision record ${broken.decision}`, broken.problem];
+  return `[AUDIT_CHAIN_BROKEN] ${what}: ${problem}${EXPLAINED[problem] ? ` — ${EXPLAINED[problem]}` : ''}`;
+}
+
+export interface SharedVerifyOptions {
+  keyFile: string;
+  publicKeyFile?: string;
+  /** An exported checkpoint (with its public key), checked as one more copy. */
+  exported?: { checkpoint: Checkpoint; publicKey: KeyObject };
+}
+
+/** Prints the verdict; whether the trail verifies. */
+export async function verifySharedTrail(postgres: Shared, { keyFile, publicKeyFile, exported }: SharedVerifyOptions): Promise<boolean> {
+  const keyPath = publicKeyFile ?? [publicKeyFileOf(keyFile), keyFile].find((f) => existsSync(f));
+  const publicKey = keyPath ? readPublicKey(keyPath) : exported?.publicKey;
+  const copies: ReplicaCheckpoint[] = readReplicaCheckpointCopies(dirname(keyFile));
+  const exportedCopy = exported && parseReplicaCheckpoint(JSON.stringify(exported.checkpoint));
+  if (exported && !exportedCopy) throw new ConfigError('--checkpoint', 'the exported checkpoint is not one of the shared trail (it names no replica heads)');
+  if (exportedCopy) copies.push(exportedCopy);
+  const trail = openShared(postgres, 'audit-verify');
+  try {
+    const check = await reached(postgres, trail.verify(publicKey, copies));
+    const where = `PostgreSQL schema ${postgres.schema}`;
+    if (check.brokenAt) {
+      console.error(brokenLine(check.brokenAt));
+      return false;
+    }
+    console.log(`OK: ${plural(check.records, 'access record')} in ${plural(check.chains.length, 'replica chain')} (${check.chains.map((c) => `${c.replica} ${c.records}`).join(', ') || 'none yet'}) and ${plural(check.decisions, 'decision record')}, hash chains intact (${where})`);
+    if (!publicKey) {
+      console.log(`Not signed: no public key at ${publicKeyFileOf(keyFile)} (give --public-key FILE); the hash chains alone do not show records rewritten, cut or wiped by someone with write access to the store`);
+    } else if (!check.checkpoints || check.checkpoints.count === 0) {
+      console.log('Not signed: no checkpoint in the store yet; the hash chains alone do not show records rewritten, cut or wiped by someone with write access to the store');
+    } else {
+      const after = check.checkpoints.after;
+      console.log(`Signed: ${plural(check.checkpoints.count, 'checkpoint')} verify with the public key${after > 0 ? `; ${plural(after, 'access record')} written after the newest, covered by the hash chains only until the next` : ''}`);
+      console.log(`Copies outside the store: ${plural(copies.length, 'checkpoint')} (${dirname(keyFile)}${exportedCopy ? ' and the exported one' : ''}), each the store's own under its number`);
+    }
+    return true;
+  } finally {
+    await trail.close().catch(() => undefined);
+  }
+}
+
+/** Signs a checkpoint of every chain now (unless the last names the same heads) and writes it, with the public key, to `out`. */
+export async function exportSharedCheckpoint(postgres: Shared, keyFile: string, out: string): Promise<ReplicaCheckpoint> {
+  const { key } = openSigningKey(keyFile);
+  const replicaId = 'audit-export';
+  const trail = openShared(postgres, replicaId, { key, everySeconds: 3_600, checkpointsFile: checkpointsFileOf(keyFile, replicaId) });
+  try {
+    await reached(postgres, trail.start());
+    const checkpoint = await reached(postgres, trail.checkpoint());
+    if (!checkpoint) throw new ConfigError('stores.postgres', `the shared trail in schema ${postgres.schema} holds nothing to sign yet`);
+    writeCheckpointExport(out, { checkpoint, publicKey: key.publicKey });
+    return checkpoint;
+  } finally {
+    await trail.close().catch(() => undefined);
+  }
+}
