@@ -5,6 +5,7 @@ import { StateDirLockedError } from '../server/instance-lock.ts';
 import { serve, type Serving } from '../server/serve.ts';
 import { ProcessStartError } from '../server/supervisor.ts';
 import { ConfigError, loadConfiguration, type Settings } from '../supergraph/config/index.ts';
+import { CompositionFailedError, SdlUnavailableError } from '../supergraph/compose/index.ts';
 import { StoreUnavailableError } from '../supergraph/stores/index.ts';
 
 const EXAMPLE = `{
@@ -26,6 +27,8 @@ export function runServe(command: ServeCommand): void {
   void main(command).catch((error: unknown) => {
     if (error instanceof ConfigError || error instanceof StateDirLockedError || error instanceof StoreUnavailableError) console.error(`[${error.code}] ${error.message}`);
     else if (error instanceof ProcessStartError) console.error(error.message);
+    else if (error instanceof SdlUnavailableError) console.error(`[COMPOSITION_FAILED] ${error.message}: the gateway composes the providers' live schemas at start; start them first, or serve a composed supergraph (--supergraph FILE)`);
+    else if (error instanceof CompositionFailedError) console.error(`[${error.code}] ${error.message}`);
     else console.error(error);
     process.exit(1);
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SAMPLE_PROVIDERS, startProvider, type RequestLog, type RunningProvider } from '../subgraphs/index.ts';
 import type { ProviderDefinition } from '../subgraphs/index.ts';
 import type { CitySettings, SubgraphEntry } from '../supergraph/config/index.ts';
-import { composeSupergraph, formatProblem, loadSubgraphSdl, type SdlHeaders, type SubgraphSdl } from '../supergraph/compose/index.ts';
+import { composeSupergraph, CompositionFailedError, formatProblem, loadSubgraphSdl, type SdlHeaders, type SubgraphSdl } from '../supergraph/compose/index.ts';
 import { exportCallerKey, generateCallerKey, importCallerKey, registryHeaders, type CallerKey } from '../supergraph/execution/index.ts';
 import { createGateway, type GatewayOptions } from '../supergraph/gateway/index.ts';
 import { openAuthorization, type AuthorizationSettings, type OpenAuthorization } from './authorization.ts';
@@ -122,7 +122,7 @@ const loadLive = (subgraphs: readonly SubgraphEntry[], headers?: SdlHeaders) =>
 
 function composeSubgraphs(sdls: readonly SubgraphSdl[]): string {
   const result = composeSupergraph(sdls);
-  if (!result.ok) throw new Error(`Composition failed:\n${result.problems.map(formatProblem).join('\n')}`);
+  if (!result.ok) throw new CompositionFailedError(result.problems.map(formatProblem).join('\n'));
   return result.supergraphSdl;
 }
 

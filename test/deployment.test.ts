@@ -118,4 +118,25 @@ describe('a deployment from a configuration file', () => {
     expect(gateway!.pid).toBe(pid);
     expect(gateway!.exitCode).toBeNull();
   }, 120_000);
+
+  it('does not start in front of a provider it cannot reach: COMPOSITION_FAILED naming it, with a hint, no stack trace', async () => {
+    const dir = tempDataDir();
+    const away = `http://127.0.0.1:${await freePort()}/graphql`;
+    writeFileSync(join(dir, 'platform.yaml'), [
+      `server: { host: 127.0.0.1, port: ${await freePort()}, dataDir: ./data }`,
+      'telemetry: { logLevel: silent }',
+      'providers:',
+      '  subgraphs:',
+      `    - { name: population, url: ${JSON.stringify(providers[0]!.url)} }`,
+      `    - { name: enterprise, url: ${JSON.stringify(away)} }`,
+      'authorization: { mode: off }',
+    ].join('\n'));
+    const refused = await jointgraph(dir, 'serve', '--config', 'platform.yaml').then(
+      () => { throw new Error('the gateway started'); },
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`^\\[COMPOSITION_FAILED\\] subgraph "enterprise": cannot reach ${away.replaceAll('.', '\\.')}.*start them first, or serve a composed supergraph \\(--supergraph FILE\\)$`, 'm'));
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
 });

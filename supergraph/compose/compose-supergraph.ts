@@ -60,3 +60,11 @@ export function formatProblem(p: CompositionProblem): string {
     .join(' ');
   return `[${p.code}]${where ? ` ${where}` : ''}: ${p.message}`;
 }
+
+/** The subgraphs do not compose: the problems, one per line, each naming its subgraph and coordinate. */
+export class CompositionFailedError extends Error {
+  readonly code = 'COMPOSITION_FAILED';
+  constructor(problems: string) {
+    super(`the subgraphs do not compose:\n${problems}`);
+  }
+}
