@@ -1,8 +1,8 @@
 // An Ed25519 key pair in a PEM file (mode 0600, created on first use, its public half beside it):
 // the operator's audit signing key, and each provider's countersigning key.
 
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { keyId } from './audit-checkpoint.ts';
 
@@ -22,12 +22,17 @@ export function openSigningKey(file: string): { key: SigningKey; created: boolea
   if (created) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const pair = generateKeyPairSync('ed25519');
-    // 'wx': two processes starting at once keep one key, the second reads the first's.
+    // Written whole under a name of its own, then linked into place (link fails when the name is
+    // taken): of processes starting at once, one key is kept, and none reads a half-written file.
+    const draft = `${file}.${process.pid}.${randomUUID()}.tmp`;
+    writeFileSync(draft, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
     try {
-      writeFileSync(file, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+      linkSync(draft, file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       return { key: readSigningKey(file), created: false };
+    } finally {
+      rmSync(draft, { force: true });
     }
   }
   const key = readSigningKey(file);

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -324,6 +324,17 @@ describe('the decision trail', () => {
     expect(() => openAuthorization(platform.supergraphSdl, keysAsState)).toThrow(/^JG_STATE_DIR: /);
     expect(existsSync(join(stateDir, 'keys'))).toBe(false);
   });
+
+  it('is created once when processes start at once: every one reads the same key, none a half-written file', async () => {
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'jointgraph-keys-')), 'keys', 'audit-signing.pem');
+    const script = `import { openSigningKey } from ${JSON.stringify(new URL('../supergraph/audit/index.ts', import.meta.url).pathname)}; const { key, created } = openSigningKey(${JSON.stringify(keyFile)}); console.log(JSON.stringify({ id: key.id, created }));`;
+    const started = await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script])));
+    const opened = started.map((r) => JSON.parse(r.stdout) as { id: string; created: boolean });
+    expect(new Set(opened.map((o) => o.id)).size).toBe(1);
+    expect(opened.filter((o) => o.created).length).toBe(1);
+    expect(opened[0]!.id).toBe(openSigningKey(keyFile).key.id);
+    expect(readdirSync(dirname(keyFile)).sort()).toEqual(['audit-signing.pem', 'audit-signing.pub.pem']);
+  }, 60_000);
 
   it('take the key file and how often to sign from the settings', () => {
     expect(authorizationSettings(loadSettings({})).auditSigning).toEqual({ everyRecords: 1000, everySeconds: 60 });

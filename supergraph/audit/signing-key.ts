@@ -10,8 +10,9 @@ export { openSigningKey, publicKeyFileOf, publicKeyPem, readPublicKey, type Sign
 export const auditKeyFileOf = (stateDir: string) => join(dirname(resolve(stateDir)), 'keys', 'audit-signing.pem');
 
 /**
- * The checkpoints file beside the key. Replicas sharing the access trail on PostgreSQL share the key
- * too, and may share its folder: each signs its own decision trail's checkpoints into a file of its own.
+ * The checkpoints file beside the key. Replicas sharing the trail on PostgreSQL share the key too,
+ * and may share its folder: each copies the shared trail's checkpoints it signs into a file of its
+ * own (`checkpoints-<replica>.jsonl`), which verification reads back.
  */
 export const checkpointsFileOf = (keyFile: string, replica?: string) =>
   join(dirname(keyFile), replica === undefined ? 'checkpoints.jsonl' : `checkpoints-${replica.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`);
