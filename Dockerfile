@@ -23,8 +23,10 @@ COPY protocol ./protocol
 COPY server ./server
 COPY subgraphs ./subgraphs
 COPY supergraph ./supergraph
-# State, keys and the providers' stores live under /var/lib/jointgraph (a volume); keys apart from state.
-RUN mkdir -p /var/lib/jointgraph /etc/jointgraph && chown -R node:node /var/lib/jointgraph
+# State, keys and the providers' stores live under /var/lib/jointgraph; keys apart from state. The
+# keys folder exists in the image, owned by node, so that a named volume mounted there starts with
+# that owner (an empty volume takes the image folder's ownership; a folder the image lacks is root's).
+RUN mkdir -p /var/lib/jointgraph/keys /etc/jointgraph && chown -R node:node /var/lib/jointgraph && chmod 700 /var/lib/jointgraph/keys
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.JG_PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
