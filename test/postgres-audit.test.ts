@@ -225,6 +225,18 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
       expect(await c!.verify()).toMatchObject({ ok: true, records: 1, decisions: 30 });
     });
 
+    it('records a file digest that replicas starting at once each load once, and again only when it changes', async () => {
+      const schema = schemaFor('decisions_digest');
+      const trails = ['a', 'b', 'c', 'd'].map((replicaId) => open({ schema, replicaId }));
+      const digest = (detail: string): Decision => ({ at: new Date().toISOString(), who: 'operator (file)', action: 'label-overlay', subject: 'labels.json', coordinates: [], decision: null, reason: null, detail });
+      const first = await Promise.all(trails.map((t) => t.appendDecisionIfChanged(digest('sha256:one'))));
+      expect(first.filter(Boolean)).toHaveLength(1);
+      expect(await trails[0]!.appendDecisionIfChanged(digest('sha256:one'))).toBeUndefined();
+      expect(await trails[1]!.appendDecisionIfChanged(digest('sha256:two'))).toMatchObject({ seq: 2, detail: 'sha256:two' });
+      expect(await trails[2]!.appendDecisionIfChanged({ ...digest('sha256:two'), action: 'app-registry' })).toMatchObject({ seq: 3 });
+      expect(await trails[3]!.verify()).toMatchObject({ ok: true, decisions: 3 });
+    });
+
     it('names a decision record edited, or cut from the tail, against the signed checkpoints', async () => {
       const schema = schemaFor('decisions_tampered');
       const trail = open({ schema, replicaId: 'a' });

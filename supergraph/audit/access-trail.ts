@@ -123,11 +123,8 @@ export function postgresAccessTrail(trail: PostgresAuditTrail, copies: () => rea
     shared: true,
     decisions: {
       append: (decision) => trail.appendDecision(decision),
-      async appendFileDigest(action, file, at) {
-        const detail = fileDigest(file);
-        if ((await trail.recentDecisions(1, action))[0]?.detail === detail) return undefined;
-        return trail.appendDecision({ at, who: OPERATOR_FILE, action, subject: file, coordinates: [], decision: null, reason: null, detail });
-      },
+      appendFileDigest: (action, file, at) =>
+        trail.appendDecisionIfChanged({ at, who: OPERATOR_FILE, action, subject: file, coordinates: [], decision: null, reason: null, detail: fileDigest(file) }),
       recent: (limit) => trail.recentDecisions(limit),
     },
     start: () => trail.start(),

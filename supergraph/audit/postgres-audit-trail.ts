@@ -99,6 +99,11 @@ export interface PostgresAuditTrail {
   start(): Promise<void>;
   /** Resolves once the decision is committed (and a checkpoint signed over it, when signing). */
   appendDecision(decision: Decision): Promise<StoredDecision & { replica: string }>;
+  /**
+   * Appends `decision` unless the newest of its action holds the same detail (a file's digest that
+   * replicas starting at once each load), decided under the chain's lock; undefined when not appended.
+   */
+  appendDecisionIfChanged(decision: Decision): Promise<(StoredDecision & { replica: string }) | undefined>;
   /** Newest first, optionally of one action. */
   recentDecisions(limit: number, action?: string | null): Promise<(StoredDecision & { replica: string })[]>;
   /**
@@ -316,13 +321,17 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
     return last;
   };
 
-  const appendDecision = async (decision: Decision): Promise<StoredDecision & { replica: string }> => {
+  const appendDecision = async (decision: Decision, ifChanged = false): Promise<(StoredDecision & { replica: string }) | undefined> => {
     if (closed) throw new AuditTrailUnavailable('NOT_READY', 'The audit trail is closed.');
-    let stored: StoredDecision & { replica: string };
+    let stored: (StoredDecision & { replica: string }) | undefined;
     try {
       await ready();
       stored = await inTransaction(pool, 'BEGIN', async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`jointgraph-audit-decision:${s}`]);
+        if (ifChanged) {
+          const newest = await client.query(`SELECT detail FROM ${s}.decision_record WHERE action = $1 ORDER BY seq DESC LIMIT 1`, [decision.action]);
+          if (newest.rowCount && newest.rows[0].detail === decision.detail) return undefined;
+        }
         const last = (await decisionHead(client)) ?? GENESIS;
         const seq = last.seq + 1;
         const record = { ...decision, seq, prevHash: last.hash, hash: decisionHash(last.hash, { ...decision, seq }), replica };
@@ -338,7 +347,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
       throw new AuditTrailUnavailable('NOT_READY', `The decision could not be recorded in PostgreSQL (${(cause as Error).message}).`, { cause });
     }
     // Signed at once, as on one replica: a decision is vouched for by the operator's key before the next one.
-    if (signing) await checkpoint().catch((error) => signing.onError?.(error));
+    if (stored && signing) await checkpoint().catch((error) => signing.onError?.(error));
     return stored;
   };
 
@@ -446,7 +455,8 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
   return {
     replicaId: replica,
     start,
-    appendDecision,
+    appendDecision: async (decision) => (await appendDecision(decision))!,
+    appendDecisionIfChanged: (decision) => appendDecision(decision, true),
     recentDecisions: async (limit, action = null) => {
       await ready();
       const rows = (await pool.query(`SELECT * FROM ${s}.decision_record WHERE ($1::text IS NULL OR action = $1) ORDER BY seq DESC LIMIT $2`, [action, limit])).rows as DecisionRow[];
