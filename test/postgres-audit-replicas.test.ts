@@ -163,6 +163,70 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
     });
   });
 
+  describe('a provider stopped under load, two replicas on the shared trail', () => {
+    const schema = schemaName();
+    schemas.push(schema);
+    let a: TestPlatform;
+    let b: ServedSupergraph;
+    beforeAll(async () => {
+      const callerJwk = await exportCallerKey(await generateCallerKey());
+      const keyFile = join(tempDataDir(), 'keys', 'audit-signing.pem');
+      const authorization = () => sampleAuthorization({ postgres: { url: POSTGRES_URL, schema }, auditSigning: { keyFile, everyRecords: 1_000, everySeconds: 1 } });
+      a = await startTestPlatform({ callerJwk, authorization: authorization(), gateway: { defaultTimeoutMs: 1_000 } });
+      b = await serveSupergraph(a.providers, { authorization: authorization(), gateway: { ...GATEWAY, defaultTimeoutMs: 1_000 }, callerJwk });
+    }, 60_000);
+    afterAll(async () => {
+      await b?.close();
+      await a?.close();
+    });
+
+    it('answers every request, the rest of the data with the stopped provider coded, and records what each answer carried, nothing more', async () => {
+      // Two providers per answer: enterprise (names) and tax (the rating); tax stops part-way.
+      const query = '{ enterprises(first: 2) { name taxCreditRating } }';
+      const tax = a.providers.find((p) => p.name === 'tax')!;
+      const run = randomUUID();
+      const answers: { id: string; status: number; body: { data?: { enterprises: { name: string; taxCreditRating: string | null }[] }; errors?: { extensions?: { code?: string } }[] } }[] = [];
+      let sent = 0;
+      const TOTAL = 240;
+      const worker = async (w: number) => {
+        while (sent < TOTAL) {
+          const id = `${run}-${sent++}`;
+          if (sent === TOTAL / 3) void tax.close();
+          const response = await (w % 2 === 0 ? a.gateway : b.gateway).inject({
+            method: 'POST', url: '/graphql',
+            headers: { 'content-type': 'application/json', 'x-api-key': APPS.tax, 'x-jointgraph-purpose': 'tax-inspection/CASE-1', 'x-request-id': id },
+            payload: { query },
+          });
+          answers.push({ id, status: response.statusCode, body: response.json() });
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, (_, w) => worker(w)));
+
+      expect(answers).toHaveLength(TOTAL);
+      expect(new Set(answers.map((r) => r.status))).toEqual(new Set([200]));
+      const partial = answers.filter((r) => r.body.errors);
+      const whole = answers.filter((r) => !r.body.errors);
+      expect(partial.length).toBeGreaterThan(TOTAL / 3);
+      expect(whole.length).toBeGreaterThan(0);
+      for (const r of whole) expect(r.body.data!.enterprises.every((e) => e.taxCreditRating !== null)).toBe(true);
+      for (const r of partial) {
+        expect(r.body.data!.enterprises.map((e) => e.name).every(Boolean)).toBe(true);
+        expect(r.body.data!.enterprises.every((e) => e.taxCreditRating === null)).toBe(true);
+        expect(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_CIRCUIT_OPEN', 'SUBGRAPH_TIMEOUT']).toContain(r.body.errors![0]!.extensions!.code);
+      }
+
+      // Every answer on the trail, through either replica, saying what it carried.
+      const records = await search(b.gateway, `purpose: "tax-inspection/CASE-1", last: 1000`) as unknown as { requestId: string; outcome: string; status: number }[];
+      const byId = new Map(records.filter((r) => r.requestId.startsWith(run)).map((r) => [r.requestId, r]));
+      expect(byId.size).toBe(TOTAL);
+      for (const r of whole) expect(byId.get(r.id)).toMatchObject({ outcome: 'OK', status: 200 });
+      for (const r of partial) expect(byId.get(r.id)).toMatchObject({ outcome: 'PARTIAL', status: 200 });
+      const returned = await adminCall(on(a.gateway), AUDITOR, `{ accessRecords(requestId: "${partial.at(-1)!.id}") { returned providers } }`);
+      expect(returned.data!.accessRecords).toEqual([{ returned: ['Enterprise.name', 'Query.enterprises'], providers: ['enterprise', 'tax'] }]);
+      expect(await verified(a.gateway)).toMatchObject({ ok: true });
+    }, 120_000);
+  });
+
   describe('three replica processes, one killed under load', () => {
     const schema = schemaName();
     schemas.push(schema);
