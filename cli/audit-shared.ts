@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import pg from 'pg';
 import {
   checkpointsFileOf, openPostgresAuditTrail, openSigningKey, parseReplicaCheckpoint, publicKeyFileOf, readPublicKey, readReplicaCheckpointCopies,
   writeCheckpointExport, type Checkpoint, type PostgresAuditTrailOptions, type PostgresChainCheck, type ReplicaCheckpoint,
@@ -21,6 +22,25 @@ type Shared = NonNullable<Settings['postgres']>;
 function openShared(postgres: Shared, replicaId: string, signing?: PostgresAuditTrailOptions['signing']) {
   return openPostgresAuditTrail({ connectionString: postgres.url, schema: postgres.schema, replicaId, maxConnections: 2, timeoutMs: 10_000, ...(signing ? { signing } : {}) });
 }
+
+/**
+ * The CLIs read a trail the replicas made; they never make one: whether the schema holds it, asked
+ * before the trail is opened (opening migrates).
+ */
+async function sharedTrailExists(postgres: Shared): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgres.url, connectionTimeoutMillis: 10_000, query_timeout: 10_000 });
+  try {
+    await client.connect();
+    const found = await client.query('SELECT to_regclass($1) IS NOT NULL AS trail', [`${pg.escapeIdentifier(postgres.schema)}.audit_record`]);
+    return found.rows[0].trail === true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A schema without the trail (a typo in JG_POSTGRES_SCHEMA, another database): refused, not migrated and then found "intact" and empty. */
+const noTrail = (postgres: Shared) =>
+  new ConfigError('stores.postgresSchema', `no audit trail in schema ${postgres.schema} at ${shown(postgres.url)}: nothing was checked; name the schema the replicas use (JG_POSTGRES_SCHEMA), or give --file FILE for a SQLite trail`);
 
 /** PostgreSQL out of reach: STORE_UNAVAILABLE naming where, rather than a driver's stack trace. */
 const reached = <T>(postgres: Shared, work: Promise<T>): Promise<T> =>
@@ -62,6 +82,12 @@ export async function verifySharedTrail(postgres: Shared, { keyFile, publicKeyFi
   const exportedCopy = exported && parseReplicaCheckpoint(JSON.stringify(exported.checkpoint));
   if (exported && !exportedCopy) throw new ConfigError('--checkpoint', 'the exported checkpoint is not one of the shared trail (it names no replica heads)');
   if (exportedCopy) copies.push(exportedCopy);
+  if (!(await reached(postgres, sharedTrailExists(postgres)))) {
+    // Copies beside the key name records this schema held: the trail was dropped, not misnamed.
+    if (copies.length === 0) throw noTrail(postgres);
+    console.error(`[AUDIT_CHAIN_BROKEN] schema ${postgres.schema}: wiped — it holds no trail, but ${plural(copies.length, 'checkpoint')} kept beside the key (${dirname(keyFile)}) name records in it (unless JG_POSTGRES_SCHEMA names the wrong schema)`);
+    return false;
+  }
   const trail = openShared(postgres, 'audit-verify');
   try {
     const check = await reached(postgres, trail.verify(publicKey, copies));
@@ -88,6 +114,7 @@ export async function verifySharedTrail(postgres: Shared, { keyFile, publicKeyFi
 
 /** Signs a checkpoint of every chain now (unless the last names the same heads) and writes it, with the public key, to `out`. */
 export async function exportSharedCheckpoint(postgres: Shared, keyFile: string, out: string): Promise<ReplicaCheckpoint> {
+  if (!(await reached(postgres, sharedTrailExists(postgres)))) throw noTrail(postgres);
   const { key } = openSigningKey(keyFile);
   const replicaId = 'audit-export';
   const trail = openShared(postgres, replicaId, { key, everySeconds: 3_600, checkpointsFile: checkpointsFileOf(keyFile, replicaId) });

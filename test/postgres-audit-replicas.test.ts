@@ -160,6 +160,15 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
       }
       const away = await cli('audit-verify', [], { JG_POSTGRES_URL: `postgres://postgres@127.0.0.1:${await freePort()}/test` });
       expect(away).toMatchObject({ code: 1, stderr: expect.stringMatching(/^\[STORE_UNAVAILABLE\] PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test cannot be reached/) });
+
+      // A schema without the trail is never created by the CLIs: with no copies it is a wrong name;
+      // with copies beside the key naming records, a wiped trail.
+      const absent = schemaName();
+      const noKeyFolder = { JG_POSTGRES_SCHEMA: absent, JG_AUDIT_KEY_FILE: join(tempDataDir(), 'keys', 'absent.pem') };
+      expect(await cli('audit-verify', [], noKeyFolder)).toMatchObject({ code: 1, stderr: expect.stringMatching(new RegExp(`^\\[CONFIG_INVALID\\] stores.postgresSchema: no audit trail in schema ${absent} `)) });
+      expect(await cli('audit-export', ['--out', join(tempDataDir(), 'x.json')], { JG_POSTGRES_SCHEMA: absent })).toMatchObject({ code: 1, stderr: expect.stringContaining(`no audit trail in schema ${absent}`) });
+      expect(await cli('audit-verify', [], { JG_POSTGRES_SCHEMA: absent })).toMatchObject({ code: 1, stderr: expect.stringMatching(new RegExp(`^\\[AUDIT_CHAIN_BROKEN\\] schema ${absent}: wiped — it holds no trail, but \\d+ checkpoints? kept beside the key`)) });
+      expect((await admin.query('SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = $1', [absent])).rows[0].n).toBe(0);
     });
   });
 
