@@ -20,7 +20,7 @@ type Shared = NonNullable<Settings['postgres']>;
 
 /** The trail as a CLI opens it: a chain id of its own (it appends no access record), bounded like a replica's. */
 function openShared(postgres: Shared, replicaId: string, signing?: PostgresAuditTrailOptions['signing']) {
-  return openPostgresAuditTrail({ connectionString: postgres.url, schema: postgres.schema, replicaId, maxConnections: 2, timeoutMs: 10_000, ...(signing ? { signing } : {}) });
+  return openPostgresAuditTrail({ connectionString: postgres.url, schema: postgres.schema, replicaId, claimChain: false, maxConnections: 2, timeoutMs: 10_000, ...(signing ? { signing } : {}) });
 }
 
 /**

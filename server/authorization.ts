@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
-  archiveDirOf, AuditKeyMismatch, auditKeyFileOf, checkpointsFileOf, grantDecision, keyInStateDir, objectionDecision, openAuditLog, openPostgresAuditTrail, openSigningKey,
+  archiveDirOf, AuditKeyMismatch, auditKeyFileOf, ReplicaIdInUse, checkpointsFileOf, grantDecision, keyInStateDir, objectionDecision, openAuditLog, openPostgresAuditTrail, openSigningKey,
   postgresAccessTrail, publicKeyFileOf, readReplicaCheckpointCopies, scheduleCheckpoints, scheduleRetention, sqliteAccessTrail, type AccessTrail, type AuditLog,
   type SigningKey,
 } from '../supergraph/audit/index.ts';
@@ -155,7 +155,8 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
       try {
         await access.start();
       } catch (error) {
-        throw error instanceof AuditKeyMismatch ? new ConfigError('JG_AUDIT_KEY_FILE', error.message) : error;
+        if (error instanceof AuditKeyMismatch) throw new ConfigError('JG_AUDIT_KEY_FILE', error.message);
+        throw error instanceof ReplicaIdInUse ? new ConfigError('JG_REPLICA_ID', error.message) : error;
       }
       // The operator's files as this replica loaded them.
       await decided.appendFileDigest('label-overlay', settings.labelOverlayFile, at);

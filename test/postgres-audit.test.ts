@@ -11,10 +11,10 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keyId } from '../protocol/index.ts';
 import {
-  AuditKeyMismatch, AuditTrailUnavailable, openPostgresAuditTrail, readReplicaCheckpointCopies, recordHash, replicaGenesis,
+  AuditKeyMismatch, ReplicaIdInUse, AuditTrailUnavailable, openPostgresAuditTrail, readReplicaCheckpointCopies, recordHash, replicaGenesis,
   type Decision, type PostgresAuditTrail, type PostgresAuditTrailOptions, type ReplicaRecord, type SearchCursor, type SigningKey,
 } from '../supergraph/audit/index.ts';
 import { accessRecord } from './support/audit-appender.ts';
@@ -275,6 +275,29 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
       await expect(stranger.start()).rejects.toThrow(new RegExp(`audit signing key \\(id ${keyId(other.publicKey)}\\) is not the one .* \\(id ${KEY.id}, claimed by replica a\\)`));
       await expect(open({ schema, replicaId: 'c' }).start()).resolves.toBeUndefined();
     });
+  });
+
+  describe('one live process per replica chain', () => {
+    it('refuses a second process on a chain while the first lives, and takes the chain back when its connection is lost', async () => {
+      const schema = schemaFor('claims');
+      const first = open({ schema, replicaId: 'a' });
+      await first.start();
+      await expect(open({ schema, replicaId: 'a' }).start()).rejects.toThrow(ReplicaIdInUse);
+      await expect(open({ schema, replicaId: 'a' }).start()).rejects.toThrow(/another live replica appends to the audit chain a in schema jg_\w+; every replica needs its own \(JG_REPLICA_ID/);
+      await expect(open({ schema, replicaId: 'b' }).start()).resolves.toBeUndefined();
+
+      // PostgreSQL drops the connection holding the claim: the first takes it again, and still holds it.
+      const holder = (replica: string) =>
+        admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`jointgraph chain ${replica}`]).then((r) => r.rows.map((row) => row.pid));
+      const [pid] = await holder('a');
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      await vi.waitFor(async () => expect((await holder('a')).filter((p) => p !== pid)).toHaveLength(1), { timeout: 10_000, interval: 200 });
+      await expect(open({ schema, replicaId: 'a' }).start()).rejects.toThrow(ReplicaIdInUse);
+      await first.append(accessRecord(1));
+
+      await first.close();
+      await expect(open({ schema, replicaId: 'a' }).start()).resolves.toBeUndefined();
+    }, 30_000);
   });
 
   describe('bounds', () => {

@@ -10,7 +10,7 @@ export { decisionHash, OPERATOR_FILE, type Decision, type DecisionAction, type D
 export { grantDecision, keyDecision, objectionDecision } from './decision-events.ts';
 export { groupCommit, type RecordAccess } from './group-commit.ts';
 export {
-  AuditKeyMismatch, AuditTrailUnavailable, openPostgresAuditTrail, recordRow, type PostgresAuditTrail, type PostgresAuditTrailOptions, type PostgresChainCheck,
+  AuditKeyMismatch, AuditTrailUnavailable, openPostgresAuditTrail, ReplicaIdInUse, recordRow, type PostgresAuditTrail, type PostgresAuditTrailOptions, type PostgresChainCheck,
   type PostgresAuditSearch, type SearchCursor,
 } from './postgres-audit-trail.ts';
 export {

@@ -48,8 +48,13 @@ export interface PostgresAuditTrailOptions {
   connectionString?: string;
   /** The PostgreSQL schema holding the trail (created when absent). */
   schema: string;
-  /** This replica's chain. Two live processes must never share one: their batches would conflict and fail. */
+  /**
+   * This replica's chain. Two live processes must never share one (their batches would conflict and
+   * fail): `start()` claims it for the life of the trail, on a connection of its own.
+   */
   replicaId: string;
+  /** Whether `start()` claims the chain (default true); a CLI that appends nothing does not. */
+  claimChain?: boolean;
   /**
    * Signs a checkpoint of every chain's head every `everySeconds` (when any moved), after each
    * decision, and at close; each one this replica signs is also appended to `checkpointsFile`.
@@ -164,6 +169,14 @@ export class AuditKeyMismatch extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'AuditKeyMismatch';
+  }
+}
+
+/** Another live process holds this replica's chain. */
+export class ReplicaIdInUse extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplicaIdInUse';
   }
 }
 
@@ -351,8 +364,53 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
     return stored;
   };
 
+  // The claim on this chain: a session advisory lock, held by a connection of its own for the
+  // trail's life. Lost with that connection (PostgreSQL restarted): taken again every 2 s; the
+  // primary key still keeps two writers from forking the chain meanwhile.
+  let claim: pg.Client | undefined;
+  let reclaim: NodeJS.Timeout | undefined;
+  const claimChain = async (): Promise<boolean> => {
+    const client = new pg.Client({
+      connectionString: options.connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs,
+      // Named, for an operator reading pg_stat_activity: which replica holds which chain.
+      application_name: `jointgraph chain ${replica}`.slice(0, 63),
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const taken = (await client.query('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS taken', [`jointgraph-audit-chain:${s}`, replica])).rows[0].taken === true;
+      if (!taken) {
+        await client.end();
+        return false;
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    claim = client;
+    client.on('end', () => {
+      if (claim !== client || closed) return;
+      claim = undefined;
+      const retry = () => {
+        reclaim = setTimeout(() => {
+          claimChain().then((taken) => {
+            if (!taken) console.error(`audit chain ${replica} in schema ${s} is now held by another live process: two replicas share one JG_REPLICA_ID`);
+            if (!claim && !closed) retry();
+          }, () => !closed && retry());
+        }, 2_000).unref();
+      };
+      retry();
+    });
+    return true;
+  };
+
   const start = async () => {
     await ready();
+    if (options.claimChain !== false && options.connectionString && !claim && !(await claimChain())) {
+      throw new ReplicaIdInUse(
+        `another live replica appends to the audit chain ${replica} in schema ${s}; every replica needs its own (JG_REPLICA_ID; by default <host name>:<server.port>)`,
+      );
+    }
     if (!signing) return;
     await pool.query(
       `INSERT INTO ${s}.audit_signing_key (id, key_id, claimed_by, claimed_at) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING`,
@@ -476,10 +534,12 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
     async close() {
       closed = true;
       if (timer) clearInterval(timer);
+      clearTimeout(reclaim);
       try {
         await draining;
         await checkpoint();
       } finally {
+        await claim?.end().catch(() => undefined);
         if (owned) await pool.end();
       }
     },

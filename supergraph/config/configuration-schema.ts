@@ -152,7 +152,7 @@ const stores = z.strictObject({
   replicaId: setting(
     z.string({ error: 'expected a replica id (letters, digits, `.`, `_`, `:` and `-`)' }).regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: 'expected a replica id (letters, digits, `.`, `_`, `:` and `-`)' }).optional(),
     {
-      description: "this replica's own chain of access records in the shared audit trail (with `stores.postgres`), and the name of its checkpoint copies beside the audit key; two live replicas must never share one",
+      description: "this replica's own chain of access records in the shared audit trail (with `stores.postgres`), and the name of its checkpoint copies beside the audit key; a replica started with an id a live replica holds does not start",
       'x-env': 'JG_REPLICA_ID',
       'x-default': '`<host name>:<server.port>`; with port 0, a new one at each start',
     },
