@@ -387,6 +387,10 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
       await client.end().catch(() => undefined);
       throw error;
     }
+    if (closed) {
+      await client.end().catch(() => undefined);
+      return true;
+    }
     claim = client;
     client.on('end', () => {
       if (claim !== client || closed) return;
