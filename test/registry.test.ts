@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSpecDefinitions } from '../directives/index.ts';
 import { EMPTY_OVERLAY, parseLabelOverlay } from '../supergraph/labels/index.ts';
 import { createSchemaRegistry, openSqliteRegistryStore } from '../supergraph/registry/index.ts';
+import { StoreUnavailableError } from '../supergraph/stores/index.ts';
 import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { adminCall, APPS, asApp } from './support/authorization.ts';
 import { HOUSING_SCHEMA_FILE, HOUSING_WITH_HOURS, housingProvider, README_HOUSING_SDL } from './support/housing.ts';
@@ -176,6 +177,27 @@ describe('publication under operator approval', () => {
     expect(served).toHaveLength(1);
     expect(served[0]).toContain('arrears');
     expect(await registry.approve('tax', 1, apply)).toBeUndefined();
+  });
+
+  it('serves what it served before, and passes the store’s error on, when the store cannot record a version served for a moment', async () => {
+    const store = openSqliteRegistryStore(':memory:');
+    const lost = new StoreUnavailableError('PostgreSQL at postgres://127.0.0.1:5432/test cannot be reached (lost); the change was not made: retry once it answers.');
+    const registry = createSchemaRegistry({
+      store: { ...store, activate: async () => { throw lost; } },
+      baseline: async () => [{ name: 'tax', url: 'http://tax.test/graphql', sdl: withSpecDefinitions(TAX_V1) }],
+      overlay: () => EMPTY_OVERLAY,
+      usage: { recipients: async () => [], grantsCovering: () => [] },
+      usageWindowDays: 90,
+      requireOperatorApproval: false,
+    });
+    const served: string[] = [];
+    const apply = async (sdl: string) => void served.push(sdl);
+    await expect(registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1.replace('}', ' arrears(code: String!): Float }') }, 'operator', true, apply)).rejects.toBe(lost);
+    expect(served).toHaveLength(2);
+    expect(served[0]).toContain('arrears');
+    expect(served[1]).not.toContain('arrears');
+    expect(served[1]).toContain('rating');
+    expect(store.list('tax').map((v) => v.status)).toEqual(['PENDING']);
   });
 
   it('keeps the version REJECTED and serves nothing new when the gateway cannot build it', async () => {

@@ -34,6 +34,13 @@ export type Publication =
 
 export type Apply = (supergraphSdl: string) => Promise<void>;
 
+/** The store did not record a version served for a moment: served no more, its cause (the store's own error) to pass on. */
+class NotRecorded extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the version was not recorded', { cause });
+  }
+}
+
 export interface PublishInput {
   name: string;
   url: string;
@@ -88,10 +95,21 @@ export function createSchemaRegistry(options: RegistryOptions) {
     return { ok: true, supergraphSdl: composed.supergraphSdl, subgraphs, diff, labels };
   }
 
-  /** Serves a checked version, then records it ACTIVE. */
+  /**
+   * Serves a checked version, then records it ACTIVE. When the store cannot record it (PostgreSQL
+   * lost at that instant), what was served before is served again and the store's error thrown: a
+   * replica never runs ahead of the versions the others follow.
+   */
   async function activate(version: SubgraphVersion, checked: { supergraphSdl: string; subgraphs: SubgraphSdl[] }, apply: Apply) {
+    const before = await current();
     await apply(checked.supergraphSdl);
-    await store.activate(version.subgraph, version.version);
+    try {
+      await store.activate(version.subgraph, version.version);
+    } catch (error) {
+      const previous = composeSupergraph(before);
+      if (previous.ok) await apply(previous.supergraphSdl);
+      throw new NotRecorded(error);
+    }
     served = checked.subgraphs;
     servedVersions = activeVersions();
     return store.get(version.subgraph, version.version)!;
@@ -109,6 +127,7 @@ export function createSchemaRegistry(options: RegistryOptions) {
       try {
         return { ok: true, version: await activate(version, checked, apply), diff: checked.diff, labels: checked.labels };
       } catch (error) {
+        if (error instanceof NotRecorded) throw error.cause;
         await store.setStatus(version.subgraph, version.version, 'REJECTED');
         return { ok: false, refusal: { reason: 'composition', message: `The gateway cannot serve the composed supergraph: ${(error as Error).message}`, problems: [] } };
       }
@@ -131,6 +150,7 @@ export function createSchemaRegistry(options: RegistryOptions) {
       try {
         return { ok: true, version: await activate(version, checked, apply), diff: checked.diff, labels: checked.labels };
       } catch (error) {
+        if (error instanceof NotRecorded) throw error.cause;
         return { ok: false, refusal: { reason: 'composition', message: `The gateway cannot serve the composed supergraph: ${(error as Error).message}`, problems: [] } };
       }
     },
