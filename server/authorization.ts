@@ -6,7 +6,7 @@
 // both (each one this replica signs is also copied to a file beside its key).
 
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -120,7 +120,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
   // With the trail shared, this replica's chain in it; no SQLite file is written then.
   const auditFile = settings.postgres ? ':memory:' : join(settings.stateDir, 'audit.db');
   const replicaId = settings.postgres ? (settings.replicaId ?? `${hostname()}:${randomUUID()}`) : undefined;
-  const { audit, checkpoints, key, keyFile } = openAudit(auditFile, settings);
+  const { audit, checkpoints, key, keyFile, created } = openAudit(auditFile, settings);
   const access = settings.postgres && replicaId ? sharedAccessTrail(settings, settings.postgres, replicaId, key, keyFile) : sqliteAccessTrail(audit);
   // A decision that cannot be recorded fails the call that took it (the change itself is stored: the error says so).
   const decided = access.decisions;
@@ -154,8 +154,14 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     async start() {
       try {
         await access.start();
+        if (created && key && keyFile) console.log(`Created the audit signing key ${keyFile} (key id ${key.id}); its public key is ${publicKeyFileOf(keyFile)}`);
       } catch (error) {
-        if (error instanceof AuditKeyMismatch) throw new ConfigError('JG_AUDIT_KEY_FILE', error.message);
+        if (error instanceof AuditKeyMismatch) {
+          // A key made by this start and refused by the shared trail signed nothing: it goes, so the
+          // next start does not find it and take it for the operator's.
+          if (created && keyFile) for (const file of [keyFile, publicKeyFileOf(keyFile)]) rmSync(file, { force: true });
+          throw new ConfigError('JG_AUDIT_KEY_FILE', error.message);
+        }
         throw error instanceof ReplicaIdInUse ? new ConfigError('JG_REPLICA_ID', error.message) : error;
       }
       // The operator's files as this replica loaded them.
@@ -182,7 +188,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
 }
 
 /** The audit trail, signed unless the settings leave signing out; a key kept with the records is refused. */
-function openAudit(file: string, settings: AuthorizationSettings): { audit: AuditLog; checkpoints?: { stop(): void }; key?: SigningKey; keyFile?: string } {
+function openAudit(file: string, settings: AuthorizationSettings): { audit: AuditLog; checkpoints?: { stop(): void }; key?: SigningKey; keyFile?: string; created?: boolean } {
   const signing = settings.auditSigning;
   if (!signing) return { audit: openAuditLog(file) };
   const keyFile = signing.keyFile ?? auditKeyFileOf(settings.stateDir);
@@ -190,9 +196,10 @@ function openAudit(file: string, settings: AuthorizationSettings): { audit: Audi
     throw new ConfigError(signing.keyFile ? 'JG_AUDIT_KEY_FILE' : 'JG_STATE_DIR', `the audit signing key ${keyFile} would be kept in the state folder ${settings.stateDir}, beside the records it signs; keep it in a folder of its own outside the state folder`);
   }
   const { key, created } = openSigningKey(keyFile);
-  if (created) console.log(`Created the audit signing key ${keyFile} (key id ${key.id}); its public key is ${publicKeyFileOf(keyFile)}`);
   // The shared trail signs its own checkpoints (sharedAccessTrail): the empty one in memory signs none.
-  if (file === ':memory:') return { audit: openAuditLog(file), key, keyFile };
+  // Announced once the shared trail takes it (start), which may refuse it.
+  if (file === ':memory:') return { audit: openAuditLog(file), key, keyFile, created };
+  if (created) console.log(`Created the audit signing key ${keyFile} (key id ${key.id}); its public key is ${publicKeyFileOf(keyFile)}`);
   const audit = openAuditLog(file, { signing: { key, checkpointsFile: checkpointsFileOf(keyFile), everyRecords: signing.everyRecords } });
   const checkpoints = scheduleCheckpoints(audit, signing.everySeconds, (error) => console.error('audit checkpoint failed; the next one is tried on schedule:', error));
   return { audit, checkpoints, key, keyFile };

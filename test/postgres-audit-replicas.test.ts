@@ -7,7 +7,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
@@ -67,12 +67,12 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
     let c: ServedSupergraph;
     // One operator, one audit key: every replica signs the cross-chain checkpoints with it.
     const keyFile = join(tempDataDir(), 'keys', 'audit-signing.pem');
+    const callerJwk = generateCallerKey().then(exportCallerKey);
     beforeAll(async () => {
-      const callerJwk = await exportCallerKey(await generateCallerKey());
       const authorization = () =>
         sampleAuthorization({ postgres: { url: POSTGRES_URL, schema }, auditSigning: { keyFile, everyRecords: 1_000, everySeconds: 1 } });
-      a = await startTestPlatform({ callerJwk, authorization: authorization() });
-      const replica = () => serveSupergraph(a.providers, { authorization: authorization(), gateway: GATEWAY, callerJwk });
+      a = await startTestPlatform({ callerJwk: await callerJwk, authorization: authorization() });
+      const replica = async () => serveSupergraph(a.providers, { authorization: authorization(), gateway: GATEWAY, callerJwk: await callerJwk });
       [b, c] = await Promise.all([replica(), replica()]);
     }, 60_000);
     afterAll(async () => {
@@ -133,6 +133,20 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
         await admin.query(`UPDATE ${schema}.decision_record SET who = $2 WHERE seq = $1`, [edited, who]);
       }
       expect(await verified(c.gateway)).toMatchObject({ ok: true });
+    });
+
+    it('does not start a replica holding another audit key, and leaves no key of its making behind', async () => {
+      const strayKey = join(tempDataDir(), 'keys', 'audit-signing.pem');
+      const stranger = serveSupergraph(a.providers, {
+        authorization: sampleAuthorization({ postgres: { url: POSTGRES_URL, schema }, auditSigning: { keyFile: strayKey, everyRecords: 1_000, everySeconds: 1 } }),
+        gateway: GATEWAY,
+        callerJwk: await callerJwk,
+      });
+      await expect(stranger).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^JG_AUDIT_KEY_FILE: this replica's audit signing key \(id \w+\) is not the one the shared trail/) });
+      expect(existsSync(strayKey)).toBe(false);
+      expect(existsSync(strayKey.replace(/\.pem$/, '.pub.pem'))).toBe(false);
+      // The operator's own key, used by the replicas, is untouched.
+      expect(existsSync(keyFile)).toBe(true);
     });
 
     it('is verified, and a checkpoint of it exported and checked elsewhere, by the audit CLIs given the shared store', async () => {
