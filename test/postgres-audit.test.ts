@@ -327,6 +327,27 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
       return outcome;
     };
 
+    it('keeps writing records while searches wait on the store: reads never take the writers’ connections', async () => {
+      const schema = schemaFor('reads');
+      const trail = open({ schema, replicaId: 'a' });
+      await trail.start();
+      // Reads of the decision chain wait behind a lock an auditor's long query could as well hold.
+      const locker = await admin.connect();
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE ${schema}.decision_record IN ACCESS EXCLUSIVE MODE`);
+      const reads = Array.from({ length: 6 }, () => trail.recentDecisions(1).then(() => 'read', (error: Error) => error.message));
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const stored = await Promise.all([1, 2, 3].map((i) => trail.append(accessRecord(i))));
+        expect(stored.map((r) => r.seq)).toEqual([1, 2, 3]);
+        await expect(trail.ping()).resolves.toBeUndefined();
+      } finally {
+        await locker.query('ROLLBACK');
+        locker.release();
+      }
+      expect(await Promise.all(reads)).toEqual(reads.map(() => 'read'));
+    });
+
     it('rejects appends when nothing listens on the port, never hangs', async () => {
       const closed = createServer();
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -138,7 +138,7 @@ export function postgresAccessTrail(trail: PostgresAuditTrail, copies: () => rea
       const check = await trail.verify(undefined, copies());
       return { ok: check.ok, records: check.records, decisions: check.decisions, ...(check.brokenAt ? { brokenAt: sharedProblem(check.brokenAt) } : {}) };
     },
-    probe: async () => void (await trail.recent(1)),
+    probe: () => trail.ping(),
     close: () => trail.close(),
   };
 }

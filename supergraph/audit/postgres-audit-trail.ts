@@ -23,8 +23,9 @@
 //   checkpoint is signed after each, as on one replica.
 // - The first replica to sign claims the audit key's id in the store; a replica holding another key
 //   refuses to start (its checkpoints would not verify with the others').
-// - Bounds: at most `maxQueued` records wait (past it an append fails at once); a fixed pool with
-//   connect and statement timeouts; a failed batch fails everything queued, so with PostgreSQL down
+// - Bounds: at most `maxQueued` records wait (past it an append fails at once); fixed pools with
+//   connect and statement timeouts, one for writes and one for reads (searches, verification), so
+//   an auditor's slow searches never hold up the records answers wait for; a failed batch fails everything queued, so with PostgreSQL down
 //   appends fail (NOT_READY) within about one timeout: the gateway answers an error, never unaudited.
 // The tables come from versioned migrations (migrations/, node-pg-migrate under its advisory lock,
 // so replicas starting at once run each one once), recorded in their own table `audit_migrations`.
@@ -43,8 +44,10 @@ import type { CheckpointProblem } from './signed-heads.ts';
 import type { SigningKey } from './signing-key.ts';
 
 export interface PostgresAuditTrailOptions {
-  /** A pool the caller owns and bounds; or `connectionString`, for a pool this trail owns. */
+  /** A pool the caller owns and bounds; or `connectionString`, for pools this trail owns. */
   pool?: pg.Pool;
+  /** A pool the caller owns for reads (searches, verification); by default `pool`, or one this trail owns. */
+  readPool?: pg.Pool;
   connectionString?: string;
   /** The PostgreSQL schema holding the trail (created when absent). */
   schema: string;
@@ -64,8 +67,9 @@ export interface PostgresAuditTrailOptions {
   maxBatch?: number;
   /** Records waiting to be written, at most; past it an append fails at once. */
   maxQueued?: number;
-  /** For the pool this trail creates: connections, and the bound on connecting and on each statement. */
+  /** For the pools this trail creates: connections for writes and for reads, and the bound on connecting and on each statement. */
   maxConnections?: number;
+  readConnections?: number;
   timeoutMs?: number;
 }
 
@@ -109,6 +113,8 @@ export interface PostgresAuditTrail {
    * replicas starting at once each load), decided under the chain's lock; undefined when not appended.
    */
   appendDecisionIfChanged(decision: Decision): Promise<(StoredDecision & { replica: string }) | undefined>;
+  /** Resolves when the store takes writes now (readiness): the writers' pool, whatever searches are running. */
+  ping(): Promise<void>;
   /** Newest first, optionally of one action. */
   recentDecisions(limit: number, action?: string | null): Promise<(StoredDecision & { replica: string })[]>;
   /**
@@ -220,12 +226,20 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
   const maxQueued = options.maxQueued ?? 10_000;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const owned = !options.pool;
-  const pool = options.pool ?? new pg.Pool({
-    connectionString: options.connectionString, max: options.maxConnections ?? 4,
-    connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, query_timeout: timeoutMs + 1_000, idleTimeoutMillis: 10_000,
-  });
-  // An idle connection the server drops is an 'error' on the pool; the next query reconnects.
-  if (owned) pool.on('error', () => undefined);
+  const poolFor = (role: string, max: number) => {
+    const created = new pg.Pool({
+      connectionString: options.connectionString, max, application_name: `jointgraph audit ${role} ${replica}`.slice(0, 63),
+      connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, query_timeout: timeoutMs + 1_000, idleTimeoutMillis: 10_000,
+    });
+    // An idle connection the server drops is an 'error' on the pool; the next query reconnects.
+    created.on('error', () => undefined);
+    return created;
+  };
+  // Writes (records, checkpoints, decisions) and reads (searches, recipients, verification) on pools
+  // of their own: a read that runs to its timeout never makes an answer wait for its record.
+  const pool = options.pool ?? poolFor('writer', options.maxConnections ?? 2);
+  const reads = options.readPool ?? options.pool ?? poolFor('reader', options.readConnections ?? 2);
+  const ownsReads = !options.readPool && !options.pool;
 
   // Migrated once, and again after a failure (PostgreSQL may come up after the gateway).
   let created: Promise<void> | undefined;
@@ -432,7 +446,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
 
   const select = async (where: string, order: string, params: unknown[]) => {
     await ready();
-    return ((await pool.query(`SELECT * FROM ${s}.audit_record WHERE ${where} ORDER BY ${order}`, params)).rows as Row[]).map(fromRow);
+    return ((await reads.query(`SELECT * FROM ${s}.audit_record WHERE ${where} ORDER BY ${order}`, params)).rows as Row[]).map(fromRow);
   };
   // One statement for every search: a part left null matches everything (each is planned with its values).
   const search = (q: PostgresAuditSearch) =>
@@ -451,7 +465,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
   const verify = async (publicKey = signing?.key.publicKey, copies: readonly ReplicaCheckpoint[] = []): Promise<PostgresChainCheck> => {
     await ready();
     // One snapshot: chains, heads and checkpoints as they stood together, while replicas go on appending.
-    return inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
+    return inTransaction(reads, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const checkpointRows = (await client.query(`SELECT n, checkpoint FROM ${s}.audit_checkpoint ORDER BY n`)).rows as { n: number; checkpoint: string }[];
       const heads = new Map<string, ChainLink>(
         (await client.query(`SELECT replica_id, seq, hash FROM ${s}.audit_head`)).rows.map((h) => [h.replica_id, { seq: Number(h.seq), hash: h.hash }]),
@@ -519,9 +533,13 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
     start,
     appendDecision: async (decision) => (await appendDecision(decision))!,
     appendDecisionIfChanged: (decision) => appendDecision(decision, true),
+    ping: async () => {
+      await ready();
+      await pool.query(`SELECT 1 FROM ${s}.audit_head LIMIT 1`);
+    },
     recentDecisions: async (limit, action = null) => {
       await ready();
-      const rows = (await pool.query(`SELECT * FROM ${s}.decision_record WHERE ($1::text IS NULL OR action = $1) ORDER BY seq DESC LIMIT $2`, [action, limit])).rows as DecisionRow[];
+      const rows = (await reads.query(`SELECT * FROM ${s}.decision_record WHERE ($1::text IS NULL OR action = $1) ORDER BY seq DESC LIMIT $2`, [action, limit])).rows as DecisionRow[];
       return rows.map(fromDecisionRow);
     },
     append,
@@ -530,7 +548,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
     recipients: (coordinate, from = '0000', to = '9999') => select('returned @> ARRAY[$1::text] AND at >= $2 AND at <= $3', 'at, replica_id, seq', [coordinate, from, to]),
     received: async (appId, coordinate) => {
       await ready();
-      return (await pool.query(`SELECT 1 FROM ${s}.audit_record WHERE app_id = $1 AND returned @> ARRAY[$2::text] LIMIT 1`, [appId, coordinate])).rowCount! > 0;
+      return (await reads.query(`SELECT 1 FROM ${s}.audit_record WHERE app_id = $1 AND returned @> ARRAY[$2::text] LIMIT 1`, [appId, coordinate])).rowCount! > 0;
     },
     verify,
     checkpoint,
@@ -544,7 +562,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
         await checkpoint();
       } finally {
         await claim?.end().catch(() => undefined);
-        if (owned) await pool.end();
+        await Promise.all([owned && pool.end(), ownsReads && reads.end()]);
       }
     },
   };
