@@ -195,14 +195,13 @@ function openAudit(file: string, settings: AuthorizationSettings): { audit: Audi
   if (keyInStateDir(keyFile, settings.stateDir)) {
     throw new ConfigError(signing.keyFile ? 'JG_AUDIT_KEY_FILE' : 'JG_STATE_DIR', `the audit signing key ${keyFile} would be kept in the state folder ${settings.stateDir}, beside the records it signs; keep it in a folder of its own outside the state folder`);
   }
+  // A key made now is announced by start(), once the trail takes it (the shared one may refuse it).
   const { key, created } = openSigningKey(keyFile);
   // The shared trail signs its own checkpoints (sharedAccessTrail): the empty one in memory signs none.
-  // Announced once the shared trail takes it (start), which may refuse it.
   if (file === ':memory:') return { audit: openAuditLog(file), key, keyFile, created };
-  if (created) console.log(`Created the audit signing key ${keyFile} (key id ${key.id}); its public key is ${publicKeyFileOf(keyFile)}`);
   const audit = openAuditLog(file, { signing: { key, checkpointsFile: checkpointsFileOf(keyFile), everyRecords: signing.everyRecords } });
   const checkpoints = scheduleCheckpoints(audit, signing.everySeconds, (error) => console.error('audit checkpoint failed; the next one is tried on schedule:', error));
-  return { audit, checkpoints, key, keyFile };
+  return { audit, checkpoints, key, keyFile, created };
 }
 
 /**

@@ -25,8 +25,9 @@
 //   refuses to start (its checkpoints would not verify with the others').
 // - Bounds: at most `maxQueued` records wait (past it an append fails at once); fixed pools with
 //   connect and statement timeouts, one for writes and one for reads (searches, verification), so
-//   an auditor's slow searches never hold up the records answers wait for; a failed batch fails everything queued, so with PostgreSQL down
-//   appends fail (NOT_READY) within about one timeout: the gateway answers an error, never unaudited.
+//   an auditor's slow searches never hold up the records answers wait for; a failed batch fails
+//   everything queued, so with PostgreSQL down appends fail (NOT_READY) within about one timeout:
+//   the gateway answers an error, never unaudited.
 // The tables come from versioned migrations (migrations/, node-pg-migrate under its advisory lock,
 // so replicas starting at once run each one once), recorded in their own table `audit_migrations`.
 
@@ -46,8 +47,6 @@ import type { SigningKey } from './signing-key.ts';
 export interface PostgresAuditTrailOptions {
   /** A pool the caller owns and bounds; or `connectionString`, for pools this trail owns. */
   pool?: pg.Pool;
-  /** A pool the caller owns for reads (searches, verification); by default `pool`, or one this trail owns. */
-  readPool?: pg.Pool;
   connectionString?: string;
   /** The PostgreSQL schema holding the trail (created when absent). */
   schema: string;
@@ -238,8 +237,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
   // Writes (records, checkpoints, decisions) and reads (searches, recipients, verification) on pools
   // of their own: a read that runs to its timeout never makes an answer wait for its record.
   const pool = options.pool ?? poolFor('writer', options.maxConnections ?? 2);
-  const reads = options.readPool ?? options.pool ?? poolFor('reader', options.readConnections ?? 2);
-  const ownsReads = !options.readPool && !options.pool;
+  const reads = options.pool ?? poolFor('reader', options.readConnections ?? 2);
 
   // Migrated once, and again after a failure (PostgreSQL may come up after the gateway).
   let created: Promise<void> | undefined;
@@ -409,17 +407,16 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
     client.on('end', () => {
       if (claim !== client || closed) return;
       claim = undefined;
-      const retry = () => {
-        reclaim = setTimeout(() => {
-          claimChain().then((taken) => {
-            if (!taken) console.error(`audit chain ${replica} in schema ${s} is now held by another live process: two replicas share one JG_REPLICA_ID`);
-            if (!claim && !closed) retry();
-          }, () => !closed && retry());
-        }, 2_000).unref();
-      };
-      retry();
+      reclaimLater();
     });
     return true;
+  };
+  const reclaimLater = () => {
+    reclaim = setTimeout(async () => {
+      const taken = await claimChain().catch(() => undefined);
+      if (taken === false) console.error(`audit chain ${replica} in schema ${s} is now held by another live process: two replicas share one JG_REPLICA_ID`);
+      if (!claim && !closed) reclaimLater();
+    }, 2_000).unref();
   };
 
   const start = async () => {
@@ -562,7 +559,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
         await checkpoint();
       } finally {
         await claim?.end().catch(() => undefined);
-        await Promise.all([owned && pool.end(), ownsReads && reads.end()]);
+        if (owned) await Promise.all([pool.end(), reads.end()]);
       }
     },
   };

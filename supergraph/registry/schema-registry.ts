@@ -3,7 +3,7 @@
 // changes against real use), kept as a version, and served at once or after the operator approves.
 // Serving is the caller's `apply` (the gateway's swap): a version is ACTIVE only once it serves.
 
-import { composeSupergraph, formatProblem, type CompositionProblem, type SubgraphSdl } from '../compose/index.ts';
+import { composeSupergraph, CompositionFailedError, formatProblem, type CompositionProblem, type SubgraphSdl } from '../compose/index.ts';
 import { withSpecDefinitions } from '../../directives/index.ts';
 import { buildLabelCatalog, labelReport, type LabelOverlay, type LabelReport } from '../labels/index.ts';
 import { breakingChanges, type BreakingChange, type UsageSource } from './breaking-changes.ts';
@@ -166,19 +166,13 @@ export function createSchemaRegistry(options: RegistryOptions) {
         served = undefined;
         const composed = composeSupergraph(await current());
         try {
-          if (!composed.ok) throw new Error(`Composition failed:\n${composed.problems.map(formatProblem).join('\n')}`);
+          if (!composed.ok) throw new CompositionFailedError(composed.problems.map(formatProblem).join('\n'));
           await apply(composed.supergraphSdl);
         } catch (error) {
           [served, servedVersions] = [before, beforeVersions];
           throw error;
         }
       }),
-    /** Recomposes what is served now (after a label overlay change, say). */
-    async composed(): Promise<string> {
-      const result = composeSupergraph(await current());
-      if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
-      return result.supergraphSdl;
-    },
     versions: (subgraph?: string) => store.list(subgraph),
     diff(subgraph: string, from: number, to: number): SchemaDiff | undefined {
       const [a, b] = [store.get(subgraph, from), store.get(subgraph, to)];
