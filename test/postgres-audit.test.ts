@@ -337,7 +337,11 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
       await locker.query(`LOCK TABLE ${schema}.decision_record IN ACCESS EXCLUSIVE MODE`);
       const reads = Array.from({ length: 6 }, () => trail.recentDecisions(1).then(() => 'read', (error: Error) => error.message));
       try {
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Every connection the trail reads on is now waiting on the lock.
+        const waiting = async () => (await admin.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, [`%${schema}.decision_record%`],
+        )).rows[0]!.n;
+        await vi.waitFor(async () => expect(await waiting()).toBe(2), { timeout: 5_000, interval: 50 });
         const stored = await Promise.all([1, 2, 3].map((i) => trail.append(accessRecord(i))));
         expect(stored.map((r) => r.seq)).toEqual([1, 2, 3]);
         await expect(trail.ping()).resolves.toBeUndefined();
