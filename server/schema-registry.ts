@@ -24,7 +24,7 @@ export function openSchemaRegistry(settings: AuthorizationSettings, baseline: ()
     overlay: () => shared?.labels.current()?.overlay ?? readLabelOverlay(settings.labelOverlayFile),
     usage: {
       recipients: async (coordinate, from) => (await stores?.access.recipients(coordinate, from))?.map((r) => ({ appId: r.appId, at: r.at })) ?? [],
-      grantsCovering: (coordinate) => stores?.grants.list({ status: 'ACTIVE' }).filter((a) => a.coordinates.includes(coordinate)).map((a) => a.id) ?? [],
+      grantsCovering: (coordinate) => stores?.grants.list({ status: 'ACTIVE' }).filter((a) => a.coordinates.includes(coordinate)).map((a) => ({ id: a.id, appId: a.appId })) ?? [],
     },
     usageWindowDays: settings.registry?.usageWindowDays ?? 90,
     requireOperatorApproval: settings.registry?.requireOperatorApproval ?? false,

@@ -169,14 +169,14 @@ describe('publication under operator approval', () => {
 
   it('holds a provider’s publication PENDING, serving nothing, until the operator approves it', async () => {
     const { registry, served, apply } = open();
-    const pending = await registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1.replace('}', ' arrears(code: String!): Float }') }, 'tax', false, apply);
+    const pending = await registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1.replace('}', ' arrears(code: String!): Float }') }, { party: 'tax', who: 'tax' }, apply);
     expect(pending.ok && pending.version.status).toBe('PENDING');
     expect(served).toEqual([]);
-    const approved = await registry.approve('tax', 1, apply);
+    const approved = await registry.approve('tax', 1, { party: 'operator', who: 'operator' }, apply);
     expect(approved?.ok && approved.version.status).toBe('ACTIVE');
     expect(served).toHaveLength(1);
     expect(served[0]).toContain('arrears');
-    expect(await registry.approve('tax', 1, apply)).toBeUndefined();
+    expect(await registry.approve('tax', 1, { party: 'operator', who: 'operator' }, apply)).toBeUndefined();
   });
 
   it('serves what it served before, and passes the store’s error on, when the store cannot record a version served for a moment', async () => {
@@ -192,7 +192,7 @@ describe('publication under operator approval', () => {
     });
     const served: string[] = [];
     const apply = async (sdl: string) => void served.push(sdl);
-    await expect(registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1.replace('}', ' arrears(code: String!): Float }') }, 'operator', true, apply)).rejects.toBe(lost);
+    await expect(registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1.replace('}', ' arrears(code: String!): Float }') }, { party: 'operator', who: 'operator' }, apply)).rejects.toBe(lost);
     expect(served).toHaveLength(2);
     expect(served[0]).toContain('arrears');
     expect(served[1]).not.toContain('arrears');
@@ -202,7 +202,7 @@ describe('publication under operator approval', () => {
 
   it('keeps the version REJECTED and serves nothing new when the gateway cannot build it', async () => {
     const { registry } = open();
-    const failed = await registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1 }, 'operator', true, async () => {
+    const failed = await registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1 }, { party: 'operator', who: 'operator' }, async () => {
       throw new Error('no executor');
     });
     expect(failed.ok).toBe(false);

@@ -1,12 +1,13 @@
 // The schema registry on the admin endpoint: providers publish their own subgraph, the operator
-// any, approves pending versions, rolls back, and reloads the label overlay. Every change is
-// served through the gateway's swap, from the next request on.
+// any; the operator, and the owners of fields a version would take, approve or refuse pending
+// versions; the operator rolls back and reloads the label overlay. Every change is served through
+// the gateway's swap, from the next request on.
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DecisionTrail } from '../audit/index.ts';
 import { buildLabelCatalog, labelReport, parseLabelOverlay, type LabelOverlay, type LabelReport, type SharedOverlay } from '../labels/index.ts';
-import type { Publication, SchemaRegistry } from '../registry/index.ts';
+import type { Publication, SchemaRegistry, SubgraphVersion } from '../registry/index.ts';
 import { acting, fail, guarded, type AdminContext } from './acting.ts';
 import type { GatewayState } from './gateway-state.ts';
 
@@ -25,26 +26,33 @@ const labelSummary = (labels: LabelReport) => ({
   derivedFromNotShared: labels.derivedFromNotShared.map((d) => d.coordinate),
 });
 
-type RegistryAction = 'publish-subgraph' | 'approve-publication' | 'rollback-subgraph';
+type RegistryAction = 'publish-subgraph' | 'approve-publication' | 'refuse-publication' | 'rollback-subgraph';
 
-/** The decision trail's record of a publication, an approval or a rollback: accepted (the version and its status) or refused (why). */
+/** The decision trail's record of a publication, an approval, a refusal or a rollback: accepted (the version and its status) or refused (why). */
 function publicationDecision(action: RegistryAction, who: string, subgraph: string, publication: Publication | undefined, asked?: number) {
   const at = new Date().toISOString();
   if (publication?.ok) {
-    const { version: v, diff } = publication;
+    const { version: v, diff, ownership, awaiting } = publication;
+    const taken = ownership.map((c) => ({ coordinate: c.coordinate, change: c.change, owners: c.owners, apps: c.apps }));
     return {
-      at, who, action, subject: `${subgraph}@${v.version}`, coordinates: [...diff.added, ...diff.removed, ...diff.changed.map((c) => c.coordinate)],
-      decision: v.status, reason: null, detail: JSON.stringify({ url: v.url, sdlSha256: createHash('sha256').update(v.sdl).digest('hex') }),
+      at, who, action, subject: `${subgraph}@${v.version}`, coordinates: [...new Set([...diff.added, ...diff.removed, ...diff.changed.map((c) => c.coordinate), ...ownership.map((c) => c.coordinate)])],
+      decision: v.status, reason: null,
+      detail: JSON.stringify({ url: v.url, sdlSha256: createHash('sha256').update(v.sdl).digest('hex'), ...(taken.length > 0 ? { ownershipChanges: taken, awaiting } : {}) }),
     };
   }
   const reason = publication ? publication.refusal.reason : 'version-not-found';
   return { at, who, action, subject: asked === undefined ? subgraph : `${subgraph}@${asked}`, coordinates: [], decision: 'REFUSED', reason, detail: null };
 }
 
-function answer(publication: Publication | undefined, subgraph: string, version?: number) {
-  if (!publication) fail('VERSION_NOT_FOUND', `Subgraph "${subgraph}" has no version ${version} in a state this action applies to.`);
-  if (!publication.ok) fail('PUBLICATION_REFUSED', publication.refusal.message, { refusal: publication.refusal });
-  return { version: publication.version, diff: publication.diff, ...labelSummary(publication.labels) };
+/** The answer to a registry action, or its coded error: refused, not found in a state it applies to, or asked of a party that does not decide. */
+function answered<T extends { ok: true }>(result: T | Exclude<Publication, { ok: true }> | undefined, subgraph: string, version?: number): T {
+  if (!result) fail('VERSION_NOT_FOUND', `Subgraph "${subgraph}" has no version ${version} in a state this action applies to.`);
+  if (!result.ok) {
+    const { refusal } = result;
+    if (refusal.reason === 'not-a-party') fail('NOT_A_PARTY', refusal.message, { deciders: refusal.deciders });
+    fail('PUBLICATION_REFUSED', refusal.message, { refusal });
+  }
+  return result;
 }
 
 export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOverlay, decisions, gateway }: RegistryDeps) {
@@ -54,6 +62,10 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOver
     await decisions.append(publicationDecision(action, who, subgraph, publication, asked));
     return publication;
   };
+  const withDecisions = (v: SubgraphVersion) => ({ ...v, decisions: registry().decisions(v.subgraph, v.version) });
+  const published = (p: Extract<Publication, { ok: true }>) => ({
+    version: withDecisions(p.version), diff: p.diff, ...labelSummary(p.labels), ownershipChanges: p.ownership, awaiting: p.awaiting,
+  });
   const operator = (ctx: AdminContext, ...roles: Parameters<typeof acting>[1][]) => {
     const acted = acting(ctx, ...roles);
     if (acted.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator does this.');
@@ -63,27 +75,47 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOver
     Query: {
       subgraphVersions: (_: unknown, { subgraph }: { subgraph?: string }, ctx: AdminContext) => {
         const { party } = acting(ctx, 'publisher', 'auditor');
-        return registry().versions(subgraph ?? undefined).filter((v) => party === 'operator' || v.subgraph === party);
+        return registry().versions(subgraph ?? undefined).filter((v) => party === 'operator' || v.subgraph === party).map(withDecisions);
       },
       subgraphDiff: (_: unknown, args: { subgraph: string; from: number; to: number }, ctx: AdminContext) => {
         const { party } = acting(ctx, 'publisher', 'auditor');
         if (party !== 'operator' && party !== args.subgraph) fail('NOT_A_PARTY', `${party} publishes only its own subgraph.`);
         return registry().diff(args.subgraph, args.from, args.to) ?? fail('VERSION_NOT_FOUND', `Subgraph "${args.subgraph}" has no version ${args.from} or ${args.to}.`);
       },
+      pendingPublications: async (_: unknown, __: unknown, ctx: AdminContext) => {
+        const { party } = acting(ctx, 'publisher', 'auditor');
+        const pending = registry().versions().filter((v) => v.status === 'PENDING');
+        const reviewed = await Promise.all(pending.map((v) => registry().pending(v.subgraph, v.version)));
+        return reviewed
+          .filter((p): p is Extract<Publication, { ok: true }> => p?.ok === true)
+          .filter((p) => party === 'operator' || p.version.subgraph === party || p.ownership.some((c) => c.owners.includes(party)))
+          .map(published);
+      },
     },
     Mutation: {
       publishSubgraph: async (_: unknown, input: { name: string; url: string; sdl: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'publisher');
         if (party !== 'operator' && party !== input.name) fail('NOT_A_PARTY', `${party} publishes only its own subgraph ("${party}"), not "${input.name}".`);
-        return answer(await recorded('publish-subgraph', who, input.name, await guarded(() => registry().publish(input, who, party === 'operator', apply))), input.name);
+        const publication = await guarded(() => registry().publish(input, { party, who }, apply));
+        return published(answered(await recorded('publish-subgraph', who, input.name, publication), input.name));
       },
       approvePublication: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
-        const { who } = operator(ctx, 'publisher');
-        return answer(await recorded('approve-publication', who, args.subgraph, await guarded(() => registry().approve(args.subgraph, args.version, apply)), args.version), args.subgraph, args.version);
+        const { party, who } = acting(ctx, 'publisher');
+        const publication = await guarded(() => registry().approve(args.subgraph, args.version, { party, who }, apply));
+        return published(answered(await recorded('approve-publication', who, args.subgraph, publication, args.version), args.subgraph, args.version));
+      },
+      refusePublication: async (_: unknown, args: { subgraph: string; version: number; reason: string }, ctx: AdminContext) => {
+        const { party, who } = acting(ctx, 'publisher');
+        if (!args.reason.trim()) fail('REASON_REQUIRED', 'A refusal of a publication states its reason.');
+        const refused = answered(await guarded(() => registry().refuse(args.subgraph, args.version, { party, who }, args.reason)), args.subgraph, args.version);
+        const v = refused.version;
+        await decisions.append({ at: new Date().toISOString(), who, action: 'refuse-publication', subject: `${v.subgraph}@${v.version}`, coordinates: [], decision: v.status, reason: args.reason, detail: null });
+        return withDecisions(v);
       },
       rollbackSubgraph: async (_: unknown, args: { subgraph: string; version: number }, ctx: AdminContext) => {
         const { who } = operator(ctx, 'publisher');
-        return answer(await recorded('rollback-subgraph', who, args.subgraph, await guarded(() => registry().rollback(args.subgraph, args.version, apply)), args.version), args.subgraph, args.version);
+        const publication = await guarded(() => registry().rollback(args.subgraph, args.version, apply));
+        return published(answered(await recorded('rollback-subgraph', who, args.subgraph, publication, args.version), args.subgraph, args.version));
       },
       reloadLabels: async (_: unknown, __: unknown, ctx: AdminContext) => {
         const { who } = operator(ctx, 'label-editor');

@@ -12,7 +12,7 @@ export type DecisionAction =
   | 'apply' | 'approve' | 'refuse' | 'revoke' | 'object' | 'answer-objection' | 'label-overlay' | 'app-registry'
   | 'create-app' | 'issue-key' | 'rotate-key' | 'revoke-key'
   | 'create-principal' | 'issue-principal-token' | 'remove-principal'
-  | 'publish-subgraph' | 'approve-publication' | 'rollback-subgraph';
+  | 'publish-subgraph' | 'approve-publication' | 'refuse-publication' | 'rollback-subgraph';
 
 export interface Decision {
   at: string;

@@ -1,13 +1,10 @@
 // A publication that removes a field, or changes its type, breaks the requesters who use it. Use is
 // what the audit trail shows within the window, and what active grants cover: each such field is
-// reported with its users (app ids, last use) and the grants that name it.
+// reported with its users (app ids, last use) and the grants that name it. A field the publishing
+// subgraph drops but another still resolves (its owner, once an override is withdrawn) is not removed.
 
+import { fieldUsers, type FieldUse, type UsageSource } from './field-use.ts';
 import type { SchemaDiff } from './schema-diff.ts';
-
-export interface FieldUse {
-  appId: string;
-  lastUsed: string;
-}
 
 export interface BreakingChange {
   coordinate: string;
@@ -16,29 +13,16 @@ export interface BreakingChange {
   grants: string[];
 }
 
-export interface UsageSource {
-  /** Access records that returned the coordinate since `from`. */
-  recipients(coordinate: string, from: string): Promise<readonly { appId: string | null; at: string }[]>;
-  /** Ids of the active grants that cover the coordinate. */
-  grantsCovering(coordinate: string): string[];
-}
-
-/** The removed and changed fields someone used within the window or holds a grant for. */
-export async function breakingChanges(diff: SchemaDiff, usage: UsageSource, since: string): Promise<BreakingChange[]> {
+/** The removed and changed fields someone used within the window or holds a grant for; `served` holds the coordinates the new supergraph keeps. */
+export async function breakingChanges(diff: SchemaDiff, served: ReadonlySet<string>, usage: UsageSource, since: string): Promise<BreakingChange[]> {
   const touched = [
-    ...diff.removed.map((coordinate) => ({ coordinate, change: 'removed' as const })),
+    ...diff.removed.filter((coordinate) => !served.has(coordinate)).map((coordinate) => ({ coordinate, change: 'removed' as const })),
     ...diff.changed.map((c) => ({ coordinate: c.coordinate, change: 'type-changed' as const })),
   ];
   const breaking: BreakingChange[] = [];
   for (const { coordinate, change } of touched) {
-    const field = coordinate.replace(/\(.*\)$/, '');
-    const last = new Map<string, string>();
-    for (const r of await usage.recipients(field, since)) {
-      if (r.appId && (last.get(r.appId) ?? '') < r.at) last.set(r.appId, r.at);
-    }
-    const users = [...last].map(([appId, lastUsed]) => ({ appId, lastUsed })).sort((a, b) => a.appId.localeCompare(b.appId));
-    const grants = usage.grantsCovering(field);
-    if (users.length > 0 || grants.length > 0) breaking.push({ coordinate, change, users, grants });
+    const { users, grants } = await fieldUsers(coordinate, usage, since);
+    if (users.length > 0 || grants.length > 0) breaking.push({ coordinate, change, users, grants: grants.map((g) => g.id) });
   }
   return breaking;
 }

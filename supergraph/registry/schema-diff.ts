@@ -33,6 +33,11 @@ export function subgraphSchema(sdl: string): GraphQLSchema {
   return buildASTSchema(parse(withSpecDefinitions(sdl)), { assumeValidSDL: true });
 }
 
+/** The coordinates a composed supergraph serves. */
+export function supergraphCoordinates(supergraphSdl: string): Set<string> {
+  return new Set(coordinates(buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true })).keys());
+}
+
 export function schemaDiff(before: string, after: string): SchemaDiff {
   const [a, b] = [coordinates(subgraphSchema(before)), coordinates(subgraphSchema(after))];
   return {

@@ -1,14 +1,18 @@
 // The schema registry: providers publish their subgraph (name, URL, SDL); every publication is
 // checked before it is served (composition with the other subgraphs, the label report, breaking
-// changes against real use), kept as a version, and served at once or after the operator approves.
+// changes against real use), kept as a version, and served at once or once its deciders approve:
+// the operator where the registry asks for that, and always the operator and the owners of every
+// field whose ownership it changes (ownership-changes.ts). Until then nothing reaches the new resolver.
 // Serving is the caller's `apply` (the gateway's swap): a version is ACTIVE only once it serves.
 
 import { composeSupergraph, CompositionFailedError, formatProblem, type CompositionProblem, type SubgraphSdl } from '../compose/index.ts';
 import { withSpecDefinitions } from '../../directives/index.ts';
-import { buildLabelCatalog, labelReport, type LabelOverlay, type LabelReport } from '../labels/index.ts';
-import { breakingChanges, type BreakingChange, type UsageSource } from './breaking-changes.ts';
-import type { RegistryStore, SubgraphVersion } from './registry-store.ts';
-import { schemaDiff, type SchemaDiff } from './schema-diff.ts';
+import { buildLabelCatalog, labelReport, type LabelCatalog, type LabelOverlay, type LabelReport } from '../labels/index.ts';
+import { breakingChanges, type BreakingChange } from './breaking-changes.ts';
+import type { UsageSource } from './field-use.ts';
+import { deciders, ownershipChanges, withUsers, type ReportedOwnershipChange } from './ownership-changes.ts';
+import type { PublicationDecision, RegistryStore, SubgraphVersion } from './registry-store.ts';
+import { schemaDiff, supergraphCoordinates, type SchemaDiff } from './schema-diff.ts';
 import { serially } from '../stores/index.ts';
 
 export interface RegistryOptions {
@@ -26,10 +30,14 @@ export interface RegistryOptions {
 export type Refusal =
   | { reason: 'composition'; message: string; problems: CompositionProblem[] }
   | { reason: 'labels'; message: string; missingBasis: string[] }
-  | { reason: 'breaking'; message: string; breaking: BreakingChange[] };
+  | { reason: 'breaking'; message: string; breaking: BreakingChange[] }
+  /** A rollback that would take fields from their owners: only a publication they approve does. */
+  | { reason: 'ownership'; message: string; ownership: ReportedOwnershipChange[] }
+  /** The party acting is not among those who decide on the version. */
+  | { reason: 'not-a-party'; message: string; deciders: string[] };
 
 export type Publication =
-  | { ok: true; version: SubgraphVersion; diff: SchemaDiff; labels: LabelReport }
+  | { ok: true; version: SubgraphVersion; diff: SchemaDiff; labels: LabelReport; ownership: ReportedOwnershipChange[]; awaiting: string[] }
   | { ok: false; refusal: Refusal };
 
 export type Apply = (supergraphSdl: string) => Promise<void>;
@@ -47,6 +55,21 @@ export interface PublishInput {
   sdl: string;
 }
 
+/** Who acts on a version: the party (operator, or a provider's subgraph name) and the principal. */
+export interface Actor {
+  party: string;
+  who: string;
+}
+
+interface Checked {
+  ok: true;
+  supergraphSdl: string;
+  subgraphs: SubgraphSdl[];
+  catalog: LabelCatalog;
+  diff: SchemaDiff;
+  labels: LabelReport;
+}
+
 export type SchemaRegistry = ReturnType<typeof createSchemaRegistry>;
 
 export function createSchemaRegistry(options: RegistryOptions) {
@@ -55,8 +78,11 @@ export function createSchemaRegistry(options: RegistryOptions) {
   let served: SubgraphSdl[] | undefined;
   /** Which ACTIVE versions `served` was built from. */
   let servedVersions = '';
+  /** Who resolves what in `served`, composed once per change of it. */
+  let servedCatalog: { of: SubgraphSdl[]; catalog: LabelCatalog } | undefined;
   const activeVersions = () => store.active().map((v) => `${v.subgraph}@${v.version}`).join(',');
   const following = serially();
+  const since = () => new Date(now().getTime() - options.usageWindowDays * 86_400_000).toISOString();
 
   /** The subgraphs served now: the baseline, under the registry's ACTIVE versions. */
   async function current(): Promise<SubgraphSdl[]> {
@@ -68,39 +94,64 @@ export function createSchemaRegistry(options: RegistryOptions) {
     }
     return served;
   }
+  async function servedFields(): Promise<LabelCatalog> {
+    const list = await current();
+    if (servedCatalog?.of !== list) {
+      const composed = composeSupergraph(list);
+      if (!composed.ok) throw new CompositionFailedError(composed.problems.map(formatProblem).join('\n'));
+      servedCatalog = { of: list, catalog: buildLabelCatalog(composed.supergraphSdl) };
+    }
+    return servedCatalog.catalog;
+  }
   const replaced = (list: SubgraphSdl[], next: SubgraphSdl) => [...list.filter((s) => s.name !== next.name), next];
+  const subgraphOf = (v: SubgraphVersion | PublishInput) => ('subgraph' in v ? { name: v.subgraph, url: v.url, sdl: withSpecDefinitions(v.sdl) } : { name: v.name, url: v.url, sdl: withSpecDefinitions(v.sdl) });
 
   /** Composition and labels of the subgraphs with `next` in; breaking changes too unless `breaking` is false. */
-  async function check(next: SubgraphSdl, { breaking = true } = {}): Promise<{ ok: true; supergraphSdl: string; subgraphs: SubgraphSdl[]; diff: SchemaDiff; labels: LabelReport } | { ok: false; refusal: Refusal }> {
+  async function check(next: SubgraphSdl, { breaking = true } = {}): Promise<Checked | { ok: false; refusal: Refusal }> {
     const list = await current();
     const subgraphs = replaced(list, next);
     const composed = composeSupergraph(subgraphs);
     if (!composed.ok) {
       return { ok: false, refusal: { reason: 'composition', message: `Composition failed:\n${composed.problems.map(formatProblem).join('\n')}`, problems: composed.problems } };
     }
-    const labels = labelReport(buildLabelCatalog(composed.supergraphSdl, options.overlay()));
+    const catalog = buildLabelCatalog(composed.supergraphSdl, options.overlay());
+    const labels = labelReport(catalog);
     if (labels.missingBasis.length > 0) {
       return { ok: false, refusal: { reason: 'labels', message: `NOT_SHARED without a legal basis: ${labels.missingBasis.join(', ')}.`, missingBasis: labels.missingBasis } };
     }
     const before = list.find((s) => s.name === next.name)?.sdl;
     const diff = before ? schemaDiff(before, next.sdl) : schemaDiff('type Query', next.sdl);
     if (breaking) {
-      const since = new Date(now().getTime() - options.usageWindowDays * 86_400_000).toISOString();
-      const found = await breakingChanges(diff, options.usage, since);
+      const found = await breakingChanges(diff, supergraphCoordinates(composed.supergraphSdl), options.usage, since());
       if (found.length > 0) {
         const lines = found.map((b) => `${b.coordinate} (${b.change}): used by ${b.users.map((u) => `${u.appId} (last ${u.lastUsed})`).join(', ') || 'nobody recently'}; grants ${b.grants.join(', ') || 'none'}`);
         return { ok: false, refusal: { reason: 'breaking', message: `Breaking change to fields in use:\n${lines.join('\n')}`, breaking: found } };
       }
     }
-    return { ok: true, supergraphSdl: composed.supergraphSdl, subgraphs, diff, labels };
+    return { ok: true, supergraphSdl: composed.supergraphSdl, subgraphs, catalog, diff, labels };
   }
+
+  /** The fields of other parties the checked subgraphs give `subgraph`, with the apps using them. */
+  const ownershipOf = async (checked: Checked, subgraph: string) => withUsers(ownershipChanges(await servedFields(), checked.catalog, subgraph), options.usage, since());
+
+  /** The deciders who have not approved the version yet. */
+  const awaitingOn = (version: SubgraphVersion, required: string[]) => {
+    const approved = new Set(store.decisions(version.subgraph, version.version).filter((d) => d.decision === 'APPROVED').map((d) => d.party));
+    return required.filter((party) => !approved.has(party));
+  };
+  const decision = (actor: Actor, verdict: PublicationDecision['decision'], reason: string | null = null): PublicationDecision =>
+    ({ party: actor.party, decision: verdict, decidedBy: actor.who, decidedAt: now().toISOString(), reason });
+  const notAParty = (version: SubgraphVersion, party: string, required: string[]): Publication => ({
+    ok: false,
+    refusal: { reason: 'not-a-party', message: `${version.subgraph}@${version.version} is decided by ${required.join(' and ')}, not by ${party}.`, deciders: required },
+  });
 
   /**
    * Serves a checked version, then records it ACTIVE. When the store cannot record it (PostgreSQL
    * lost at that instant), what was served before is served again and the store's error thrown: a
    * replica never runs ahead of the versions the others follow.
    */
-  async function activate(version: SubgraphVersion, checked: { supergraphSdl: string; subgraphs: SubgraphSdl[] }, apply: Apply) {
+  async function activate(version: SubgraphVersion, checked: Checked, apply: Apply) {
     const before = await current();
     await apply(checked.supergraphSdl);
     try {
@@ -112,47 +163,102 @@ export function createSchemaRegistry(options: RegistryOptions) {
     }
     served = checked.subgraphs;
     servedVersions = activeVersions();
+    servedCatalog = { of: served, catalog: checked.catalog };
     return store.get(version.subgraph, version.version)!;
   }
 
+  /** Serves the version, answering a gateway that cannot build it as a composition refusal (`onFailure` first). */
+  async function serve(version: SubgraphVersion, checked: Checked, apply: Apply, onFailure?: () => Promise<void>): Promise<Publication> {
+    try {
+      return { ok: true, version: await activate(version, checked, apply), diff: checked.diff, labels: checked.labels, ownership: [], awaiting: [] };
+    } catch (error) {
+      if (error instanceof NotRecorded) throw error.cause;
+      await onFailure?.();
+      return { ok: false, refusal: { reason: 'composition', message: `The gateway cannot serve the composed supergraph: ${(error as Error).message}`, problems: [] } };
+    }
+  }
+
+  /** A PENDING version as it stands against what is served now: its checks, its ownership changes, who decides and who has not yet. */
+  async function review(version: SubgraphVersion) {
+    const checked = await check(subgraphOf(version));
+    if (!checked.ok) return checked;
+    const ownership = await ownershipOf(checked, version.subgraph);
+    const required = deciders(ownership);
+    return { ...checked, ownership, required, awaiting: awaitingOn(version, required) };
+  }
+  const pendingVersion = (subgraph: string, versionNumber: number) => {
+    const version = store.get(subgraph, versionNumber);
+    return version?.status === 'PENDING' ? version : undefined;
+  };
+
   return {
     current,
-    async publish(input: PublishInput, publishedBy: string, byOperator: boolean, apply: Apply): Promise<Publication> {
-      const next = { name: input.name, url: input.url, sdl: withSpecDefinitions(input.sdl) };
-      const checked = await check(next);
+    async publish(input: PublishInput, publisher: Actor, apply: Apply): Promise<Publication> {
+      const checked = await check(subgraphOf(input));
       if (!checked.ok) return checked;
-      const pending = options.requireOperatorApproval && !byOperator;
-      const version = await store.add({ subgraph: input.name, url: input.url, sdl: input.sdl, publishedBy, publishedAt: now().toISOString(), status: 'PENDING' });
-      if (pending) return { ok: true, version, diff: checked.diff, labels: checked.labels };
-      try {
-        return { ok: true, version: await activate(version, checked, apply), diff: checked.diff, labels: checked.labels };
-      } catch (error) {
-        if (error instanceof NotRecorded) throw error.cause;
-        await store.setStatus(version.subgraph, version.version, 'REJECTED');
-        return { ok: false, refusal: { reason: 'composition', message: `The gateway cannot serve the composed supergraph: ${(error as Error).message}`, problems: [] } };
+      const ownership = await ownershipOf(checked, input.name);
+      const byOperator = publisher.party === 'operator';
+      const version = await store.add({ subgraph: input.name, url: input.url, sdl: input.sdl, publishedBy: publisher.who, publishedAt: now().toISOString(), status: 'PENDING' });
+      const waiting = (awaiting: string[]): Publication => ({ ok: true, version, diff: checked.diff, labels: checked.labels, ownership, awaiting });
+      if (ownership.length > 0) {
+        // The operator publishing has decided for the operator; the owners still decide for themselves.
+        if (byOperator) await store.decide(version.subgraph, version.version, decision(publisher, 'APPROVED'));
+        return waiting(awaitingOn(version, deciders(ownership)));
       }
+      if (options.requireOperatorApproval && !byOperator) return waiting(['operator']);
+      return serve(version, checked, apply, () => store.setStatus(version.subgraph, version.version, 'REJECTED'));
     },
-    /** The operator approves a PENDING version: checked again against what is served now. */
-    async approve(subgraph: string, versionNumber: number, apply: Apply): Promise<Publication | undefined> {
-      const version = store.get(subgraph, versionNumber);
-      if (!version || version.status !== 'PENDING') return undefined;
-      return this.serveVersion(version, apply, true);
+    /** A PENDING version with its ownership changes and who it waits for, checked against what is served now. */
+    async pending(subgraph: string, versionNumber: number): Promise<Publication | undefined> {
+      const version = pendingVersion(subgraph, versionNumber);
+      if (!version) return undefined;
+      const reviewed = await review(version);
+      if (!reviewed.ok) return reviewed;
+      return { ok: true, version, diff: reviewed.diff, labels: reviewed.labels, ownership: reviewed.ownership, awaiting: reviewed.awaiting };
     },
-    /** The operator serves an earlier version again; only composition and labels are checked. */
+    /**
+     * A decider (the operator, or an owner of a field the version takes) approves a PENDING version;
+     * once every decider has, it is served (checked again against what is served now).
+     */
+    async approve(subgraph: string, versionNumber: number, actor: Actor, apply: Apply): Promise<Publication | undefined> {
+      const version = pendingVersion(subgraph, versionNumber);
+      if (!version) return undefined;
+      const reviewed = await review(version);
+      if (!reviewed.ok) return reviewed;
+      if (!reviewed.required.includes(actor.party)) return notAParty(version, actor.party, reviewed.required);
+      if (!(await store.decide(subgraph, versionNumber, decision(actor, 'APPROVED')))) return undefined;
+      const awaiting = awaitingOn(version, reviewed.required);
+      if (awaiting.length > 0) return { ok: true, version, diff: reviewed.diff, labels: reviewed.labels, ownership: reviewed.ownership, awaiting };
+      const served = await serve(version, reviewed, apply);
+      return served.ok ? { ...served, ownership: reviewed.ownership } : served;
+    },
+    /** A decider refuses a PENDING version: it is REJECTED and what is served stays as it is. */
+    async refuse(subgraph: string, versionNumber: number, actor: Actor, reason: string): Promise<{ ok: true; version: SubgraphVersion } | { ok: false; refusal: Refusal } | undefined> {
+      const version = pendingVersion(subgraph, versionNumber);
+      if (!version) return undefined;
+      if (actor.party !== 'operator') {
+        const reviewed = await review(version);
+        const required = reviewed.ok ? reviewed.required : ['operator'];
+        if (!required.includes(actor.party)) return notAParty(version, actor.party, required);
+      }
+      if (!(await store.decide(subgraph, versionNumber, decision(actor, 'REFUSED', reason)))) return undefined;
+      return { ok: true, version: store.get(subgraph, versionNumber)! };
+    },
+    /**
+     * The operator serves an earlier version again; composition and labels are checked, and a
+     * version that would take fields from their owners now is refused (publish it again for them to decide).
+     */
     async rollback(subgraph: string, versionNumber: number, apply: Apply): Promise<Publication | undefined> {
       const version = store.get(subgraph, versionNumber);
       if (!version || version.status === 'PENDING' || version.status === 'REJECTED') return undefined;
-      return this.serveVersion(version, apply, false);
-    },
-    async serveVersion(version: SubgraphVersion, apply: Apply, breaking: boolean): Promise<Publication> {
-      const checked = await check({ name: version.subgraph, url: version.url, sdl: withSpecDefinitions(version.sdl) }, { breaking });
+      const checked = await check(subgraphOf(version), { breaking: false });
       if (!checked.ok) return checked;
-      try {
-        return { ok: true, version: await activate(version, checked, apply), diff: checked.diff, labels: checked.labels };
-      } catch (error) {
-        if (error instanceof NotRecorded) throw error.cause;
-        return { ok: false, refusal: { reason: 'composition', message: `The gateway cannot serve the composed supergraph: ${(error as Error).message}`, problems: [] } };
+      const ownership = await ownershipOf(checked, subgraph);
+      if (ownership.length > 0) {
+        const taken = ownership.map((c) => `${c.coordinate} (${c.owners.join(', ')})`).join(', ');
+        return { ok: false, refusal: { reason: 'ownership', message: `${subgraph}@${versionNumber} would take ${taken} from their owners: publish it again for them and the operator to decide.`, ownership } };
       }
+      return serve(version, checked, apply);
     },
     /**
      * Serves the ACTIVE versions another replica chose (a publication, an approval, a rollback):
@@ -174,6 +280,7 @@ export function createSchemaRegistry(options: RegistryOptions) {
         }
       }),
     versions: (subgraph?: string) => store.list(subgraph),
+    decisions: (subgraph: string, version: number) => store.decisions(subgraph, version),
     diff(subgraph: string, from: number, to: number): SchemaDiff | undefined {
       const [a, b] = [store.get(subgraph, from), store.get(subgraph, to)];
       return a && b ? schemaDiff(a.sdl, b.sdl) : undefined;
