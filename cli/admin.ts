@@ -11,7 +11,8 @@
 //   apps   create-app ID --department D [--name N] [--roles A,B] [--district D] [--purposes A,B] [--limits JSON]
 //   issue-key APP   rotate-key APP [--grace SECONDS]   revoke-key APP --key-id K      (operator maintainers)
 //   publish NAME --url SUBGRAPH_URL --sdl-file FILE [--endpoint ADMIN_URL]   versions [NAME]   diff NAME --from V --to V   (publishers)
-//   approve-publication NAME --version V   rollback NAME --version V   reload-labels       (operator)
+//   pending-publications   approve-publication NAME --version V   refuse-publication NAME --version V --reason R   (operator; owners of fields taken)
+//   rollback NAME --version V   reload-labels       (operator)
 //   principals [--party P]   create-principal ID --party P --kind person|service --roles A,B [--name N]
 //   issue-principal-token ID --party P   remove-principal ID --party P       (maintainers)
 //   --config FILE (or JG_CONFIG) reads the gateway's port from the platform's configuration.
@@ -23,7 +24,9 @@ const APPLICATION = 'id appId purpose coordinates rowScope status expiresAt file
 const APP = 'id name department roles district purposes operations origins limits { requestsPerMinute concurrent maxCost } keys { keyId live notAfter }';
 const ISSUED = 'appId keyId key retired { keyId notAfter }';
 const PRINCIPAL = 'party id name kind roles';
-const PUBLISHED = 'version { subgraph version url publishedBy publishedAt status } diff { added removed changed { coordinate from to } } unlabeled labelConflicts derivedFromNotShared';
+const VERSION = 'subgraph version url publishedBy publishedAt status decisions { party decision decidedBy decidedAt reason }';
+const PUBLISHED = `version { ${VERSION} } diff { added removed changed { coordinate from to } } unlabeled labelConflicts derivedFromNotShared
+  ownershipChanges { coordinate change owners to readBy apps grants } awaiting`;
 const list = (value: string | undefined) => value?.split(',').map((v) => v.trim());
 
 /** The commands, as this file's opening comment lists them. */
@@ -111,9 +114,14 @@ const requests: Record<string, () => [string, Record<string, unknown>]> = {
     `mutation($n: String!, $u: String!, $s: String!) { publishSubgraph(name: $n, url: $u, sdl: $s) { ${PUBLISHED} } }`,
     { n: target, u: values.url ?? '', s: values['sdl-file'] ? readFileSync(values['sdl-file'], 'utf8') : '' },
   ],
-  versions: () => ['query($n: String) { subgraphVersions(subgraph: $n) { subgraph version url publishedBy publishedAt status } }', { n: target }],
+  versions: () => [`query($n: String) { subgraphVersions(subgraph: $n) { ${VERSION} } }`, { n: target }],
   diff: () => ['query($n: String!, $f: Int!, $t: Int!) { subgraphDiff(subgraph: $n, from: $f, to: $t) { added removed changed { coordinate from to } } }', { n: target, f: Number(values.from), t: Number(values.to) }],
+  'pending-publications': () => [`{ pendingPublications { ${PUBLISHED} } }`, {}],
   'approve-publication': () => [`mutation($n: String!, $v: Int!) { approvePublication(subgraph: $n, version: $v) { ${PUBLISHED} } }`, { n: target, v: Number(values.version) }],
+  'refuse-publication': () => [
+    `mutation($n: String!, $v: Int!, $r: String!) { refusePublication(subgraph: $n, version: $v, reason: $r) { ${VERSION} } }`,
+    { n: target, v: Number(values.version), r: values.reason ?? '' },
+  ],
   rollback: () => [`mutation($n: String!, $v: Int!) { rollbackSubgraph(subgraph: $n, version: $v) { ${PUBLISHED} } }`, { n: target, v: Number(values.version) }],
   'reload-labels': () => ['mutation { reloadLabels { digest fields unlabeled } }', {}],
   principals: () => [`query($p: String) { principals(party: $p) { ${PRINCIPAL} } }`, { p: values.party }],

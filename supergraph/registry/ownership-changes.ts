@@ -28,6 +28,8 @@ export interface ReportedOwnershipChange extends OwnershipChange {
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
+const isKey = (catalog: LabelCatalog, type: string, field: string) => catalog.keyFields.get(type)?.includes(field) ?? false;
+
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /** The fields of other parties `subgraph` would resolve or read in `next`, as against `served`; by coordinate. */
@@ -38,6 +40,8 @@ export function ownershipChanges(served: LabelCatalog, next: LabelCatalog, subgr
     const before = served.fields.get(field.coordinate);
     // A value type's fields are resolved by whoever resolves the field returning it: taking one over takes that field.
     if (!before || !(ROOT_TYPES.has(field.type) || next.entityTypes.has(field.type))) continue;
+    // An entity's key is how every subgraph refers to it, not data one of them takes.
+    if (isKey(served, field.type, field.field) || isKey(next, field.type, field.field)) continue;
     const owners = othersOwning(field.coordinate);
     if (field.owners.includes(subgraph) && owners.length > 0 && !sameSet(field.owners, before.owners)) {
       changes.set(field.coordinate, { coordinate: field.coordinate, change: 'resolver', owners, to: subgraph, readBy: [] });
