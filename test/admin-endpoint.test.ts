@@ -25,9 +25,11 @@ describe('filing is bounded per app', () => {
   });
 
   it('refuses a 101st objection waiting for an answer with LIMIT_REACHED', async () => {
+    // Only an app that received a record's value objects to it: 101 names received first.
+    const { data } = await asApp(platform, APPS.assistance, 'social-assistance')('{ a: enterprises(first: 100) { creditCode name } b: enterprises(first: 1, offset: 100) { creditCode name } }');
+    const codes = [...(data!.a as { creditCode: string }[]), ...(data!.b as { creditCode: string }[])].map((e) => e.creditCode);
     const file = (i: number) =>
-      adminCall(platform, { apiKey: APPS.assistance }, `mutation { fileObjection(input: { coordinate: "Enterprise.name", key: "91660000000000000${i}", observedValue: "x", comment: "Wrong name" }) { id } }`);
-    await asApp(platform, APPS.assistance, 'social-assistance')('{ enterprises(first: 1) { name } }'); // only recipients object
+      adminCall(platform, { apiKey: APPS.assistance }, `mutation { fileObjection(input: { coordinate: "Enterprise.name", key: "${codes[i]}", observedValue: "x", comment: "Wrong name" }) { id } }`);
     for (let i = 0; i < 100; i++) expect((await file(i)).errors, `objection ${i}`).toBeUndefined();
     expect((await file(100)).errors?.[0]?.extensions?.code).toBe('LIMIT_REACHED');
   });

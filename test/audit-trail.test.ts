@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAuditLog, readPublicKey, recordHash, verifyTrail, type AccessRecord } from '../supergraph/audit/index.ts';
+import { openAuditLog, readPublicKey, recordHash, valueDigest, verifyTrail, type AccessRecord } from '../supergraph/audit/index.ts';
 import { adminCall, APPS, asApp, grant } from './support/authorization.ts';
 import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 
@@ -91,6 +92,27 @@ describe('the access audit trail', () => {
     ]);
     const asTax = await adminCall(platform, { token: 'jg-admin-tax' }, '{ recipients(coordinate: "Person.name") { appId } }');
     expect(asTax.errors?.[0]?.extensions?.code).toBe('NOT_A_PARTY');
+  });
+
+  it('names the records whose values it returned by digest, chained with the record; older records without them still verify', () => {
+    const file = join(tempDataDir(), 'audit.db');
+    const log = openAuditLog(file);
+    log.append(record(1));
+    log.append({ ...record(2), valueDigests: [valueDigest('Person.name', 'Person:A')] });
+    expect(log.receivedValue('a', valueDigest('Person.name', 'Person:A'))).toBe(true);
+    expect(log.receivedValue('a', valueDigest('Person.name', 'Person:B'))).toBe(false);
+    expect(log.receivedValue('b', valueDigest('Person.name', 'Person:A'))).toBe(false);
+    expect(log.verify()).toEqual({ ok: true, records: 2 });
+    log.close();
+    const copy = (sql: string) => {
+      const tampered = join(tempDataDir(), 'audit.db');
+      copyFileSync(file, tampered);
+      tamper(tampered, sql);
+      return openAuditLog(tampered).verify().brokenAt;
+    };
+    expect(copy(`UPDATE audit_record SET value_digests = '["${valueDigest('Person.name', 'Person:B')}"]' WHERE seq = 2`)).toEqual({ seq: 2, problem: 'edited' });
+    expect(copy(`INSERT INTO audit_value VALUES (1, '${valueDigest('Person.name', 'Person:B')}')`)).toEqual({ seq: 1, problem: 'recipient-added' });
+    expect(copy('DELETE FROM audit_value')).toEqual({ seq: 2, problem: 'recipient-missing' });
   });
 
   it('verifies an intact chain', async () => {

@@ -89,6 +89,8 @@ describe('lineage', () => {
 
 describe('data objections', () => {
   const NAME = () => `{ enterprise(creditCode: "${code}") { name } }`;
+  const objectToName = (apiKey: string, key: string) =>
+    adminCall(platform, { apiKey }, `mutation { fileObjection(input: { coordinate: "Enterprise.name", key: "${key}", observedValue: "x", comment: "Looks wrong" }) { id } }`);
 
   it('mark the value while open, are answered only by the owner, and a correction invalidates the cache', async () => {
     await ask(NAME()); // cached now
@@ -118,5 +120,17 @@ describe('data objections', () => {
     expect(after.extensions!.lineage!.objections).toEqual([]);
     const listed = await adminCall(platform, { apiKey: APPS.tax }, '{ objections { id status } }');
     expect(listed.data!.objections).toEqual([{ id: objection.id, status: 'CONFIRMED' }]);
+  });
+
+  it('are open to an app only for the records whose value it received (NOT_A_RECIPIENT for another record, or another app)', async () => {
+    const [a, b] = ((await ask('{ enterprises(first: 2, offset: 30) { creditCode } }')).data!.enterprises as { creditCode: string }[]).map((e) => e.creditCode);
+    await ask(`{ enterprise(creditCode: "${a}") { name } }`);
+
+    expect((await objectToName(APPS.tax, a!)).errors).toBeUndefined();
+    // B's key was received, and the name of another record, but never B's name.
+    const otherRecord = await objectToName(APPS.tax, b!);
+    expect(otherRecord.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_A_RECIPIENT', hint: expect.stringContaining("record's value") });
+    const otherApp = await objectToName(APPS.assistance, a!);
+    expect(otherApp.errors?.[0]?.extensions?.code).toBe('NOT_A_RECIPIENT');
   });
 });

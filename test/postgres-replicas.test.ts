@@ -157,6 +157,17 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
     }
   });
 
+  it("lets an app object through B to a record's value it received through A, and to no other record's (NOT_A_RECIPIENT)", async () => {
+    const [x, y] = ((await asApp(a, APPS.tax, 'tax-inspection/CASE-12')('{ enterprises(first: 2, offset: 60) { creditCode } }')).data!.enterprises as { creditCode: string }[])
+      .map((e) => e.creditCode);
+    await asApp(a, APPS.tax, 'tax-inspection/CASE-12')(`{ enterprise(creditCode: "${x}") { status } }`);
+    const object = (apiKey: string, key: string) =>
+      adminCall(on(b.gateway), { apiKey }, `mutation { fileObjection(input: { coordinate: "Enterprise.status", key: "${key}", observedValue: "x", comment: "Dissolved" }) { id } }`);
+    expect((await object(APPS.tax, x!)).errors).toBeUndefined();
+    expect((await object(APPS.tax, y!)).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_A_RECIPIENT', hint: expect.any(String) });
+    expect((await object(APPS.assistance, x!)).errors?.[0]?.extensions?.code).toBe('NOT_A_RECIPIENT');
+  });
+
   it('migrates an empty schema once when several replicas start on it at once, and all of them start', async () => {
     const fresh = `${SCHEMA}_fresh`;
     schemas.push(fresh);

@@ -124,8 +124,8 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Objections are filed by requesting apps with their own credentials.');
         if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
         const requester = ctx.caller.requester;
-        if (!(await receivedBefore(access, requester.appId, input.coordinate))) {
-          fail('NOT_A_RECIPIENT', `${requester.appId} has not received ${input.coordinate}; only its recipients may object to its values.`);
+        if (!(await receivedBefore(access, catalog, requester.appId, input))) {
+          fail('NOT_A_RECIPIENT', `${requester.appId} has not received ${input.coordinate} of ${input.key}; only an app that received a record's value may object to it.`);
         }
         return guarded(() => objections.file(requester, input));
       },

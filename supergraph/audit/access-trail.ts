@@ -8,6 +8,7 @@ import type { Checkpoint } from './checkpoint.ts';
 import { groupCommit, type RecordAccess } from './group-commit.ts';
 import { fileDigest, OPERATOR_FILE, type Decision, type StoredDecision } from './decision-log.ts';
 import type { PostgresAuditTrail, PostgresChainCheck } from './postgres-audit-trail.ts';
+import { valueDigest } from './received-values.ts';
 import type { ReplicaCheckpoint } from './replica-chains.ts';
 
 /** A record as found, with where the next page starts (`before`) and, on the shared trail, its replica's chain. */
@@ -54,6 +55,8 @@ export interface AccessTrail {
   /** Who received a coordinate between two instants, oldest first. */
   recipients(coordinate: string, from?: string, to?: string): Promise<FoundRecord[]>;
   received(appId: string, coordinate: string): Promise<boolean>;
+  /** Whether an app received one record's value of a coordinate (`Enterprise.name` of `Enterprise:9166…`). */
+  receivedValue(appId: string, coordinate: string, entityKey: string): Promise<boolean>;
   verify(): Promise<AccessTrailCheck>;
   /** Rejects while the store cannot be read (readiness). */
   probe(): Promise<void>;
@@ -91,6 +94,7 @@ export function sqliteAccessTrail(audit: AuditLog): AccessTrail {
     },
     recipients: async (coordinate, from, to) => audit.recipients(coordinate, from, to).map(found),
     received: async (appId, coordinate) => audit.received(appId, coordinate),
+    receivedValue: async (appId, coordinate, entityKey) => audit.receivedValue(appId, valueDigest(coordinate, entityKey)),
     async verify() {
       const { ok, records, decisions, brokenAt } = audit.verify();
       return { ok, records, decisions: decisions ?? 0, ...(brokenAt ? { brokenAt } : {}) };
@@ -134,6 +138,7 @@ export function postgresAccessTrail(trail: PostgresAuditTrail, copies: () => rea
     search: async ({ before, ...search }) => (await trail.search({ ...search, before: before == null ? null : parseCursor(before) })).map(found),
     recipients: async (coordinate, from, to) => (await trail.recipients(coordinate, from, to)).map(found),
     received: (appId, coordinate) => trail.received(appId, coordinate),
+    receivedValue: (appId, coordinate, entityKey) => trail.receivedValue(appId, valueDigest(coordinate, entityKey)),
     async verify() {
       const check = await trail.verify(undefined, copies());
       return { ok: check.ok, records: check.records, decisions: check.decisions, ...(check.brokenAt ? { brokenAt: sharedProblem(check.brokenAt) } : {}) };

@@ -14,7 +14,7 @@ import { checkEnd, checkLinks, GENESIS, linkRow, NO_LINKS, type ChainLink, type 
 import { readCheckpointFile, type Checkpoint } from './checkpoint.ts';
 import { openCheckpoints, type CheckpointSigning } from './checkpointer.ts';
 import { openDecisionLog, type DecisionLog } from './decision-log.ts';
-import { checkRecipientsIndex, type RecipientsProblem } from './recipients-index.ts';
+import { checkRecipientsIndex, VALUE_INDEX, type RecipientsProblem } from './recipients-index.ts';
 import { signedHeads, type CheckpointProblem, type SignedHeads } from './signed-heads.ts';
 
 export interface AccessRecord {
@@ -31,6 +31,8 @@ export interface AccessRecord {
   status: number;
   /** The request's id (`x-request-id`, given or made by the gateway), to find one request again. */
   requestId?: string;
+  /** Which records' values were returned, as digests (received-values.ts): what an objection is checked against. */
+  valueDigests?: string[];
 }
 
 /** What an audit search narrows to; every part optional, the newest records first. */
@@ -111,6 +113,8 @@ export interface AuditLog {
   recipients(coordinate: string, from?: string, to?: string): StoredRecord[];
   /** Whether an app received a coordinate (records kept here): one indexed lookup, no records read out. */
   received(appId: string, coordinate: string): boolean;
+  /** Whether an app received one record's value of a coordinate (records kept here), by its digest. */
+  receivedValue(appId: string, valueDigest: string): boolean;
   /** The newest records first, optionally of one app (records kept here, not archived ones). */
   recent(limit: number, appId?: string | null): StoredRecord[];
   /** The newest records matching every part of `search` (records kept here, not archived ones). */
@@ -130,8 +134,9 @@ export interface AuditLog {
 
 export function recordHash(prevHash: string, seq: number, r: AccessRecord): string {
   const fields: unknown[] = [seq, r.at, r.appId, r.department, r.purpose, r.operationHash, r.returned, r.denied, r.providers, r.entities, r.outcome, r.status];
-  // Records written before request ids were kept hash as they always did.
+  // Records written before request ids (or value digests) were kept hash as they always did.
   if (typeof r.requestId === 'string') fields.push(r.requestId);
+  if (Array.isArray(r.valueDigests)) fields.push(r.valueDigests);
   const canonical = JSON.stringify(fields);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
@@ -159,6 +164,7 @@ interface Row {
   prev_hash: string;
   hash: string;
   request_id: string | null;
+  value_digests: string | null;
 }
 
 function fromRow(row: Row): StoredRecord {
@@ -167,6 +173,7 @@ function fromRow(row: Row): StoredRecord {
     returned: JSON.parse(row.returned), denied: JSON.parse(row.denied), providers: JSON.parse(row.providers),
     entities: row.entities, outcome: row.outcome, status: row.status, prevHash: row.prev_hash, hash: row.hash,
     ...(row.request_id !== null ? { requestId: row.request_id } : {}),
+    ...(row.value_digests !== null ? { valueDigests: JSON.parse(row.value_digests) } : {}),
   };
 }
 
@@ -186,22 +193,28 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
   // Trails made before request ids were kept gain the column; their records keep null.
   const columns = db.prepare("SELECT name FROM pragma_table_info('audit_record')").pluck().all();
   if (!columns.includes('request_id')) db.exec('ALTER TABLE audit_record ADD COLUMN request_id TEXT');
+  if (!columns.includes('value_digests')) db.exec('ALTER TABLE audit_record ADD COLUMN value_digests TEXT');
+  // Who received a record's value, as the recipients index is for a coordinate: rebuilt from the records to verify it.
+  db.exec('CREATE TABLE IF NOT EXISTS audit_value (seq INTEGER NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (digest, seq))');
   db.exec('CREATE INDEX IF NOT EXISTS audit_by_request ON audit_record (request_id) WHERE request_id IS NOT NULL');
   const head = linkRow(db, 'audit_head');
   const base = linkRow(db, 'audit_base');
   const deleteRecords = db.prepare('DELETE FROM audit_record WHERE seq <= ?');
   const deleteCoordinate = db.prepare('DELETE FROM audit_coordinate WHERE coordinate = ? AND seq <= ?');
+  const deleteValue = db.prepare('DELETE FROM audit_value WHERE digest = ? AND seq <= ?');
   const insert = db.prepare(
-    `INSERT INTO audit_record (seq, at, app_id, department, purpose, operation_hash, returned, denied, providers, entities, outcome, status, prev_hash, hash, request_id)
-     VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash, @requestId)`,
+    `INSERT INTO audit_record (seq, at, app_id, department, purpose, operation_hash, returned, denied, providers, entities, outcome, status, prev_hash, hash, request_id, value_digests)
+     VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash, @requestId, @valueDigests)`,
   );
   const insertCoordinate = db.prepare('INSERT OR IGNORE INTO audit_coordinate VALUES (?, ?)');
+  const insertValue = db.prepare('INSERT OR IGNORE INTO audit_value VALUES (?, ?)');
   const all = db.prepare('SELECT * FROM audit_record ORDER BY seq');
   const recipients = db.prepare(
     `SELECT r.* FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq
      WHERE c.coordinate = ? AND r.at >= ? AND r.at <= ? ORDER BY r.seq`,
   );
   const received = db.prepare('SELECT 1 FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq WHERE c.coordinate = ? AND r.app_id = ? LIMIT 1');
+  const receivedValue = db.prepare('SELECT 1 FROM audit_value v JOIN audit_record r ON r.seq = v.seq WHERE v.digest = ? AND r.app_id = ? LIMIT 1');
   // One statement for every search: a part left null matches everything.
   const search = db.prepare(
     `SELECT * FROM audit_record r
@@ -239,8 +252,9 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     for (const record of records) {
       seq += 1;
       const hash = recordHash(prevHash, seq, record);
-      insert.run({ ...record, seq, prevHash, hash, returned: JSON.stringify(record.returned), denied: JSON.stringify(record.denied), providers: JSON.stringify(record.providers), requestId: record.requestId ?? null });
+      insert.run({ ...record, seq, prevHash, hash, returned: JSON.stringify(record.returned), denied: JSON.stringify(record.denied), providers: JSON.stringify(record.providers), requestId: record.requestId ?? null, valueDigests: record.valueDigests ? JSON.stringify(record.valueDigests) : null });
       for (const coordinate of record.returned) insertCoordinate.run(seq, coordinate);
+      for (const digest of record.valueDigests ?? []) insertValue.run(seq, digest);
       stored.push({ ...record, seq, prevHash, hash });
       prevHash = hash;
     }
@@ -259,6 +273,7 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     persist(prefix);
     // By coordinate, a range of the primary key each: the index has no other order to delete by.
     for (const coordinate of new Set(prefix.flatMap((r) => r.returned))) deleteCoordinate.run(coordinate, last.seq);
+    for (const digest of new Set(prefix.flatMap((r) => r.valueDigests ?? []))) deleteValue.run(digest, last.seq);
     deleteRecords.run(last.seq);
     base.set(last);
     return prefix;
@@ -298,7 +313,7 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
       }
       const end = checkEnd(check.last, head.get(), signed?.access ?? NO_LINKS, !from && check.records === 0);
       if (end) return result(end);
-      const index = checkRecipientsIndex(db);
+      const index = checkRecipientsIndex(db) ?? checkRecipientsIndex(db, VALUE_INDEX);
       if (index) return result(index);
       return result(decided.brokenAt && { seq: decided.brokenAt.seq, problem: `decision-${decided.brokenAt.problem}` });
     },
@@ -306,6 +321,7 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     storedCheckpoints: () => checkpoints.stored(),
     recipients: (coordinate, from = '0000', to = '9999') => (recipients.all(coordinate, from, to) as Row[]).map(fromRow),
     received: (appId, coordinate) => received.get(coordinate, appId) !== undefined,
+    receivedValue: (appId, digest) => receivedValue.get(digest, appId) !== undefined,
     recent: (limit, appId = null) => searched({ limit, appId }),
     search: searched,
     moveOut: (before, max, persist) => moveOut.immediate(before, max, persist),

@@ -17,6 +17,7 @@ export {
   headsLink, linkRecords, parseReplicaCheckpoint, readReplicaCheckpointCopies, replicaGenesis, replicaSignedHeads, signReplicaCheckpoint,
   type ReplicaCheckpoint, type ReplicaHead, type ReplicaRecord,
 } from './replica-chains.ts';
+export { valueDigest } from './received-values.ts';
 export { returnedCoordinates, type Returned } from './returned-coordinates.ts';
 export { archive, archiveDirOf, pruneSegments, runRetention, scheduleRetention, segmentFile, verifyArchive } from './retention.ts';
 export type { ArchiveCheck, ArchiveOptions, ArchiveResult, RetentionPolicy, RetentionReport, Segment } from './retention.ts';

@@ -103,6 +103,8 @@ export interface PostgresAuditTrail {
   search(search: PostgresAuditSearch): Promise<ReplicaRecord[]>;
   recipients(coordinate: string, from?: string, to?: string): Promise<ReplicaRecord[]>;
   received(appId: string, coordinate: string): Promise<boolean>;
+  /** Whether an app received one record's value of a coordinate, by its digest (received-values.ts). */
+  receivedValue(appId: string, valueDigest: string): Promise<boolean>;
   /** Migrates the schema and, when signing, claims the audit key's id (rejects when another key holds it). */
   start(): Promise<void>;
   /** Resolves once the decision is committed (and a checkpoint signed over it, when signing). */
@@ -142,20 +144,21 @@ const PAGE = 5_000;
 interface Row {
   replica_id: string; seq: number | string; at: string; app_id: string | null; department: string | null; purpose: string | null; operation_hash: string | null;
   returned: string[]; denied: string[]; providers: string[]; entities: number; outcome: string; status: number; prev_hash: string; hash: string;
-  request_id: string | null;
+  request_id: string | null; value_digests: string[] | null;
 }
 
 /** The row a record is stored as (one JSON object of them per batch). */
 export const recordRow = (r: ReplicaRecord): Row => ({
   replica_id: r.replica, seq: r.seq, at: r.at, app_id: r.appId, department: r.department, purpose: r.purpose, operation_hash: r.operationHash,
   returned: r.returned, denied: r.denied, providers: r.providers, entities: r.entities, outcome: r.outcome, status: r.status, prev_hash: r.prevHash, hash: r.hash,
-  request_id: r.requestId ?? null,
+  request_id: r.requestId ?? null, value_digests: r.valueDigests ?? null,
 });
 
 const fromRow = (r: Row): ReplicaRecord => ({
   replica: r.replica_id, seq: Number(r.seq), at: r.at, appId: r.app_id, department: r.department, purpose: r.purpose, operationHash: r.operation_hash,
   returned: r.returned, denied: r.denied, providers: r.providers, entities: r.entities, outcome: r.outcome, status: r.status, prevHash: r.prev_hash, hash: r.hash,
   ...(r.request_id !== null ? { requestId: r.request_id } : {}),
+  ...(r.value_digests !== null ? { valueDigests: r.value_digests } : {}),
 });
 
 interface DecisionRow {
@@ -546,6 +549,10 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
     received: async (appId, coordinate) => {
       await ready();
       return (await reads.query(`SELECT 1 FROM ${s}.audit_record WHERE app_id = $1 AND returned @> ARRAY[$2::text] LIMIT 1`, [appId, coordinate])).rowCount! > 0;
+    },
+    receivedValue: async (appId, digest) => {
+      await ready();
+      return (await reads.query(`SELECT 1 FROM ${s}.audit_record WHERE app_id = $1 AND value_digests @> ARRAY[$2::text] LIMIT 1`, [appId, digest])).rowCount! > 0;
     },
     verify,
     checkpoint,

@@ -1,11 +1,22 @@
 // The recipients index (`audit_coordinate`: coordinate → seq) answers "who received this field"
 // without reading every record. It sits outside the chain, but it is a function of the chained
 // records (each record's `returned`), so it is checked by rebuilding it from them: a row deleted
-// hides a recipient, a row added invents one, and either is found here.
+// hides a recipient, a row added invents one, and either is found here. The index of the values
+// returned (`audit_value`: value digest → seq, from each record's `valueDigests`) is checked alike.
 
 import type Database from 'better-sqlite3';
 
 export type RecipientsProblem = 'recipient-missing' | 'recipient-added';
+
+/** An index beside the records: its table and column, and the records' (JSON array) column it is built from. */
+export interface RecordIndex {
+  table: string;
+  column: string;
+  source: string;
+}
+
+export const COORDINATE_INDEX: RecordIndex = Object.freeze({ table: 'audit_coordinate', column: 'coordinate', source: 'returned' });
+export const VALUE_INDEX: RecordIndex = Object.freeze({ table: 'audit_value', column: 'digest', source: 'value_digests' });
 
 interface Pair {
   seq: number;
@@ -14,14 +25,14 @@ interface Pair {
 
 const before = (a: Pair, b: Pair) => a.seq < b.seq || (a.seq === b.seq && a.coordinate < b.coordinate);
 
-/** Walks the records' coordinates and the index rows side by side, both in (seq, coordinate) order. */
-export function checkRecipientsIndex(db: Database.Database): { seq: number; problem: RecipientsProblem } | undefined {
+/** Walks the records' entries and the index rows side by side, both in (seq, entry) order. */
+export function checkRecipientsIndex(db: Database.Database, { table, column, source }: RecordIndex = COORDINATE_INDEX): { seq: number; problem: RecipientsProblem } | undefined {
   const expected = function* (): Generator<Pair> {
-    for (const { seq, returned } of db.prepare('SELECT seq, returned FROM audit_record ORDER BY seq').iterate() as Iterable<{ seq: number; returned: string }>) {
-      for (const coordinate of [...new Set(JSON.parse(returned) as string[])].sort()) yield { seq, coordinate };
+    for (const { seq, entries } of db.prepare(`SELECT seq, ${source} AS entries FROM audit_record ORDER BY seq`).iterate() as Iterable<{ seq: number; entries: string | null }>) {
+      for (const coordinate of [...new Set(JSON.parse(entries ?? '[]') as string[])].sort()) yield { seq, coordinate };
     }
   };
-  const rows = db.prepare('SELECT seq, coordinate FROM audit_coordinate ORDER BY seq, coordinate').iterate() as IterableIterator<Pair>;
+  const rows = db.prepare(`SELECT seq, ${column} AS coordinate FROM ${table} ORDER BY seq, ${column}`).iterate() as IterableIterator<Pair>;
   const records = expected();
   let want = records.next();
   let have = rows.next();

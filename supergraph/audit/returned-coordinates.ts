@@ -1,13 +1,17 @@
-// What a response actually carried: the coordinates of the non-null fields in its data, and the
-// number of entities (objects of a @key type) in it. Runs on every audited answer, so the
+// What a response actually carried: the coordinates of the non-null fields in its data, the
+// number of entities (objects of a @key type) in it, and a digest of each value of an entity whose
+// key the gateway asked along (received-values.ts). Runs on every audited answer, so the
 // selections are compiled once per document and type, and the walk itself only reads values.
 
 import { getNamedType, isAbstractType, isCompositeType, Kind, type DocumentNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
-import { INTERNAL_ALIAS_PREFIX, TYPE_ALIAS } from '../response/index.ts';
+import { entityKeyIn, INTERNAL_ALIAS_PREFIX, TYPE_ALIAS } from '../response/index.ts';
+import { MAX_VALUE_DIGESTS, valueDigest } from './received-values.ts';
 
 export interface Returned {
   coordinates: string[];
   entities: number;
+  /** `valueDigest(coordinate, entity key)` of the values returned, sorted; at most MAX_VALUE_DIGESTS. */
+  valueDigests: string[];
 }
 
 interface CompiledField {
@@ -56,12 +60,15 @@ function fieldsFor(schema: GraphQLSchema, entityTypes: ReadonlySet<string>, sele
   return fields;
 }
 
-export function returnedCoordinates(schema: GraphQLSchema, document: DocumentNode, data: Json | null | undefined, entityTypes: ReadonlySet<string>): Returned {
+export function returnedCoordinates(
+  schema: GraphQLSchema, document: DocumentNode, data: Json | null | undefined, entityTypes: ReadonlySet<string>, keyFields: ReadonlyMap<string, readonly string[]> = new Map(),
+): Returned {
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   const root = operation?.kind === Kind.OPERATION_DEFINITION ? schema.getRootType(operation.operation) : undefined;
   const coordinates = new Set<string>();
+  const valueDigests = new Set<string>();
   let entities = 0;
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || !root || !data) return { coordinates: [], entities };
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || !root || !data) return { coordinates: [], entities, valueDigests: [] };
 
   const visitObject = (object: Json, selectionSet: SelectionSetNode, type: GraphQLCompositeType) => {
     let concrete = type;
@@ -69,10 +76,13 @@ export function returnedCoordinates(schema: GraphQLSchema, document: DocumentNod
       const runtime = object.__typename ?? object[TYPE_ALIAS];
       concrete = (typeof runtime === 'string' ? (schema.getType(runtime) as GraphQLCompositeType | undefined) : undefined) ?? type;
     }
+    const keys = keyFields.get(concrete.name);
+    const key = keys && entityKeyIn(object, concrete.name, keys);
     for (const field of fieldsFor(schema, entityTypes, selectionSet, concrete)) {
       const value = object[field.key];
       if (value === null || value === undefined) continue;
       coordinates.add(field.coordinate);
+      if (key !== undefined && valueDigests.size < MAX_VALUE_DIGESTS) valueDigests.add(valueDigest(field.coordinate, key));
       if (field.child) visitValue(value, field.child.selectionSet, field.child.type, field.entity);
     }
   };
@@ -85,5 +95,5 @@ export function returnedCoordinates(schema: GraphQLSchema, document: DocumentNod
     }
   };
   visitObject(data, operation.selectionSet, root);
-  return { coordinates: [...coordinates].sort(), entities };
+  return { coordinates: [...coordinates].sort(), entities, valueDigests: [...valueDigests].sort() };
 }

@@ -33,7 +33,7 @@ export const ERRORS = Object.freeze({
   FORBIDDEN_ROW: { status: 200, hint: 'Your grant covers records of your own district only; ask for a grant without a district limit.' },
   ADMIN_UNAUTHENTICATED: { status: 401, hint: 'Send the admin token of the operator or of a provider as a bearer token.' },
   NOT_A_PARTY: { status: 200, hint: 'Only the operator and the providers owning the fields concerned answer an application or decide on a publication that would take their fields (extensions.deciders names who decides).' },
-  NOT_A_RECIPIENT: { status: 200, hint: 'Only an app that received a field (per the audit trail) may object to its values: request the value first, under a grant for your purpose.' },
+  NOT_A_RECIPIENT: { status: 200, hint: "Only an app that received a record's value of a field (per the audit trail) may object to it: request that record's value first, under a grant for your purpose." },
   ROLE_REQUIRED: { status: 200, hint: 'Your principal lacks the role this action needs (extensions name it): ask your party\'s administrator in apps.json ("principals") to grant it, or let a colleague who holds it act.' },
   APP_INVALID: { status: 200, hint: 'Give the app an unused id (letters, digits, ".", "_", "-"), a department and valid roles, district, purposes, origins and limits; a rotation\'s grace is 0 to 2,592,000 seconds.' },
   PRINCIPAL_INVALID: { status: 200, hint: 'Give the principal a party (operator, or a provider\'s subgraph name), an unused id (letters, digits, ".", "_", "-"), a kind (person or service) and at least one role; keep at least one operator maintainer.' },

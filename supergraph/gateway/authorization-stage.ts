@@ -38,7 +38,7 @@ declare module 'fastify' {
     /** The document text asked for, once read. */
     graphqlSource?: string;
     /** Set once execution finished: what the answer carried. */
-    answered?: { returned: string[]; entities: number; errors: number };
+    answered?: { returned: string[]; entities: number; errors: number; valueDigests?: string[] };
   }
 }
 
@@ -147,6 +147,7 @@ export function recordAccess(options: AuthorizationOptions) {
       outcome,
       status,
       requestId: request.id,
+      ...(answered?.valueDigests?.length ? { valueDigests: answered.valueDigests } : {}),
     });
   };
   return async <P>(request: FastifyRequest, reply: FastifyReply, payload: P): Promise<P | string> => {

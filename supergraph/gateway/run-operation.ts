@@ -1,8 +1,9 @@
 // One GraphQL operation through the gateway's stages, after the HTTP edge and authentication:
 // parse and validate (cached) → pick the operation → coerce variables → estimate the cost →
 // split introspection →
-// prune denied fields (cached per document and authorization scope) → instrument for lineage
-// → execute the cached plan → re-check under the shield → settle denials → observe quality →
+// prune denied fields (cached per document and authorization scope) → instrument for lineage (or,
+// audited, for the entity keys the access record names) → execute the cached plan → re-check under
+// the shield → settle denials → observe quality →
 // strip the gateway's own fields. Returns the status and body; never throws for bad input.
 
 import { trace, type Context, type Tracer } from '@opentelemetry/api';
@@ -17,7 +18,7 @@ import { documentErrorCode, errorBody, ERRORS, formattedError, type ErrorCode } 
 import type { PlanExecutor } from '../execution/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { pruneDeniedFields, releaseUnderShield, shieldDocument, type PrunedOperation, type RequestAuthorization } from '../policy/index.ts';
-import { instrumentForLineage, observeQuality, type QualityContext, type QualityStageOptions } from '../quality/quality-stage.ts';
+import { instrumentForKeys, instrumentForLineage, observeQuality, type QualityContext, type QualityStageOptions } from '../quality/quality-stage.ts';
 import { stripInternalFields } from '../quality/instrument-operation.ts';
 import { ownDenials, rejection, settleDenials, type ExecutionOutcome } from './authorization-stage.ts';
 import type { CheckedDocument } from './document-cache.ts';
@@ -63,7 +64,7 @@ export interface OperationResponse {
   body: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[]; extensions?: Record<string, unknown> };
   headers?: Record<string, string>;
   /** What the answer carried, for the audit record. */
-  answered?: { returned: string[]; entities: number; errors: number };
+  answered?: { returned: string[]; entities: number; errors: number; valueDigests?: string[] };
 }
 
 interface Prepared {
@@ -118,6 +119,7 @@ export function createOperationRunner(stages: OperationStages) {
       if (authz.mode !== 'dry-run') planned = pruned.nothingLeft ? null : pruned.document;
     }
     if (planned && lineage) planned = instrumentForLineage(stages.quality, planned, name ?? null, authz?.verdictFor);
+    else if (planned && authz) planned = instrumentForKeys(stages.quality, planned, name ?? null, authz.verdictFor);
     if (planned && planned !== document) name = operation.name?.value;
     const shield = planned && authz && authz.mode !== 'dry-run' && stages.shielded ? shieldDocument(stages.served, planned, authz.verdictFor) : null;
     let internal = false;
@@ -208,7 +210,7 @@ export function createOperationRunner(stages: OperationStages) {
 
     const lineage = observeQuality(stages.quality, stages.worthObserving, context.quality, outcome.data);
     if (lineage) outcome.extensions = { ...outcome.extensions, lineage };
-    const returned = authz && pruned ? returnedCoordinates(stages.served, pruned.document, outcome.data, stages.catalog.entityTypes) : undefined;
+    const returned = authz && pruned ? returnedCoordinates(stages.served, pruned.document, outcome.data, stages.catalog.entityTypes, stages.catalog.keyFields) : undefined;
     if (internal) stripInternalFields(outcome.data);
     const unexpected = outcome.errors.filter((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
     if (unexpected.length > 0) stages.log(unexpected);
@@ -218,7 +220,7 @@ export function createOperationRunner(stages: OperationStages) {
     return {
       status: 200,
       body,
-      answered: { returned: returned?.coordinates ?? [], entities: returned?.entities ?? 0, errors: outcome.errors.length },
+      answered: { returned: returned?.coordinates ?? [], entities: returned?.entities ?? 0, errors: outcome.errors.length, valueDigests: returned?.valueDigests ?? [] },
     };
   };
 }

@@ -5,6 +5,7 @@ import { GrantError } from '../grants/index.ts';
 import { addWorkingDays, OFFICIAL_CALENDAR, type WorkingCalendar } from '../grants/index.ts';
 import type { Party, Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
+import { entityKey } from '../response/index.ts';
 import type { Objection, ObjectionStore } from './objection-store.ts';
 
 export interface ObjectionInput {
@@ -53,7 +54,7 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
       const filed = now();
       const objection = await store.insert({
         coordinate: input.coordinate,
-        entityKey: `${field.type}:${input.key.trim()}`,
+        entityKey: entityKey(field.type, [input.key.trim()]),
         observedValue: String(input.observedValue ?? ''),
         comment: input.comment.trim(),
         evidence: input.evidence ?? null,

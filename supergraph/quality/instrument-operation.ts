@@ -8,9 +8,8 @@ import { getNamedType, isAbstractType, isCompositeType, isObjectType, Kind, type
 import type { QualityDeclarations } from '../../directives/index.ts';
 import { declaredQuality } from './declared-quality.ts';
 import type { LabelCatalog } from '../labels/index.ts';
-import { INTERNAL_ALIAS_PREFIX, TYPE_ALIAS } from '../response/index.ts';
+import { INTERNAL_ALIAS_PREFIX, KEY_ALIAS, TYPE_ALIAS } from '../response/index.ts';
 
-export const KEY_ALIAS = (field: string) => `${INTERNAL_ALIAS_PREFIX}key_${field}`;
 export const AS_OF_ALIAS = (field: string) => `${INTERNAL_ALIAS_PREFIX}asof_${field}`;
 
 function aliased(alias: string, name: string): FieldNode {

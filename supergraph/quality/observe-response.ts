@@ -7,8 +7,8 @@ import { CYCLE_SECONDS, gradeRank, type Grade, type QualityDeclarations, type Up
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { SubgraphCall } from '../execution/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
-import { walkResponse } from '../response/index.ts';
-import { AS_OF_ALIAS, KEY_ALIAS } from './instrument-operation.ts';
+import { entityKeyIn, walkResponse } from '../response/index.ts';
+import { AS_OF_ALIAS } from './instrument-operation.ts';
 import type { ServiceMetrics } from './service-metrics.ts';
 import { declaredQuality } from './declared-quality.ts';
 
@@ -81,8 +81,9 @@ export function observeResponse(input: ObserveInput): Lineage | undefined {
     const keyFields = catalog.keyFields.get(type);
     if (keyFields && input.openObjection && lineage.objections.length < MAX_LISTED) {
       // No key alias: the gateway did not ask for the key, because the requester may not receive it.
-      if (!keyFields.every((k) => KEY_ALIAS(k) in holder)) keysWithheld.add(type);
-      else if (input.openObjection(coordinate, `${type}:${keyFields.map((k) => String(holder[KEY_ALIAS(k)])).join('|')}`)) lineage.objections.push({ path, coordinate });
+      const key = entityKeyIn(holder, type, keyFields);
+      if (key === undefined) keysWithheld.add(type);
+      else if (input.openObjection(coordinate, key)) lineage.objections.push({ path, coordinate });
     }
   }, { paths: input.lineage });
   if (!input.lineage) return undefined;

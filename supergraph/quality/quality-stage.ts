@@ -37,6 +37,16 @@ export function wantsLineage(headers: IncomingHttpHeaders, extensions: Record<st
 
 const allowAll = () => ({ allowed: true as const, grantId: null, rowScope: 'ALL' as const });
 
+const UNDECLARED: QualityDeclarations = Object.freeze({ fields: new Map(), types: new Map() });
+
+/**
+ * Without lineage, the entity keys (and runtime types) alone: the audit record names the records
+ * whose values the answer returned (only where the requester may receive the key, as for lineage).
+ */
+export function instrumentForKeys(options: QualityStageOptions, document: DocumentNode, operationName: string | null, verdictFor?: (coordinate: string) => Verdict): DocumentNode {
+  return instrumentForLineage({ ...options, declarations: UNDECLARED }, document, operationName, verdictFor);
+}
+
 /**
  * The operation with the keys, as-of fields and runtime types lineage needs (one operation, no
  * fragments), each only where the requester's verdicts allow it; without authorization, all.
