@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_PROVIDERS, startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { ASSERTION_HEADER, assertionSigner, generateCallerKey } from '../supergraph/execution/index.ts';
 import { APPS, asApp } from './support/authorization.ts';
-import { registryHeaders, sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, TEST_REGISTRY_KEY, type TestPlatform } from './support/platform.ts';
+import { callAsGateway, registryHeaders, sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, TEST_REGISTRY_KEY, type TestPlatform } from './support/platform.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -19,6 +19,8 @@ beforeAll(async () => {
 afterAll(() => platform.close());
 
 const urlOf = (name: string) => platform.providers.find((p) => p.name === name)!.url;
+/** The call `call(name, query)` makes, as an assertion is bound to it. */
+const bound = (name: string, query: string) => ({ method: 'POST', url: urlOf(name), body: JSON.stringify({ query }) });
 async function call(name: string, query: string, headers: Record<string, string> = {}) {
   const response = await fetch(urlOf(name), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
   return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
@@ -54,15 +56,15 @@ describe('a provider verifies who asks', () => {
 
   it('refuses an assertion signed with a key it does not trust, one for another provider, an expired one and a replayed one', async () => {
     const stranger = assertionSigner({ key: await generateCallerKey(), issuer: 'jointgraph-gateway' });
-    expect((await call('tax', '{ __typename }', { [ASSERTION_HEADER]: await stranger('tax', '{ __typename }', { subject: 'x' }) })).status).toBe(401);
-    expect((await call('tax', '{ __typename }', await registryHeaders('population', '{ __typename }'))).status).toBe(401);
+    expect((await call('tax', '{ __typename }', { [ASSERTION_HEADER]: await stranger('tax', '{ __typename }', { subject: 'x' }, bound('tax', '{ __typename }')) })).status).toBe(401);
+    expect((await call('tax', '{ __typename }', await registryHeaders('population', '{ __typename }', bound('tax', '{ __typename }')))).status).toBe(401);
     const expired = await new SignJWT({ coords: [] })
       .setProtectedHeader({ alg: 'EdDSA', kid: TEST_REGISTRY_KEY.publicJwk.kid! })
       .setIssuer('jointgraph-registry').setAudience('tax').setSubject('test').setJti('expired-1')
       .setIssuedAt(Math.floor(Date.now() / 1000) - 600).setExpirationTime(Math.floor(Date.now() / 1000) - 540)
       .sign(TEST_REGISTRY_KEY.privateKey);
     expect((await call('tax', '{ __typename }', { [ASSERTION_HEADER]: expired })).status).toBe(401);
-    const once = await registryHeaders('tax', '{ __typename }');
+    const once = await registryHeaders('tax', '{ __typename }', bound('tax', '{ __typename }'));
     expect((await call('tax', '{ __typename }', once)).body.data).toEqual({ __typename: 'Query' });
     const replayed = await call('tax', '{ __typename }', once);
     expect(replayed.status).toBe(401);
@@ -98,7 +100,7 @@ describe('a provider’s own rules on the assertion', () => {
     const ask = async (purpose: string) => {
       const response = await fetch(tax.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: await sign('tax', '{ __typename }', { subject: 'some-app', purpose }) },
+        headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: await sign('tax', '{ __typename }', { subject: 'some-app', purpose }, { method: 'POST', url: tax.url, body: JSON.stringify({ query: '{ __typename }' }) }) },
         body: JSON.stringify({ query: '{ __typename }' }),
       });
       return { status: response.status, body: await response.json() };
@@ -112,48 +114,105 @@ describe('a provider’s own rules on the assertion', () => {
 
 describe('row scope at the source', () => {
   const NANHU = '660104';
-  async function asGateway(coords: string[], rows: object | null, query: string, variables?: object) {
-    const token = await new SignJWT({ coords, grants: ['g-1'], purpose: 'counter-service', ...(rows ? { rows } : {}) })
-      .setProtectedHeader({ alg: 'EdDSA', kid: TEST_REGISTRY_KEY.publicJwk.kid! })
-      .setIssuer('jointgraph-gateway').setAudience('population').setSubject('nanhu-street-office').setJti(crypto.randomUUID())
-      .setIssuedAt().setExpirationTime('60s')
-      .sign(TEST_REGISTRY_KEY.privateKey);
-    const response = await fetch(urlOf('population'), {
-      method: 'POST', headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: token }, body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as { data: { [field: string]: ({ id: string; district: string } | null)[] } };
+  async function asGateway(rows: { district: string; types: string[]; coordinates: string[] } | null, query: string, variables?: Record<string, unknown>) {
+    const { body } = await callAsGateway('population', urlOf('population'), query, variables, { subject: 'nanhu-street-office', purpose: 'counter-service', grants: ['g-1'], rows });
+    return body as unknown as { data: { [field: string]: ({ id: string; district: string } | null)[] } };
   }
 
   it('keeps a district-limited list to that district in the provider’s own query', async () => {
     const rows = { district: NANHU, types: ['Person'], coordinates: ['Person.name'] };
-    const listed = await asGateway(['Query.people', 'Person.name', 'Person.district'], rows, '{ people(first: 40) { id name district } }');
+    const listed = await asGateway(rows, '{ people(first: 40) { id name district } }');
     expect(listed.data.people!.length).toBeGreaterThan(0);
     expect(listed.data.people!.every((p) => p!.district === NANHU)).toBe(true);
     // Asking only for what is shared without a district limit, the page spans every district.
-    const everyone = await asGateway(['Query.people', 'Person.id', 'Person.district'], rows, '{ people(first: 40) { id district } }');
+    const everyone = await asGateway(rows, '{ people(first: 40) { id district } }');
     expect(new Set(everyone.data.people!.map((p) => p!.district)).size).toBeGreaterThan(1);
     // A page of another district asked for under a Nanhu-limited grant is empty, not withheld record by record.
-    const other = await asGateway(['Query.people', 'Person.name'], rows, '{ people(first: 5, district: "660101") { id name } }');
+    const other = await asGateway(rows, '{ people(first: 5, district: "660101") { id name } }');
     expect(other.data.people).toEqual([]);
   });
 
   it('withholds, at the source, a limited field of a record reached by reference that lies outside the district', async () => {
     const rows = { district: NANHU, types: ['Person'], coordinates: ['Person.name'] };
-    const everyone = await asGateway(['Query.people', 'Person.id', 'Person.district'], null, '{ people(first: 40) { id district } }');
+    const everyone = await asGateway(null, '{ people(first: 40) { id district } }');
     const outside = everyone.data.people!.find((p) => p!.district !== NANHU)!;
     const inside = everyone.data.people!.find((p) => p!.district === NANHU)!;
     const entities = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id name district } } }';
     const representations = { r: [{ __typename: 'Person', id: inside.id }, { __typename: 'Person', id: outside.id }] };
-    const kept = (await asGateway(['Person.name', 'Person.district'], rows, entities, representations)) as unknown as {
+    const kept = (await asGateway(rows, entities, representations)) as unknown as {
       data: { _entities: ({ id: string; name: string } | null)[] }; errors?: { path: unknown[]; extensions: { code: string } }[];
     };
     expect(kept.data._entities[0]?.id).toBe(inside.id);
     expect(kept.data._entities[1]).toBeNull();
-    const unscoped = (await asGateway(['Person.name'], null, entities, representations)) as unknown as { data: { _entities: { name: string }[] } };
+    const unscoped = (await asGateway(null, entities, representations)) as unknown as { data: { _entities: { name: string }[] } };
     expect(JSON.stringify(kept)).not.toContain(unscoped.data._entities[1]!.name);
     expect(kept.errors?.[0]).toMatchObject({ path: ['_entities', 1, 'name'], extensions: { code: 'FORBIDDEN_ROW' } });
     // Asked only for what the district limit does not cover, both records come back.
-    const unlimited = await asGateway(['Person.district'], rows, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id district } } }', representations);
+    const unlimited = await asGateway(rows, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id district } } }', representations);
     expect(unlimited.data._entities!.map((p) => p?.id)).toEqual([inside.id, outside.id]);
+  });
+});
+
+describe('an assertion is bound to the call it rides on', () => {
+  const QUERY = '{ __typename }';
+  const sign = assertionSigner({ key: TEST_REGISTRY_KEY, issuer: 'jointgraph-gateway' });
+  const signedFor = (name: string, call: { method: string; url: string; body: string }, coordinates?: string[]) =>
+    sign(name, QUERY, { subject: 'some-app', purpose: 'tax-inspection/7', ...(coordinates ? { coordinates } : {}) }, call);
+
+  it.each([['population', 'Apollo Server'], ['tax', 'mercurius']])('%s (%s) refuses a valid assertion carried with another body, method or URL', async (name) => {
+    const body = JSON.stringify({ query: QUERY });
+    const signed = await signedFor(name, { method: 'POST', url: urlOf(name), body });
+    // Another body: the same query, and one for something else.
+    for (const other of [JSON.stringify({ query: '{ _service { sdl } }' }), JSON.stringify({ query: `${QUERY} ` })]) {
+      const response = await fetch(urlOf(name), { method: 'POST', headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: signed }, body: other });
+      expect(response.status, other).toBe(401);
+      expect((await response.json()).errors[0].message).toContain('another call');
+    }
+    // Another method: the same query as a GET.
+    const get = await fetch(`${urlOf(name)}?query=${encodeURIComponent(QUERY)}`, { headers: { [ASSERTION_HEADER]: await signedFor(name, { method: 'POST', url: `${urlOf(name)}?query=${encodeURIComponent(QUERY)}`, body: '' }) } });
+    expect(get.status).toBe(401);
+    // Another URL: signed for another path of the provider, sent to its GraphQL endpoint.
+    const elsewhere = await signedFor(name, { method: 'POST', url: new URL('/jointgraph/countersign', urlOf(name)).href, body });
+    const moved = await fetch(urlOf(name), { method: 'POST', headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: elsewhere }, body });
+    expect(moved.status).toBe(401);
+    // The control: the same assertion with its own call is answered.
+    const own = await fetch(urlOf(name), { method: 'POST', headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: signed }, body });
+    expect(own.status).toBe(200);
+  });
+
+  it('refuses a query for coordinates the assertion does not name, even with the body bound', async () => {
+    const query = '{ enterprises(first: 3) { creditCode status businessScope } }';
+    const body = JSON.stringify({ query });
+    const naming = (coordinates: string[]) => sign('enterprise', query, { subject: 'some-app', purpose: 'tax-inspection/7', coordinates }, { method: 'POST', url: urlOf('enterprise'), body });
+    const narrow = await fetch(urlOf('enterprise'), { method: 'POST', headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: await naming(['Enterprise.name']) }, body });
+    expect(narrow.status).toBe(401);
+    expect((await narrow.json()).errors[0].message).toContain('Enterprise.businessScope');
+    const named = await naming(['Query.enterprises', 'Enterprise.creditCode', 'Enterprise.status', 'Enterprise.businessScope']);
+    const whole = await fetch(urlOf('enterprise'), { method: 'POST', headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: named }, body });
+    expect(whole.status).toBe(200);
+  });
+
+  it.each([['population', 'Apollo Server'], ['tax', 'mercurius']])('%s (%s) refuses an assertion replayed after it restarts', async (name) => {
+    const definition = SAMPLE_PROVIDERS.find((p) => p.name === name)!;
+    const dataDir = tempDataDir();
+    const accessLog = join(dataDir, 'access.jsonl');
+    const start = (port: number) => startProvider(definition, { host: '127.0.0.1', port, dataDir, city: SMALL_CITY, trust: { keys: { keys: [TEST_REGISTRY_KEY.publicJwk] }, accessLog } });
+    let provider = await start(0);
+    const port = Number(new URL(provider.url).port);
+    const body = JSON.stringify({ query: QUERY });
+    const send = async (assertion: string) =>
+      (await fetch(provider.url, { method: 'POST', headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: assertion }, body })).status;
+    const used = await signedFor(name, { method: 'POST', url: provider.url, body });
+    expect(await send(used)).toBe(200);
+    await provider.close();
+    provider = await start(port);
+    try {
+      expect(await send(used)).toBe(401);
+      expect(await send(await signedFor(name, { method: 'POST', url: provider.url, body }))).toBe(200);
+    } finally {
+      await provider.close();
+    }
+    const reasons = readFileSync(accessLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { outcome: string; reason?: string });
+    expect(reasons.map((r) => r.reason ?? r.outcome)).toEqual(['accepted', 'replayed', 'accepted']);
   });
 });

@@ -1,24 +1,36 @@
 import DataLoader from 'dataloader';
-import { manyByKey, oneByKey, type Db, type ResolverMap } from '../kit/index.ts';
+import { fieldDistrict, manyByKey, oneByKey, type CallerAssertion, type Db, type ResolverMap } from '../kit/index.ts';
 
+type FileRow = { id: string; district: string };
 type MaritalRow = { personId: string; status: string };
-type AllowanceRow = { personId: string; startDate: string; endDate: string | null; monthlyAmount: number };
+type AllowanceRow = { personId: string; startDate: string; endDate: string | null; monthlyAmount: number; district: string };
 
 export interface CivilAffairsContext {
+  files: DataLoader<string, FileRow | null>;
   marital: DataLoader<string, MaritalRow | null>;
   allowances: DataLoader<string, AllowanceRow[]>;
 }
 
-export function createCivilAffairsContext(db: Db): CivilAffairsContext {
-  const where = 'IN (SELECT value FROM json_each(?))';
+// A field kept to a district (`@district`, null when it is not) is read only for residents whose
+// file that district keeps: the filter is in the store's own query, not only in the kit's check.
+const IN_DISTRICT = `person_id IN (SELECT value FROM json_each(@keys))
+  AND (@district IS NULL OR person_id IN (SELECT person_id FROM resident_file WHERE district = @district))`;
+
+export function createCivilAffairsContext(db: Db, caller?: CallerAssertion): CivilAffairsContext {
   return {
-    marital: new DataLoader(oneByKey<MaritalRow>(db, `SELECT person_id AS personId, status FROM marital_status WHERE person_id ${where}`, 'personId')),
+    files: new DataLoader(oneByKey<FileRow>(db, 'SELECT person_id AS id, district FROM resident_file WHERE person_id IN (SELECT value FROM json_each(?))', 'id')),
+    marital: new DataLoader(
+      oneByKey<MaritalRow>(db, `SELECT person_id AS personId, status FROM marital_status WHERE ${IN_DISTRICT}`, 'personId', {
+        district: fieldDistrict(caller, 'Person.maritalStatus'),
+      }),
+    ),
     allowances: new DataLoader(
       manyByKey<AllowanceRow>(
         db,
-        `SELECT person_id AS personId, start_date AS startDate, end_date AS endDate, monthly_amount AS monthlyAmount
-         FROM subsistence_allowance WHERE person_id ${where} ORDER BY person_id, start_date`,
+        `SELECT a.person_id AS personId, start_date AS startDate, end_date AS endDate, monthly_amount AS monthlyAmount, f.district
+         FROM subsistence_allowance a JOIN resident_file f USING (person_id) WHERE a.${IN_DISTRICT} ORDER BY a.person_id, start_date`,
         'personId',
+        { district: fieldDistrict(caller, 'Person.subsistenceAllowances') },
       ),
     ),
   };
@@ -26,7 +38,9 @@ export function createCivilAffairsContext(db: Db): CivilAffairsContext {
 
 export const civilAffairsResolvers: ResolverMap = {
   Person: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    // The resident's file names its district; a resident without one has none (and under a
+    // district-limited grant nothing of it is released).
+    __resolveReference: async (ref: { id: string }, ctx: CivilAffairsContext) => ({ id: ref.id, district: (await ctx.files.load(ref.id))?.district ?? null }),
     maritalStatus: async (p: { id: string }, _: unknown, ctx: CivilAffairsContext) => (await ctx.marital.load(p.id))?.status ?? null,
     subsistenceAllowances: (p: { id: string }, _: unknown, ctx: CivilAffairsContext) => ctx.allowances.load(p.id),
   },

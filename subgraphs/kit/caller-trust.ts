@@ -1,18 +1,20 @@
 // A provider verifies who asks. Every call carries a short-lived assertion signed by the
 // gateway (or by the operator's registry tooling): a JWT (EdDSA) in `x-jointgraph-assertion`
 // naming the request, the app, its department and purpose, the grants in force, the
-// coordinates asked of this provider and the row scope. The provider checks the signature
-// against the keys it trusts, the audience (itself), the lifetime and that the assertion was
-// never used before; applies its own rules; and keeps its own access log. Unsigned, expired,
-// replayed or refused calls are answered 401/403 before any resolver runs, `_service` and
-// introspection included.
+// coordinates asked of this provider and the row scope, bound to the call's method, URL and body
+// digest. The provider checks it in two steps: before the body is read, the signature against the
+// keys it trusts, the audience (itself) and the lifetime; with the body, that the assertion was
+// signed for this very call (method, URL, Content-Digest of the bytes received, and no coordinate
+// asked that it does not name), that it was never used before (remembered across restarts), and
+// its own rules. It keeps its own access log. Refused calls are answered 401/403 before any
+// resolver runs, `_service` and introspection included. The protocol: docs/provider-protocol.md.
 
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { LRUCache } from 'lru-cache';
 
-import { ASSERTION_HEADER, GATEWAY_ISSUER, REGISTRY_ISSUER } from '../../protocol/index.ts';
+import { ASSERTION_HEADER, GATEWAY_ISSUER, normalisedUrl, REGISTRY_ISSUER } from '../../protocol/index.ts';
+import { memoryReplayGuard, openReplayGuard, type ReplayGuard } from './replay-guard.ts';
 
 export { ASSERTION_HEADER };
 
@@ -40,11 +42,28 @@ export interface CallerTrust {
   rules?: (assertion: CallerAssertion) => string | undefined;
   /** Where the provider's own access log is appended (JSON lines). */
   accessLog?: string;
-  /** Assertions remembered against replay at most (each until it expires). */
-  maxRemembered?: number;
+  /** Where the ids of accepted assertions are kept against replay (SQLite); in memory without it, forgotten on restart. */
+  replayFile?: string;
+  /** The origin callers address this provider by (`https://tax.example.gov`), when a proxy in front changes the Host; by default the request's own. */
+  origin?: string;
 }
 
-export type CallerCheck = { ok: true; assertion: CallerAssertion } | { ok: false; status: 401 | 403; code: string; message: string };
+export type Refusal = { ok: false; status: 401 | 403; code: string; message: string };
+export type CallerCheck = { ok: true; assertion: CallerAssertion } | Refusal;
+
+/** What the provider received: checked against what the assertion was signed for. */
+export interface ReceivedCall {
+  method: string;
+  /** The request's path and query, as received. */
+  path: string;
+  /** The Host it was addressed to, when no origin is configured. */
+  host: string | undefined;
+  protocol: string;
+  /** RFC 9530 Content-Digest of the bytes received. */
+  digest: string;
+  /** The coordinates the call's query asks of this provider (recomputed here), or null when it carries no query. */
+  asked: readonly string[] | null;
+}
 
 const DEFAULT_ISSUERS = [GATEWAY_ISSUER, REGISTRY_ISSUER];
 /** The longest an assertion may live: the gateway issues them for one call. */
@@ -71,42 +90,69 @@ function assertionOf(payload: JWTPayload): CallerAssertion {
 export function callerVerifier(provider: string, trust: CallerTrust) {
   const keys = createLocalJWKSet(trust.keys);
   const issuers = [...(trust.issuers ?? DEFAULT_ISSUERS)];
-  const seen = new LRUCache<string, true>({ max: trust.maxRemembered ?? 100_000, ttlAutopurge: false });
+  const replay: ReplayGuard = trust.replayFile ? openReplayGuard(trust.replayFile) : memoryReplayGuard();
   let log: WriteStream | undefined;
   if (trust.accessLog) {
     mkdirSync(dirname(trust.accessLog), { recursive: true });
     log = createWriteStream(trust.accessLog, { flags: 'a' });
   }
   const record = (entry: Record<string, unknown>) => log?.write(`${JSON.stringify({ at: new Date().toISOString(), provider, ...entry })}\n`);
+  const refuse = (reason: string, message: string, extra: Record<string, unknown> = {}): Refusal => {
+    record({ outcome: 'refused', reason, ...extra });
+    return { ok: false, status: 401, code: 'UNAUTHENTICATED_CALLER', message: `Provider "${provider}" ${message}` };
+  };
 
-  async function verify(header: string | string[] | undefined): Promise<CallerCheck> {
+  /** Before the body is read: a signed, live assertion for this provider, or a refusal. */
+  async function authenticate(header: string | string[] | undefined): Promise<{ ok: true; payload: JWTPayload } | Refusal> {
     const token = Array.isArray(header) ? header[0] : header;
-    if (!token) {
-      record({ outcome: 'refused', reason: 'unsigned' });
-      return { ok: false, status: 401, code: 'UNAUTHENTICATED_CALLER', message: `Provider "${provider}" answers signed calls only (${ASSERTION_HEADER}).` };
-    }
-    let payload: JWTPayload;
+    if (!token) return refuse('unsigned', `answers signed calls only (${ASSERTION_HEADER}).`);
     try {
-      ({ payload } = await jwtVerify(token, keys, { issuer: issuers, audience: provider, algorithms: ['EdDSA'], requiredClaims: ['exp', 'iat', 'jti', 'sub'], maxTokenAge: MAX_LIFETIME_S, clockTolerance: 5 }));
+      const { payload } = await jwtVerify(token, keys, { issuer: issuers, audience: provider, algorithms: ['EdDSA'], requiredClaims: ['exp', 'iat', 'jti', 'sub', 'htm', 'htu', 'cdg'], maxTokenAge: MAX_LIFETIME_S, clockTolerance: 5 });
+      return { ok: true, payload };
     } catch (error) {
       const reason = (error as { code?: string }).code ?? 'invalid';
-      record({ outcome: 'refused', reason });
-      return { ok: false, status: 401, code: 'UNAUTHENTICATED_CALLER', message: `Provider "${provider}" refused the call's assertion (${reason}).` };
+      return refuse(reason, `refused the call's assertion (${reason}).`);
     }
+  }
+
+  /** With the body: the assertion was signed for this call, is used once, and the provider's rules accept it. */
+  function admit(payload: JWTPayload, call: ReceivedCall): CallerCheck {
     const jti = payload.jti!;
-    if (seen.has(jti)) {
-      record({ outcome: 'refused', reason: 'replayed', jti });
-      return { ok: false, status: 401, code: 'UNAUTHENTICATED_CALLER', message: `Provider "${provider}" refused a replayed assertion.` };
-    }
-    // Remembered until it expires: past that, the lifetime check refuses it anyway.
-    seen.set(jti, true, { ttl: Math.max(1, payload.exp! * 1000 - Date.now() + 5_000) });
-    const assertion = assertionOf(payload);
+    const mismatch = bindingMismatch(payload, call, trust.origin);
+    if (mismatch) return refuse('call-mismatch', `refused an assertion signed for another call (${mismatch}).`, { jti });
+    const named = new Set(strings(payload.coords));
+    const unnamed = call.asked?.filter((c) => !named.has(c)) ?? [];
+    if (unnamed.length > 0) return refuse('call-mismatch', `refused a query for coordinates its assertion does not name (${unnamed.join(', ')}).`, { jti });
+    if (!replay.claim(jti, payload.exp! * 1000 + 5_000)) return refuse('replayed', 'refused a replayed assertion.', { jti });
+    // Row scope follows what the query asks, recomputed here, not what the assertion claims.
+    const assertion = { ...assertionOf(payload), ...(call.asked ? { coordinates: [...call.asked] } : {}) };
     const refusal = trust.rules?.(assertion);
     record({ outcome: refusal ? 'refused' : 'accepted', ...(refusal ? { reason: refusal } : {}), jti, ...assertion });
     if (refusal) return { ok: false, status: 403, code: 'CALLER_REFUSED', message: `Provider "${provider}" refused the call: ${refusal}` };
     return { ok: true, assertion };
   }
-  return Object.assign(verify, { close: () => new Promise<void>((resolve) => (log ? log.end(() => resolve()) : resolve())) });
+
+  const close = () =>
+    new Promise<void>((resolve) => {
+      replay.close();
+      if (log) log.end(() => resolve());
+      else resolve();
+    });
+  return { authenticate, admit, close };
+}
+
+/** Why a call is not the one its assertion was signed for, or nothing. */
+function bindingMismatch(payload: JWTPayload, call: ReceivedCall, origin: string | undefined): string | undefined {
+  if (payload.htm !== call.method.toUpperCase()) return `method ${call.method}, signed for ${String(payload.htm)}`;
+  let received: string;
+  try {
+    received = normalisedUrl(`${origin ?? `${call.protocol}://${call.host ?? ''}`}${call.path}`);
+  } catch {
+    return 'a URL that does not parse';
+  }
+  if (payload.htu !== received) return `URL ${received}, signed for ${String(payload.htu)}`;
+  if (payload.cdg !== call.digest) return 'a body whose digest differs from the signed one';
+  return undefined;
 }
 
 export type CallerVerifier = ReturnType<typeof callerVerifier>;
@@ -120,4 +166,11 @@ export function rowDistrict(caller: CallerAssertion | undefined, type: string): 
   const rows = caller?.rows;
   if (!rows || !rows.types.includes(type)) return null;
   return caller.coordinates.some((c) => rows.coordinates.includes(c)) ? rows.district : null;
+}
+
+/** The district one field's values are kept to on this call (a district-limited grant covers it), or null. */
+export function fieldDistrict(caller: CallerAssertion | undefined, coordinate: string): string | null {
+  const rows = caller?.rows;
+  if (!rows || !rows.coordinates.includes(coordinate)) return null;
+  return rows.types.includes(coordinate.slice(0, coordinate.indexOf('.'))) ? rows.district : null;
 }

@@ -1,6 +1,7 @@
 // What a provider department ships: its subgraph SDL, its store and its resolvers.
 // The server (Apollo Server or mercurius) is a detail the gateway never sees.
 
+import type { CallerAssertion } from './caller-trust.ts';
 import type { Db, StoreSpec } from './provider-store.ts';
 
 export type SubgraphServer = 'apollo' | 'mercurius';
@@ -17,6 +18,9 @@ export interface ProviderDefinition<Context extends object = object> {
   typeDefs: string;
   store: StoreSpec;
   resolvers: ResolverMap;
-  /** Builds one request's context: fresh dataloaders over the provider's own store. */
-  createContext(db: Db): Context;
+  /**
+   * Builds one request's context: fresh dataloaders over the provider's own store, kept to the
+   * caller's row scope where a district-limited grant covers a field (`fieldDistrict`).
+   */
+  createContext(db: Db, caller?: CallerAssertion): Context;
 }

@@ -7,7 +7,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { CallerAssertion } from './caller-trust.ts';
-import { providerApp } from './provider-http.ts';
+import { contextOf, providerApp } from './provider-http.ts';
 import type { ProviderDefinition } from './provider.ts';
 import type { Db } from './provider-store.ts';
 import type { RequestLog } from './request-log.ts';
@@ -19,7 +19,7 @@ export async function serveWithApollo(
   db: Db,
   { host, port, log, updatedAt, trust, countersign }: ServeOptions & { log?: RequestLog },
 ): Promise<RunningServer> {
-  const { app, callerOf } = providerApp(provider.name, trust, countersign);
+  const { app, callerOf } = providerApp(provider.name, provider.typeDefs, trust, countersign);
   const server = new ApolloServer<{ caller?: CallerAssertion }>({
     schema: buildSubgraphSchema({ typeDefs: parse(provider.typeDefs), resolvers: provider.resolvers }),
     plugins: [
@@ -46,7 +46,7 @@ export async function serveWithApollo(
     ],
   });
   await server.start();
-  await app.register(fastifyApollo(server), { context: async (request) => ({ ...provider.createContext(db), caller: callerOf(request) }) });
+  await app.register(fastifyApollo(server), { context: async (request) => contextOf(provider, db, callerOf(request)) });
   const address = await app.listen({ host, port });
   return {
     url: `${address}/graphql`,

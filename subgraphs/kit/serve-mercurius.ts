@@ -1,7 +1,7 @@
 // Serves a provider with Fastify + mercurius (@mercuriusjs/federation).
 
 import { mercuriusFederationPlugin } from '@mercuriusjs/federation';
-import { providerApp } from './provider-http.ts';
+import { contextOf, providerApp } from './provider-http.ts';
 import type { ProviderDefinition, ResolverMap } from './provider.ts';
 import type { Db } from './provider-store.ts';
 import type { RequestLog } from './request-log.ts';
@@ -13,11 +13,11 @@ export async function serveWithMercurius(
   db: Db,
   { host, port, log, updatedAt, trust, countersign }: ServeOptions & { log?: RequestLog },
 ): Promise<RunningServer> {
-  const { app, callerOf } = providerApp(provider.name, trust, countersign);
+  const { app, callerOf } = providerApp(provider.name, provider.typeDefs, trust, countersign);
   await app.register(mercuriusFederationPlugin, {
     schema: provider.typeDefs,
     resolvers: withMercuriusReferenceResolvers(provider.resolvers),
-    context: (request) => ({ ...provider.createContext(db), caller: callerOf(request) }),
+    context: (request) => contextOf(provider, db, callerOf(request)),
     graphiql: false,
   });
   if (updatedAt) {

@@ -1,29 +1,49 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { manyByKey, oneByKey, type Db, type ResolverMap } from '../kit/index.ts';
+import { fieldDistrict, manyByKey, oneByKey, perDistrict, type CallerAssertion, type Db, type ResolverMap } from '../kit/index.ts';
 
-type TaxpayerRow = { creditCode: string; rating: string; ratedOn: string; arrears: number };
-type AnnualRow = { creditCode: string; year: number; amount: number };
+type TaxpayerRow = { creditCode: string; district: string; rating: string; ratedOn: string; arrears: number };
+type AnnualRow = { creditCode: string; year: number; amount: number; district: string };
 
 export interface TaxContext {
-  taxpayers: DataLoader<string, TaxpayerRow | null>;
+  /** Taxpayer rows for one field: kept in the store's own query to the district the caller's grant limits that field to. */
+  taxpayers(coordinate: string): DataLoader<string, TaxpayerRow | null>;
+  /** Taxpayer rows whatever the caller's grant: to know a record's jurisdiction. */
+  jurisdiction: DataLoader<string, TaxpayerRow | null>;
   annual: DataLoader<string, AnnualRow[]>;
 }
 
-export function createTaxContext(db: Db): TaxContext {
-  const where = 'IN (SELECT value FROM json_each(?))';
-  return {
-    taxpayers: new DataLoader(
-      oneByKey<TaxpayerRow>(db, `SELECT credit_code AS creditCode, credit_rating AS rating, rated_on AS ratedOn, arrears FROM taxpayer WHERE credit_code ${where}`, 'creditCode'),
+const KEPT = 'AND (@district IS NULL OR tax_office_district = @district)';
+
+export function createTaxContext(db: Db, caller?: CallerAssertion): TaxContext {
+  const taxpayers = perDistrict((district) =>
+    new DataLoader(
+      oneByKey<TaxpayerRow>(
+        db,
+        `SELECT credit_code AS creditCode, tax_office_district AS district, credit_rating AS rating, rated_on AS ratedOn, arrears
+         FROM taxpayer WHERE credit_code IN (SELECT value FROM json_each(@keys)) ${KEPT}`,
+        'creditCode',
+        { district },
+      ),
     ),
+  );
+  return {
+    taxpayers: (coordinate) => taxpayers(fieldDistrict(caller, coordinate)),
+    jurisdiction: taxpayers(null),
     annual: new DataLoader(
-      manyByKey<AnnualRow>(db, `SELECT credit_code AS creditCode, year, amount FROM annual_tax WHERE credit_code ${where} ORDER BY credit_code, year`, 'creditCode'),
+      manyByKey<AnnualRow>(
+        db,
+        `SELECT credit_code AS creditCode, year, amount, tax_office_district AS district FROM annual_tax JOIN taxpayer USING (credit_code)
+         WHERE credit_code IN (SELECT value FROM json_each(@keys)) ${KEPT} ORDER BY credit_code, year`,
+        'creditCode',
+        { district: fieldDistrict(caller, 'Enterprise.annualTax') },
+      ),
     ),
   };
 }
 
-async function taxpayer(e: { creditCode: string }, ctx: TaxContext): Promise<TaxpayerRow> {
-  const row = await ctx.taxpayers.load(e.creditCode);
+async function taxpayer(e: { creditCode: string }, ctx: TaxContext, coordinate: string): Promise<TaxpayerRow> {
+  const row = await ctx.taxpayers(coordinate).load(e.creditCode);
   if (!row) {
     throw new GraphQLError(`No taxpayer record for ${e.creditCode}.`, {
       extensions: { code: 'TAXPAYER_NOT_FOUND', hint: 'The enterprise is not registered with the Taxation Bureau.' },
@@ -34,12 +54,15 @@ async function taxpayer(e: { creditCode: string }, ctx: TaxContext): Promise<Tax
 
 export const taxResolvers: ResolverMap = {
   Enterprise: {
-    __resolveReference: (ref: { creditCode: string; riskClass?: number }) => ref,
-    taxCreditRating: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).rating,
-    taxRatedOn: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).ratedOn,
-    taxArrears: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx)).arrears,
+    // The registering tax office's district is the record's jurisdiction (null for an enterprise
+    // the bureau does not know: nothing of it is released under a district-limited grant).
+    __resolveReference: async (ref: { creditCode: string; riskClass?: number }, ctx: TaxContext) =>
+      ({ ...ref, district: (await ctx.jurisdiction.load(ref.creditCode))?.district ?? null }),
+    taxCreditRating: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx, 'Enterprise.taxCreditRating')).rating,
+    taxRatedOn: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx, 'Enterprise.taxRatedOn')).ratedOn,
+    taxArrears: async (e: { creditCode: string }, _: unknown, ctx: TaxContext) => (await taxpayer(e, ctx, 'Enterprise.taxArrears')).arrears,
     inspectionPriority: async (e: { creditCode: string; riskClass: number }, _: unknown, ctx: TaxContext) =>
-      inspectionPriority((await taxpayer(e, ctx)).rating, e.riskClass),
+      inspectionPriority((await taxpayer(e, ctx, 'Enterprise.inspectionPriority')).rating, e.riskClass),
     annualTax: (e: { creditCode: string }, _: unknown, ctx: TaxContext) => ctx.annual.load(e.creditCode),
   },
 };

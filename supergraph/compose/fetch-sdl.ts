@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { withSpecDefinitions } from '../../directives/index.ts';
+import type { BoundCall } from '../../protocol/index.ts';
 import type { SubgraphEntry } from '../config/index.ts';
 
 export interface SubgraphSdl {
@@ -18,16 +19,17 @@ export class SdlUnavailableError extends Error {
 
 export const SDL_QUERY = '{ _service { sdl } }';
 
-/** Headers a request for one subgraph's SDL carries (the registry's signed assertion). */
-export type SdlHeaders = (subgraph: string, query: string) => Promise<Record<string, string>>;
+/** Headers a request for one subgraph's SDL carries (the registry's signed assertion, bound to the request). */
+export type SdlHeaders = (subgraph: string, query: string, call: BoundCall) => Promise<Record<string, string>>;
 
 export async function fetchServiceSdl(entry: SubgraphEntry, timeoutMs = 5_000, headersFor?: SdlHeaders): Promise<string> {
   let response: Response;
+  const request = JSON.stringify({ query: SDL_QUERY });
   try {
     response = await fetch(entry.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(await headersFor?.(entry.name, SDL_QUERY)) },
-      body: JSON.stringify({ query: SDL_QUERY }),
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(await headersFor?.(entry.name, SDL_QUERY, { method: 'POST', url: entry.url, body: request })) },
+      body: request,
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {

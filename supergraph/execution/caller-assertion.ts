@@ -1,21 +1,18 @@
 // The gateway tells each provider who asks: every call carries a short-lived assertion, a JWT
 // signed with the gateway's key (EdDSA; the public key is published as a JWKS), naming the
 // request, the app, its department and purpose, the grants in force, the coordinates asked of
-// that provider and the row scope. Providers verify it (subgraphs/kit/caller-trust.ts).
+// that provider and the row scope, bound to the call's method, URL and body digest.
+// Providers verify it (subgraphs/kit/caller-trust.ts; the protocol is in docs/provider-protocol.md).
 
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  getNamedType, isInterfaceType, isObjectType, Kind, parse,
-  type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode,
-} from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
-import { LRUCache } from 'lru-cache';
 
-import { ASSERTION_HEADER, REGISTRY_ISSUER } from '../../protocol/index.ts';
+import { ASSERTION_HEADER, bindingClaims, memoisedCoordinates, queryCoordinates, REGISTRY_ISSUER, type BoundCall } from '../../protocol/index.ts';
 
-export { ASSERTION_HEADER };
+export { ASSERTION_HEADER, queryCoordinates };
 const ALGORITHM = 'EdDSA';
 /** An assertion is good for one call: long enough for the provider's queue, no longer. */
 const LIFETIME_S = 60;
@@ -36,6 +33,8 @@ export interface AssertionClaims {
   grants?: readonly string[];
   /** A district-limited grant: its coordinates, and the types whose records they are. */
   rows?: { district: string; types: readonly string[]; coordinates: readonly string[] } | null;
+  /** The coordinates asked, for a signer without the supergraph's schema (tooling that knows what it asks). */
+  coordinates?: readonly string[];
 }
 
 async function keyFromJwk(jwk: JWK): Promise<CallerKey> {
@@ -70,40 +69,6 @@ export function publishedKeys(...keys: CallerKey[]): JSONWebKeySet {
   return { keys: keys.map((k) => k.publicJwk) };
 }
 
-/** Every schema coordinate a provider query selects (`_entities` fragments by their type). */
-export function queryCoordinates(schema: GraphQLSchema, query: string): string[] {
-  const document = parse(query, { noLocation: true });
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const found = new Set<string>();
-  const seen = new Set<string>();
-  const walk = (selectionSet: SelectionSetNode, type: GraphQLNamedType | undefined) => {
-    for (const s of selectionSet.selections) {
-      if (s.kind === Kind.FIELD) {
-        const name = s.name.value;
-        if (name.startsWith('__')) continue;
-        if (name === '_entities') {
-          if (s.selectionSet) walk(s.selectionSet, undefined);
-          continue;
-        }
-        const field = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[name] : undefined;
-        if (type && field) found.add(`${type.name}.${name}`);
-        if (s.selectionSet) walk(s.selectionSet, field ? getNamedType(field.type) : undefined);
-      } else if (s.kind === Kind.INLINE_FRAGMENT) {
-        walk(s.selectionSet, s.typeCondition ? schema.getType(s.typeCondition.name.value) : type);
-      } else if (!seen.has(s.name.value)) {
-        seen.add(s.name.value);
-        const fragment = fragments.get(s.name.value);
-        if (fragment) walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
-      }
-    }
-  };
-  for (const d of document.definitions) {
-    if (d.kind === Kind.OPERATION_DEFINITION) walk(d.selectionSet, schema.getRootType(d.operation) ?? undefined);
-  }
-  return [...found].sort();
-}
-
 export interface AssertionSignerOptions {
   key: CallerKey;
   /** `jointgraph-gateway`, or `jointgraph-registry` for composition tooling. */
@@ -112,32 +77,19 @@ export interface AssertionSignerOptions {
   schema?: GraphQLSchema;
 }
 
-export type AssertionSigner = (provider: string, query: string, claims: AssertionClaims) => Promise<string>;
+/** Signs the assertion for one call: `query` names the coordinates, `call` is what the provider receives. */
+export type AssertionSigner = (provider: string, query: string, claims: AssertionClaims, call: BoundCall) => Promise<string>;
 
 export function assertionSigner({ key, issuer, schema }: AssertionSignerOptions): AssertionSigner {
-  // Plans are cached, so the same few provider queries come back again and again.
-  const coordinates = new LRUCache<string, string[]>({ maxSize: 8 * 2 ** 20, sizeCalculation: (v, k) => k.length + v.join().length });
-  const coordinatesOf = (query: string): string[] => {
-    if (!schema) return [];
-    let found = coordinates.get(query);
-    if (!found) {
-      // Not every call is a GraphQL query (countersigning a checkpoint): it names no coordinates.
-      try {
-        found = queryCoordinates(schema, query);
-      } catch {
-        found = [];
-      }
-      coordinates.set(query, found);
-    }
-    return found;
-  };
-  return (provider, query, claims) =>
+  const coordinatesOf = schema ? memoisedCoordinates(schema, 8 * 2 ** 20) : () => [];
+  return (provider, query, claims, call) =>
     new SignJWT({
+      ...bindingClaims(call),
       ...(claims.requestId ? { rid: claims.requestId } : {}),
       ...(claims.department ? { dept: claims.department } : {}),
       ...(claims.purpose ? { purpose: claims.purpose } : {}),
       grants: claims.grants ?? [],
-      coords: coordinatesOf(query),
+      coords: claims.coordinates ?? coordinatesOf(query),
       ...(claims.rows ? { rows: claims.rows } : {}),
     })
       .setProtectedHeader({ alg: ALGORITHM, kid: key.publicJwk.kid! })
@@ -150,8 +102,11 @@ export function assertionSigner({ key, issuer, schema }: AssertionSignerOptions)
       .sign(key.privateKey);
 }
 
+/** Headers that sign one call to a provider: the assertion, bound to that call. */
+export type SignedCallHeaders = (provider: string, query: string, call: BoundCall) => Promise<Record<string, string>>;
+
 /** Headers for calls made as the operator's registry (composition, tooling): one signed assertion per call. */
-export function registryHeaders(key: CallerKey, subject = 'registry'): (provider: string, query: string) => Promise<Record<string, string>> {
+export function registryHeaders(key: CallerKey, subject = 'registry'): (...args: [...Parameters<SignedCallHeaders>, coordinates?: readonly string[]]) => ReturnType<SignedCallHeaders> {
   const sign = assertionSigner({ key, issuer: REGISTRY_ISSUER });
-  return async (provider, query) => ({ [ASSERTION_HEADER]: await sign(provider, query, { subject }) });
+  return async (provider, query, call, coordinates) => ({ [ASSERTION_HEADER]: await sign(provider, query, { subject, ...(coordinates ? { coordinates } : {}) }, call) });
 }

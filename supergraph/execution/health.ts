@@ -13,23 +13,26 @@ export interface HealthReport {
   subgraphs: SubgraphHealth[];
 }
 
-/** Headers a probe of one provider carries (its signed assertion). */
-export type ProbeHeaders = (provider: string, query: string) => Promise<Record<string, string>>;
+import type { SignedCallHeaders } from './caller-assertion.ts';
+
+/** Headers a probe of one provider carries (its signed assertion, bound to the probe). */
+export type ProbeHeaders = SignedCallHeaders;
 
 const PROBE = '{ __typename }';
 
 async function probe(name: string, url: string, timeoutMs: number, headersFor?: ProbeHeaders): Promise<SubgraphHealth> {
   const started = performance.now();
   try {
+    const body = JSON.stringify({ query: PROBE });
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(await headersFor?.(name, PROBE)) },
-      body: JSON.stringify({ query: PROBE }),
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(await headersFor?.(name, PROBE, { method: 'POST', url, body })) },
+      body,
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const body = (await response.json().catch(() => null)) as { data?: { __typename?: string } } | null;
+    const answer = (await response.json().catch(() => null)) as { data?: { __typename?: string } } | null;
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-    if (body?.data?.__typename) return { name, url, reachable: true, latencyMs };
+    if (answer?.data?.__typename) return { name, url, reachable: true, latencyMs };
     return { name, url, reachable: false, latencyMs, error: `HTTP ${response.status} without a GraphQL answer` };
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };

@@ -4,5 +4,5 @@ export { createProviderClient, DEFAULT_BREAKER, type BreakerOptions, type Circui
 export { supergraphGraphs, type SupergraphGraph } from './supergraph-graphs.ts';
 export {
   ASSERTION_HEADER, assertionSigner, registryHeaders, callerKeyFile, exportCallerKey, generateCallerKey, importCallerKey, publishedKeys, queryCoordinates,
-  type AssertionClaims, type AssertionSigner, type CallerKey,
+  type AssertionClaims, type AssertionSigner, type CallerKey, type SignedCallHeaders,
 } from './caller-assertion.ts';

@@ -11,6 +11,7 @@ import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
 import { codedError, type ErrorCode } from '../errors/index.ts';
+import type { BoundCall } from '../../protocol/index.ts';
 import { ASSERTION_HEADER } from './caller-assertion.ts';
 import { Deadlines } from './deadlines.ts';
 import { traceHeaders } from '../telemetry/index.ts';
@@ -61,8 +62,8 @@ export interface ProviderClientOptions {
   onCall?: (call: SubgraphCall) => void;
   onCircuit?: (subgraph: string, state: CircuitState) => void;
   onRetry?: (subgraph: string) => void;
-  /** Signs the call's assertion for the provider (caller-assertion.ts); unsigned without it. */
-  assert?: (request: ProviderRequest) => Promise<string>;
+  /** Signs the call's assertion for the provider, bound to the call (caller-assertion.ts); unsigned without it. */
+  assert?: (request: ProviderRequest, call: BoundCall) => Promise<string>;
   /** The trace a call belongs to (its request's); the provider is sent its traceparent. */
   traceOf?: (request: ProviderRequest) => Context | undefined;
   /** Makes a span of each call within a trace; without it the request's traceparent is passed on as is. */
@@ -88,10 +89,18 @@ function transportFailure(name: string, code: TransportCode, message: string): E
   return { errors: [codedError(code, message, { extensions: { subgraph: name } })] };
 }
 
+/**
+ * A provider's error path as GraphQL means it: some servers (mercurius) write list indices as
+ * strings ("0"); a GraphQL name never starts with a digit, so such a segment is always an index.
+ */
+function errorPath(path: unknown[]): (string | number)[] {
+  return path.map((segment) => (typeof segment === 'string' && /^\d+$/.test(segment) ? Number(segment) : (segment as string | number)));
+}
+
 function providerError(name: string, error: { message?: unknown; path?: unknown; extensions?: { code?: unknown } }): GraphQLError {
   const message = typeof error?.message === 'string' ? error.message : 'an error without a message';
   return codedError('SUBGRAPH_ERROR', `Provider "${name}" reported: ${message}`, {
-    ...(Array.isArray(error?.path) ? { path: error.path as (string | number)[] } : {}),
+    ...(Array.isArray(error?.path) ? { path: errorPath(error.path) } : {}),
     extensions: { subgraph: name, providerError: { message, code: error?.extensions?.code ?? null } },
   });
 }
@@ -137,7 +146,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     retries.called();
     try {
       const own = traced ? { ...headers, ...traced } : headers;
-      const callHeaders = options.assert ? { ...own, [ASSERTION_HEADER]: await options.assert(request) } : own;
+      const callHeaders = options.assert ? { ...own, [ASSERTION_HEADER]: await options.assert(request, { method: 'POST', url, body: payload }) } : own;
       let response;
       for (;;) {
         try {

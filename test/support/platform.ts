@@ -8,7 +8,11 @@ import { startSamplePlatform, type SamplePlatform, type SamplePlatformOptions } 
 import { RequestLog } from '../../subgraphs/index.ts';
 import { authorizationSettings, type AuthorizationSettings } from '../../server/authorization.ts';
 import { loadSettings, type CitySettings } from '../../supergraph/config/index.ts';
-import { generateCallerKey, registryHeaders as signedAsRegistry } from '../../supergraph/execution/index.ts';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { ASSERTION_HEADER, GATEWAY_ISSUER, queryCoordinates, type BoundCall } from '../../protocol/index.ts';
+import { SAMPLE_PROVIDERS } from '../../subgraphs/index.ts';
+import { assertionSigner, generateCallerKey, registryHeaders as signedAsRegistry, type AssertionClaims } from '../../supergraph/execution/index.ts';
 
 /**
  * Tests that ask a provider directly do so as the operator's registry would: with an assertion
@@ -20,8 +24,34 @@ const asRegistry = signedAsRegistry(TEST_REGISTRY_KEY, 'test');
 /** The provider a URL of the test platform belongs to, as its assertion's audience. */
 const providerOf = new Map<string, string>();
 
-export async function registryHeaders(provider: string, query: string): Promise<Record<string, string>> {
-  return asRegistry(provider, query);
+const providerSchemas = new Map(SAMPLE_PROVIDERS.map((p) => [p.name, buildSubgraphSchema({ typeDefs: parse(p.typeDefs) })]));
+
+/** What a query asks of a sample provider's own schema (none for a call that is no GraphQL query). */
+export function askedOf(provider: string, query: string): string[] {
+  const schema = providerSchemas.get(provider);
+  try {
+    return schema ? queryCoordinates(schema, query) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Headers that sign one call to a sample provider, bound to it and naming what its query asks of that provider. */
+export async function registryHeaders(provider: string, query: string, call: BoundCall): Promise<Record<string, string>> {
+  return asRegistry(provider, query, call, askedOf(provider, query));
+}
+
+const asGateway = assertionSigner({ key: TEST_REGISTRY_KEY, issuer: GATEWAY_ISSUER });
+
+/**
+ * Calls a sample provider as the gateway calls it for an app (claims: purpose, grants, row scope),
+ * with an assertion bound to the call and naming what the query asks; the provider's own answer.
+ */
+export async function callAsGateway(provider: string, url: string, query: string, variables: Record<string, unknown> | undefined, claims: Omit<AssertionClaims, 'subject'> & { subject?: string }) {
+  const body = JSON.stringify({ query, variables });
+  const assertion = await asGateway(provider, query, { subject: 'test-app', ...claims, coordinates: claims.coordinates ?? askedOf(provider, query) }, { method: 'POST', url, body });
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: assertion }, body });
+  return { status: response.status, body: (await response.json()) as GraphQLBody };
 }
 
 /** Big enough for N = 1000 fan-out, small enough to seed in well under a second. */
@@ -88,10 +118,11 @@ export async function startTestPlatform(
 export async function queryProvider(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLBody> {
   const provider = providerOf.get(url);
   if (!provider) throw new Error(`${url} is no provider of a test platform`);
+  const body = JSON.stringify({ query, variables });
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(await registryHeaders(provider, query)) },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(await registryHeaders(provider, query, { method: 'POST', url, body })) },
+    body,
   });
   return (await response.json()) as GraphQLBody;
 }
