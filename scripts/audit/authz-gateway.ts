@@ -18,11 +18,16 @@ import { isDataType } from '../../directives/index.ts';
 import { openAuthorization } from '../../server/authorization.ts';
 import { PURPOSE_HEADER } from '../../supergraph/gateway/authorization-stage.ts';
 import { createGateway } from '../../supergraph/gateway/index.ts';
-import { sha256 } from '../../supergraph/identity/index.ts';
+import { admitPurpose, sha256 } from '../../supergraph/identity/index.ts';
 
 const DEMO_APP = 'federation-audit';
-const DEMO_PURPOSE = 'federation gateway audit';
+const DEMO_PURPOSE = 'federation-gateway-audit';
 const GRAPHQL_PATH = '/graphql';
+
+// Checked here so that a purpose the grammar refuses stops this gateway at start-up, with the
+// reason in the suite's gateway log, instead of failing every case.
+const admitted = admitPurpose({ appId: DEMO_APP, name: DEMO_APP, department: 'Audit', roles: ['auditor'], district: null }, DEMO_PURPOSE, 'The audit purpose');
+if (!('purpose' in admitted)) throw new Error(`[${admitted.code}] ${admitted.message}`);
 
 const { values } = parseArgs({
   options: { supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, work: { type: 'string' } },
