@@ -1,5 +1,7 @@
+import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { APPS } from './support/authorization.ts';
+import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -110,8 +112,8 @@ describe('GraphQL over HTTP', () => {
     expect(response.json().errors[0].extensions).toMatchObject({ code: 'SUBGRAPH_ERROR', subgraph: 'enterprise', providerError: { code: 'BAD_USER_INPUT' } });
   });
 
-  it('refuses batched requests and non-object variables with 400 BAD_REQUEST', async () => {
-    for (const payload of [`[${JSON.stringify({ query: QUERY })}]`, JSON.stringify({ query: QUERY, variables: [1] }), JSON.stringify({ query: 123 })]) {
+  it('refuses batched requests, non-object variables and a JSON string body with 400 BAD_REQUEST', async () => {
+    for (const payload of [`[${JSON.stringify({ query: QUERY })}]`, JSON.stringify({ query: QUERY, variables: [1] }), JSON.stringify({ query: 123 }), JSON.stringify(QUERY)]) {
       const response = await post(payload);
       expect(response.statusCode, payload).toBe(400);
       expect(response.json().errors[0].extensions.code).toBe('BAD_REQUEST');
@@ -184,4 +186,61 @@ describe('load shedding', () => {
     const normal = await post({ query: QUERY });
     expect(normal.statusCode).toBe(200);
   });
+});
+
+describe('the GraphQL-over-HTTP audit (graphql-http serverAudits)', () => {
+  let authorized: TestPlatform;
+  beforeAll(async () => {
+    authorized = await startTestPlatform({ authorization: sampleAuthorization() });
+  });
+  afterAll(() => authorized.close());
+
+  /** `fetch` as the audits call it, answered by `inject()` with `credentials` added: no port. */
+  function injectingFetch(credentials: Record<string, string>) {
+    return async (input: string, init?: RequestInit): Promise<Response> => {
+      // A Request fills in what fetch would send, e.g. text/plain for a string body without a content type.
+      const request = new Request(input, init);
+      const url = new URL(request.url);
+      const response = await authorized.gateway.inject({
+        method: request.method as 'GET' | 'POST',
+        url: url.pathname + url.search,
+        headers: { ...Object.fromEntries(request.headers), ...credentials },
+        ...(request.body ? { payload: Buffer.from(await request.arrayBuffer()) } : {}),
+      });
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers.set(name, String(value));
+      return new Response([204, 304].includes(response.statusCode) ? null : new Uint8Array(response.rawPayload), { status: response.statusCode, headers });
+    };
+  }
+
+  it('answers request errors on /admin/graphql without data, coded as on /graphql', async () => {
+    const admin = (payload: string, headers: Record<string, string> = {}) =>
+      authorized.gateway.inject({ method: 'POST', url: '/admin/graphql', headers: { authorization: 'Bearer jg-admin-operator', 'content-type': 'application/json', accept: GRAPHQL_RESPONSE, ...headers }, payload });
+    const cases: [string, Record<string, string>, number, string][] = [
+      [JSON.stringify({ query: '{ applications(' }), {}, 400, 'GRAPHQL_PARSE_FAILED'],
+      [JSON.stringify({ query: '{ nothing }' }), {}, 400, 'GRAPHQL_VALIDATION_FAILED'],
+      [JSON.stringify({ query: '{ nothing }' }), { accept: 'application/json' }, 200, 'GRAPHQL_VALIDATION_FAILED'],
+      ['query=1', { 'content-type': 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['[1]', {}, 400, 'BAD_REQUEST'],
+      ['"text"', {}, 400, 'BAD_REQUEST'],
+      ['{"query": ', {}, 400, 'BAD_REQUEST'],
+    ];
+    for (const [payload, headers, status, code] of cases) {
+      const response = await admin(payload, headers);
+      expect({ payload, status: response.statusCode, code: response.json().errors[0].extensions.code, hasData: 'data' in response.json() }).toEqual({ payload, status, code, hasData: false });
+    }
+  });
+
+  for (const [path, who, credentials] of [
+    ['/graphql', 'an app', { 'x-api-key': APPS.tax, 'x-jointgraph-purpose': 'tax-inspection' }],
+    ['/admin/graphql', 'the operator', { authorization: 'Bearer jg-admin-operator' }],
+  ] as const) {
+    it(`passes every MUST and SHOULD on ${path} for ${who}`, async () => {
+      const audits = serverAudits({ url: `http://gateway.test${path}`, fetchFn: injectingFetch(credentials) });
+      const results = await Promise.all(audits.map((audit) => audit.fn()));
+      const failed = results.filter((r) => r.status !== 'ok' && !r.name.startsWith('MAY')).map((r) => `${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`);
+      expect(results.length).toBeGreaterThan(40);
+      expect(failed).toEqual([]);
+    });
+  }
 });

@@ -400,7 +400,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     swap: (supergraphSdl, overlay) => swapper.swap(supergraphSdl, overlay),
   };
   if (authorization && options.admin) {
-    await registerAdmin(app, { ...authorization, ...options.admin, gateway: state, ...(objections ? { objections } : {}), ...(authorization.operations ? { operations: authorization.operations } : {}) });
+    await registerAdmin(app, { ...authorization, ...options.admin, http: { negotiateMediaType, isGraphQLRequestBody, readGraphQLParams, edgeError }, gateway: state, ...(objections ? { objections } : {}), ...(authorization.operations ? { operations: authorization.operations } : {}) });
   }
 
   // Provider URLs and per-field measures are the operator's: with authorization on, only its admin

@@ -58,8 +58,8 @@ export function readGraphQLParams(request: FastifyRequest): ParamsResult {
     const extensions = fromQueryString(query.extensions, 'extensions');
     if (!extensions.ok) return extensions;
     raw = { query: query.query, operationName: query.operationName, variables: variables.value, extensions: extensions.value, documentId: query.documentId };
-  } else if (typeof request.body === 'string') {
-    // application/graphql: the body is the document.
+  } else if (typeof request.body === 'string' && request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === 'application/graphql') {
+    // application/graphql: the body is the document (a JSON string is no request).
     raw = { query: request.body, ...(isObject(request.query) ? { operationName: (request.query as { operationName?: unknown }).operationName } : {}) };
   } else if (Array.isArray(request.body)) {
     return { ok: false, message: 'Batched requests (a JSON array) are not supported: send one operation per request.' };
