@@ -46,7 +46,7 @@ describe('a provider’s circuit breaker', () => {
     const states: CircuitState[] = [];
     const client = createProviderClient({
       name: 'tax', url: forwarding.url, timeoutMs: 1_000, connections: 2,
-      breaker: { errorPercentage: 50, volumeThreshold: 4, resetMs: 200, windowMs: 10_000 },
+      breaker: { errorPercentage: 50, volumeThreshold: 4, resetMs: 200, windowMs: 10_000, stallMs: 1_000 },
       onCircuit: (_, state) => states.push(state),
     });
     try {
@@ -63,6 +63,37 @@ describe('a provider’s circuit breaker', () => {
     } finally {
       await client.close();
       await forwarding.close();
+    }
+  });
+});
+
+describe('a frozen provider', () => {
+  it('opens the circuit once it has answered nothing for stallMs while calls wait, not after their full deadlines', async () => {
+    let now = 0;
+    const states: CircuitState[] = [];
+    const client = createProviderClient({
+      name: 'tax', url: hanging.url, timeoutMs: 1_500, connections: 50,
+      breaker: { errorPercentage: 50, volumeThreshold: 10, resetMs: 60_000, windowMs: 10_000, stallMs: 1_000 },
+      onCircuit: (_, state) => states.push(state),
+      clock: () => now,
+    });
+    try {
+      hanging.received = 0;
+      for (let i = 0; i < 20; i++) void client({ query: '{ __typename }', context: undefined });
+      while (hanging.received < 20) await new Promise((r) => setImmediate(r));
+      // Within the stall bound the provider is given its time: a call still goes to it.
+      now = 900;
+      void client({ query: '{ __typename }', context: undefined });
+      while (hanging.received < 21) await new Promise((r) => setImmediate(r));
+      expect(states).toEqual([]);
+      // Past it, with every call still waiting: frozen. The next call is answered at once.
+      now = 1_001;
+      const next = await client({ query: '{ __typename }', context: undefined });
+      expect(next.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_CIRCUIT_OPEN');
+      expect(states).toEqual(['open']);
+      expect(hanging.received).toBe(21);
+    } finally {
+      await client.close();
     }
   });
 });

@@ -44,9 +44,15 @@ export interface BreakerOptions {
   /** How long the circuit stays open before one probe call is let through. */
   resetMs: number;
   windowMs: number;
+  /**
+   * A provider that answers nothing for this long while at least volumeThreshold calls wait on it
+   * is taken as frozen and the circuit opens at once: failures are only counted when calls end,
+   * which for a frozen provider is each call's full deadline.
+   */
+  stallMs: number;
 }
 
-export const DEFAULT_BREAKER: BreakerOptions = Object.freeze({ errorPercentage: 50, volumeThreshold: 10, resetMs: 5_000, windowMs: 10_000 });
+export const DEFAULT_BREAKER: BreakerOptions = Object.freeze({ errorPercentage: 50, volumeThreshold: 10, resetMs: 5_000, windowMs: 10_000, stallMs: 1_000 });
 
 export interface ProviderClientOptions {
   name: string;
@@ -68,6 +74,8 @@ export interface ProviderClientOptions {
   traceOf?: (request: ProviderRequest) => Context | undefined;
   /** Makes a span of each call within a trace; without it the request's traceparent is passed on as is. */
   tracer?: Tracer;
+  /** Milliseconds, monotonic: when the provider last answered (tests set it). */
+  clock?: () => number;
 }
 
 export type ProviderClient = ((request: ProviderRequest) => Promise<ExecutionResult>) & { close(): Promise<void> };
@@ -138,12 +146,19 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
   const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const path = `${target.pathname}${target.search}`;
   const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  const clock = options.clock ?? (() => performance.now());
+  // Stall detection: calls waiting on the provider, and when it last showed progress (an answer of
+  // any kind, or the first call after none were waiting).
+  let waiting = 0;
+  let progressAt = clock();
+  const stalled = () => waiting >= breaker.volumeThreshold && clock() - progressAt > breaker.stallMs;
 
   async function send(request: ProviderRequest, traced?: Record<string, string>): Promise<ExecutionResult> {
     const controller = new AbortController();
     const deadline = deadlines.add(timeoutMs, controller);
     const payload = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     retries.called();
+    if (waiting++ === 0) progressAt = clock();
     try {
       const own = traced ? { ...headers, ...traced } : headers;
       const callHeaders = options.assert ? { ...own, [ASSERTION_HEADER]: await options.assert(request, { method: 'POST', url, body: payload }) } : own;
@@ -186,6 +201,8 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       return transportFailure(name, 'SUBGRAPH_UNAVAILABLE', `Provider "${name}" is unreachable (${cause}).`);
     } finally {
       deadlines.remove(deadline);
+      waiting -= 1;
+      if (!deadline.expired) progressAt = clock();
     }
   }
 
@@ -212,6 +229,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
     errors: [codedError('SUBGRAPH_CIRCUIT_OPEN', `Provider "${name}" failed repeatedly; the gateway stops asking it for ${breaker.resetMs} ms at a time until a probe succeeds.`, { extensions: { subgraph: name } })],
   });
   const guarded = async (request: ProviderRequest, traced?: Record<string, string>): Promise<ExecutionResult> => {
+    if (!circuit.opened && stalled()) circuit.open();
     try {
       return (await circuit.fire(request, traced)) as ExecutionResult;
     } catch (error) {
