@@ -9,11 +9,12 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import {
-  checkpointsFileOf, openPostgresAuditTrail, openSigningKey, parseReplicaCheckpoint, publicKeyFileOf, readPublicKey, readReplicaCheckpointCopies,
+  checkpointsFileOf, countersignaturesFileOf, openPostgresAuditTrail, replicaOperatorOnly, verifyCountersignatures, openSigningKey, parseReplicaCheckpoint, publicKeyFileOf, readPublicKey, readReplicaCheckpointCopies,
   writeCheckpointExport, type Checkpoint, type PostgresAuditTrailOptions, type PostgresChainCheck, type ReplicaCheckpoint,
 } from '../supergraph/audit/index.ts';
 import { ConfigError, type Settings } from '../supergraph/config/index.ts';
 import { shown, storeUnavailable, unreachable } from '../supergraph/stores/index.ts';
+import { countersignedLines, providerEvidence } from './audit-countersigned.ts';
 import { plural } from './audit-files.ts';
 
 type Shared = NonNullable<Settings['postgres']>;
@@ -69,13 +70,18 @@ function brokenLine(broken: NonNullable<PostgresChainCheck['brokenAt']>): string
 
 export interface SharedVerifyOptions {
   keyFile: string;
+  /** Where the providers' countersigning keys and copies are (keys/providers/, access/). */
+  providersDir: string;
+  json?: boolean;
   publicKeyFile?: string;
   /** An exported checkpoint (with its public key), checked as one more copy. */
   exported?: { checkpoint: Checkpoint; publicKey: KeyObject };
 }
 
 /** Prints the verdict; whether the trail verifies. */
-export async function verifySharedTrail(postgres: Shared, { keyFile, publicKeyFile, exported }: SharedVerifyOptions): Promise<boolean> {
+export async function verifySharedTrail(postgres: Shared, { keyFile, providersDir, json, publicKeyFile, exported }: SharedVerifyOptions): Promise<boolean> {
+  // What the providers countersigned, read before the trail: everything it names is in the store by then.
+  const providers = providerEvidence(countersignaturesFileOf(checkpointsFileOf(keyFile)), providersDir);
   const keyPath = publicKeyFile ?? [publicKeyFileOf(keyFile), keyFile].find((f) => existsSync(f));
   const publicKey = keyPath ? readPublicKey(keyPath) : exported?.publicKey;
   const copies: ReplicaCheckpoint[] = readReplicaCheckpointCopies(dirname(keyFile));
@@ -92,6 +98,15 @@ export async function verifySharedTrail(postgres: Shared, { keyFile, publicKeyFi
   try {
     const check = await reached(postgres, trail.verify(publicKey, copies));
     const where = `PostgreSQL schema ${postgres.schema}`;
+    const countersigned = providers && verifyCountersignatures({ checkpoints: check.signedCheckpoints ?? [], ...providers });
+    const only = replicaOperatorOnly(countersigned?.head as ReplicaCheckpoint | undefined, check.chains);
+    const { errors, lines } = countersignedLines(countersigned, only, providersDir);
+    if (json) {
+      const { signedCheckpoints: _list, ...trailCheck } = check;
+      console.log(JSON.stringify({ ...trailCheck, ok: check.ok && errors.length === 0, countersignatures: countersigned ? { ...countersigned, head: countersigned.head?.n ?? null } : null, operatorOnly: only }, null, 2));
+      return check.ok && errors.length === 0;
+    }
+    for (const line of errors) console.error(line);
     if (check.brokenAt) {
       console.error(brokenLine(check.brokenAt));
       return false;
@@ -106,7 +121,8 @@ export async function verifySharedTrail(postgres: Shared, { keyFile, publicKeyFi
       console.log(`Signed: ${plural(check.checkpoints.count, 'checkpoint')} verify with the public key${after > 0 ? `; ${plural(after, 'access record')} written after the newest, covered by the hash chains only until the next` : ''}`);
       console.log(`Copies outside the store: ${plural(copies.length, 'checkpoint')} (${dirname(keyFile)}${exportedCopy ? ' and the exported one' : ''}), each the store's own under its number`);
     }
-    return true;
+    for (const line of lines) console.log(line);
+    return errors.length === 0;
   } finally {
     await trail.close().catch(() => undefined);
   }

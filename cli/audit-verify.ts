@@ -11,15 +11,15 @@
 // instead: every replica's chain and the decision chain, against the checkpoints in the store and
 // the copies beside the key (cli/audit-shared.ts).
 
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import {
-  checkpointsFileOf, countersignaturesFileOf, publicKeyFileOf, readCheckpointExport, readPublicKey, verifyCountersignatures, verifyTrail,
-  type CountersignatureCheck, type TrailCheck,
+  checkpointsFileOf, countersignaturesFileOf, publicKeyFileOf, readCheckpointExport, readPublicKey, singleChainOperatorOnly, verifyCountersignatures, verifyTrail,
+  type TrailCheck,
 } from '../supergraph/audit/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
 import { StoreUnavailableError } from '../supergraph/stores/index.ts';
 import { cliArgs, cliSettings, CONFIG_FLAG } from './args.ts';
+import { countersignedLines, providerEvidence } from './audit-countersigned.ts';
 import { auditFiles, plural, requireTrail } from './audit-files.ts';
 import { verifySharedTrail } from './audit-shared.ts';
 
@@ -57,34 +57,20 @@ function signedLines(check: TrailCheck, sources: string): string[] {
   ];
 }
 
-const COUNTERSIGN_EXPLAINED: Record<CountersignatureCheck['problems'][number]['problem'], string> = {
-  'invalid-countersignature': ' — the countersignature does not verify over the checkpoint now in the file: the checkpoint was re-signed after the fact',
-  'unknown-checkpoint': ' — a countersigned checkpoint is missing from the file',
-  'copy-differs': ' — the provider countersigned another checkpoint under this number: the file was rewritten',
-  'copy-of-unknown-checkpoint': ' — the provider countersigned a checkpoint the file no longer holds',
-};
-
-/** The providers' countersignatures and copies under `dir`, when there are any. */
-function providerCountersignatures(checkpointsFile: string, dir: string): CountersignatureCheck | undefined {
-  const keysDir = join(dir, 'keys', 'providers');
-  if (!existsSync(keysDir)) return undefined;
-  const parties = readdirSync(keysDir).flatMap((f) => (f.endsWith('-countersign.pub.pem') ? [f.slice(0, -'-countersign.pub.pem'.length)] : []));
-  return verifyCountersignatures({
-    checkpointsFile,
-    countersignaturesFile: countersignaturesFileOf(checkpointsFile),
-    keys: new Map(parties.map((p) => [p, readPublicKey(join(keysDir, `${p}-countersign.pub.pem`))])),
-    copies: new Map(parties.map((p) => [p, join(dir, 'access', `${p}.countersigned.jsonl`)])),
-  });
-}
-
 try {
-  const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, checkpoint: { type: 'string' }, providers: { type: 'string' } , ...CONFIG_FLAG });
+  const args = cliArgs({
+    file: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, checkpoint: { type: 'string' }, providers: { type: 'string' },
+    json: { type: 'boolean' }, ...CONFIG_FLAG,
+  });
   const { settings, file, dir, keyFile } = auditFiles(args);
+  const providersDir = args.providers ?? cliSettings(args.config).dataDir;
   const exported = args.checkpoint === undefined ? undefined : readCheckpointExport(args.checkpoint);
   if (args.checkpoint !== undefined && !exported) throw new ConfigError('--checkpoint', `${args.checkpoint} is not a checkpoint exported by npm run audit:export`);
   // Replicas on PostgreSQL keep the trail there; --file still checks one SQLite trail (a copy, an older one).
   if (settings.postgres && args.file === undefined) {
-    const ok = await verifySharedTrail(settings.postgres, { keyFile, ...(args['public-key'] ? { publicKeyFile: args['public-key'] } : {}), ...(exported ? { exported } : {}) });
+    const ok = await verifySharedTrail(settings.postgres, {
+      keyFile, providersDir, json: args.json === true, ...(args['public-key'] ? { publicKeyFile: args['public-key'] } : {}), ...(exported ? { exported } : {}),
+    });
     process.exit(ok ? 0 : 1);
   }
   // An exported checkpoint carries its public key: the key folder is not needed.
@@ -92,14 +78,21 @@ try {
   const checkpointsFile = args.checkpoints ?? (exported ? undefined : checkpointsFileOf(keyFile));
   if (!exported && !(checkpointsFile && existsSync(checkpointsFile))) requireTrail(file);
   const publicKey = publicKeyFile ? readPublicKey(publicKeyFile) : exported?.publicKey;
+  const providers = checkpointsFile ? providerEvidence(countersignaturesFileOf(checkpointsFile), providersDir) : undefined;
   const check = verifyTrail({ file, archiveDir: dir, ...(publicKey ? { publicKey } : {}), ...(checkpointsFile ? { checkpointsFile } : {}), ...(exported ? { exported: exported.checkpoint } : {}) });
   if (check.unchecked > 0) throw new ConfigError('--public-key', `${plural(check.unchecked, 'signed checkpoint')} found but no public key at ${publicKeyFileOf(keyFile)}: give --public-key FILE`);
   const sources = exported ? `checkpoint ${args.checkpoint}` : `${checkpointsFile}, and the copies in the trail`;
-  const countersigned = checkpointsFile ? providerCountersignatures(checkpointsFile, args.providers ?? cliSettings(args.config).dataDir) : undefined;
-  if (countersigned && !countersigned.ok) {
-    for (const p of countersigned.problems) console.error(`[AUDIT_CHAIN_BROKEN] checkpoint ${p.n}, provider ${p.party}: ${p.problem}${COUNTERSIGN_EXPLAINED[p.problem]}`);
-    process.exitCode = 1;
+  const countersigned = providers && verifyCountersignatures({ checkpoints: check.checkpointList, ...providers });
+  const only = singleChainOperatorOnly(countersigned?.head, (check.checkpoints?.lastSeq ?? 0) + (check.checkpoints?.after ?? 0));
+  const { errors, lines } = countersignedLines(countersigned, only, providersDir);
+  if (errors.length > 0) process.exitCode = 1;
+  if (args.json) {
+    const { signed: _signed, checkpointList: _list, ...trail } = check;
+    console.log(JSON.stringify({ ...trail, ok: check.ok && errors.length === 0, countersignatures: countersigned ? { ...countersigned, head: countersigned.head?.n ?? null } : null, operatorOnly: only }, null, 2));
+    if (!check.ok) process.exitCode = 1;
+    process.exit();
   }
+  for (const line of errors) console.error(line);
   if (!check.ok) {
     console.error(brokenLine(check));
     process.exitCode = 1;
@@ -109,7 +102,7 @@ try {
     const retained = check.retainedFrom === undefined ? '' : `; records before ${check.retainedFrom} deleted past the retention period`;
     console.log([`OK: ${plural(check.archived, 'archived record')} in ${plural(check.segments, 'segment')} + ${plural(check.live, 'live record')}, hash chain intact (${dir}, ${file}${retained})`, ...signedLines(check, sources)].join('\n'));
   }
-  if (countersigned?.ok) console.log(`Countersigned: ${Object.entries(countersigned.countersigned).map(([party, n]) => `${party} ${n}`).join(', ') || 'none yet'}; every provider's copy matches the checkpoints`);
+  if (check.ok) for (const line of lines) console.log(line);
 } catch (error) {
   console.error(error instanceof ConfigError || error instanceof StoreUnavailableError ? `[${error.code}] ${error.message}` : error);
   process.exitCode = 1;

@@ -17,6 +17,8 @@ import { adminCall, APPS, answer, applyFor, asApp } from './support/authorizatio
 import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 const run = promisify(execFile);
+/** A record as the tampering tests write it, by column: later columns (request ids, digests, withheld) keep their defaults. */
+const INSERT_RECORD = 'INSERT INTO audit_record (seq, at, app_id, department, purpose, operation_hash, returned, denied, providers, entities, outcome, status, prev_hash, hash, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 function record(n: number): AccessRecord {
   return { at: new Date(Date.UTC(2026, 0, n)).toISOString(), appId: 'a', department: 'd', purpose: `p-${n}`, operationHash: 'h', returned: ['Person.name', `Person.f${n}`], denied: [], providers: ['population'], entities: n, outcome: 'OK', status: 200 };
@@ -67,7 +69,7 @@ function forge(file: string, change: (records: AccessRecord[]) => AccessRecord[]
   }) as AccessRecord);
   const forged = rechained(change(records));
   db.exec('DELETE FROM audit_record; DELETE FROM audit_coordinate; DELETE FROM audit_head');
-  const insert = db.prepare('INSERT INTO audit_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(INSERT_RECORD);
   for (const r of forged) {
     insert.run(r.seq, r.at, r.appId, r.department, r.purpose, r.operationHash, JSON.stringify(r.returned), JSON.stringify(r.denied), JSON.stringify(r.providers), r.entities, r.outcome, r.status, r.prevHash, r.hash, r.requestId ?? null);
     for (const c of r.returned) db.prepare('INSERT INTO audit_coordinate VALUES (?, ?)').run(r.seq, c);
@@ -217,7 +219,7 @@ describe('signed audit checkpoints', () => {
     const db = new Database(trail.file);
     db.exec('DELETE FROM audit_record; DELETE FROM audit_coordinate');
     for (const r of forged.slice(3)) {
-      db.prepare('INSERT INTO audit_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(r.seq, r.at, r.appId, r.department, r.purpose, r.operationHash, JSON.stringify(r.returned), JSON.stringify(r.denied), JSON.stringify(r.providers), r.entities, r.outcome, r.status, r.prevHash, r.hash, r.requestId ?? null);
+      db.prepare(INSERT_RECORD).run(r.seq, r.at, r.appId, r.department, r.purpose, r.operationHash, JSON.stringify(r.returned), JSON.stringify(r.denied), JSON.stringify(r.providers), r.entities, r.outcome, r.status, r.prevHash, r.hash, r.requestId ?? null);
       for (const c of r.returned) db.prepare('INSERT INTO audit_coordinate VALUES (?, ?)').run(r.seq, c);
     }
     db.prepare('UPDATE audit_base SET hash = ?').run(forged[2]!.hash);

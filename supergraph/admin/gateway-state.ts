@@ -20,8 +20,10 @@ export interface GatewayState {
   swap(supergraphSdl: string | undefined, overlay?: LabelOverlay): Promise<void>;
   /** Checks an operation an app registers: one operation, within the limits, valid against the contract, and granted for the purpose. */
   checkOperation(document: string, requester: Requester, purpose: string): OperationCheck;
-  /** Asks the providers to countersign the newest audit checkpoint (when the gateway signs its calls and the trail is signed). */
+  /** Asks the providers to countersign every audit checkpoint since their last (when the gateway signs its calls and the trail is signed). */
   countersign?: () => Promise<CountersignRound | undefined>;
+  /** The round run at start (the checkpoint signed at the last shutdown among what it countersigns). */
+  countersignedAtStart?: Promise<CountersignRound | undefined>;
 }
 
 export type OperationCheck =

@@ -4,7 +4,9 @@
 // append resolves only once its record is durable.
 
 import type { AccessRecord, AuditLog, AuditSearch, StoredRecord } from './audit-log.ts';
+import type { ChainLink } from './chain.ts';
 import type { Checkpoint } from './checkpoint.ts';
+import { withheldRecord } from './withheld-answers.ts';
 import { groupCommit, type RecordAccess } from './group-commit.ts';
 import { fileDigest, OPERATOR_FILE, type Decision, type StoredDecision } from './decision-log.ts';
 import type { PostgresAuditTrail, PostgresChainCheck } from './postgres-audit-trail.ts';
@@ -51,6 +53,14 @@ export interface AccessTrail {
   readonly checkpointsFile?: string;
   /** Resolves once the record is durable; rejects when it cannot be, and the answer must not leave. */
   append(record: AccessRecord): Promise<void>;
+  /**
+   * The answer `record` was appended for did not leave, with `status`: when the record is on the
+   * trail all the same, a WITHHELD record naming it follows it (the app is no recipient of it).
+   * True once written, false when the record is not on the trail.
+   */
+  withheld(record: AccessRecord, status: number): Promise<boolean>;
+  /** The checkpoints numbered after `n`, oldest first, at most `limit`: what the providers are asked to countersign. */
+  checkpointsAfter(n: number, limit: number): Promise<Checkpoint[]>;
   search(search: AccessSearch): Promise<FoundRecord[]>;
   /** Who received a coordinate between two instants, oldest first. */
   recipients(coordinate: string, from?: string, to?: string): Promise<FoundRecord[]>;
@@ -75,6 +85,9 @@ export class BadCursor extends Error {
 /** One replica's SQLite trail: its writer (a worker thread for a file) starts with the first append and is closed with the gateway. */
 export function sqliteAccessTrail(audit: AuditLog): AccessTrail {
   let writer: RecordAccess | undefined;
+  // Records of failed batches that were written all the same, and where.
+  const writtenAt = new WeakMap<AccessRecord, ChainLink>();
+  const write = (record: AccessRecord) => (writer ??= groupCommit(audit, (r, link) => writtenAt.set(r, link)))(record);
   const found = (r: StoredRecord): FoundRecord => ({ ...r, cursor: String(r.seq) });
   return {
     shared: false,
@@ -86,7 +99,18 @@ export function sqliteAccessTrail(audit: AuditLog): AccessTrail {
     start: async () => undefined,
     checkpoint: async () => audit.checkpoint(),
     ...(audit.options.signing ? { checkpointsFile: audit.options.signing.checkpointsFile } : {}),
-    append: (record) => (writer ??= groupCommit(audit))(record),
+    append: write,
+    async withheld(record, status) {
+      const link = writtenAt.get(record);
+      if (!link) return false;
+      const compensation = withheldRecord(record, link.seq, status);
+      // Written is enough: a checkpoint failing after it again does not undo it.
+      await write(compensation).catch((error) => {
+        if (!writtenAt.has(compensation)) throw error;
+      });
+      return true;
+    },
+    checkpointsAfter: async (n, limit) => audit.checkpointsAfter(n, limit),
     async search({ before, ...search }) {
       const beforeSeq = before == null ? null : Number(before);
       if (beforeSeq !== null && !Number.isSafeInteger(beforeSeq)) throw new BadCursor(before!);
@@ -135,6 +159,8 @@ export function postgresAccessTrail(trail: PostgresAuditTrail, copies: () => rea
     checkpoint: () => trail.checkpoint(),
     ...(checkpointsFile ? { checkpointsFile } : {}),
     append: async (record) => void (await trail.append(record)),
+    withheld: (record, status) => trail.withheld(record, status),
+    checkpointsAfter: (n, limit) => trail.checkpointsAfter(n, limit),
     search: async ({ before, ...search }) => (await trail.search({ ...search, before: before == null ? null : parseCursor(before) })).map(found),
     recipients: async (coordinate, from, to) => (await trail.recipients(coordinate, from, to)).map(found),
     received: (appId, coordinate) => trail.received(appId, coordinate),

@@ -2,7 +2,7 @@
 // full flush to disk, and the gateway's event loop keeps serving while the disk works.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { openAuditLog, type AccessRecord, type AuditLogOptions } from './audit-log.ts';
+import { openAuditLog, SealFailed, type AccessRecord, type AuditLogOptions } from './audit-log.ts';
 
 // The signing key comes along (a KeyObject crosses threads): every so many records this thread signs the checkpoint.
 const { file, options } = workerData as { file: string; options: AuditLogOptions };
@@ -12,6 +12,7 @@ parentPort!.on('message', ({ id, records }: { id: number; records: AccessRecord[
     log.appendAll(records);
     parentPort!.postMessage({ id });
   } catch (error) {
-    parentPort!.postMessage({ id, error: (error as Error).message });
+    // Written, then the checkpoint failed: where the records went, so their withheld answers can be compensated.
+    parentPort!.postMessage({ id, error: (error as Error).message, ...(error instanceof SealFailed ? { written: error.written } : {}) });
   }
 });

@@ -33,6 +33,22 @@ export interface AccessRecord {
   requestId?: string;
   /** Which records' values were returned, as digests (received-values.ts): what an objection is checked against. */
   valueDigests?: string[];
+  /**
+   * On a `WITHHELD` record only: the seq, in the same chain, of the record whose answer was withheld
+   * after it was written. That record no longer counts as received.
+   */
+  withholds?: number;
+}
+
+/** The outcome of a record that withdraws an earlier one (`withholds`): its answer never left. */
+export const WITHHELD = 'WITHHELD';
+
+/** Records were written, then the append still failed (the checkpoint after them): they are on the trail, their answers must not leave. */
+export class SealFailed extends Error {
+  constructor(readonly written: readonly ChainLink[], cause: unknown) {
+    super(`${written.length} audit record(s) were written, but the checkpoint after them failed: ${(cause as Error).message}`, { cause });
+    this.name = 'SealFailed';
+  }
 }
 
 /** What an audit search narrows to; every part optional, the newest records first. */
@@ -109,6 +125,8 @@ export interface AuditLog {
   checkpoint(): Checkpoint | undefined;
   /** The checkpoints kept in the store (JSON), oldest first. */
   storedCheckpoints(): string[];
+  /** The stored checkpoints numbered after `n`, oldest first, at most `limit`. */
+  checkpointsAfter(n: number, limit: number): Checkpoint[];
   /** Who received a coordinate, and for what purpose, between two instants (records kept here, not archived ones). */
   recipients(coordinate: string, from?: string, to?: string): StoredRecord[];
   /** Whether an app received a coordinate (records kept here): one indexed lookup, no records read out. */
@@ -136,6 +154,7 @@ export function recordHash(prevHash: string, seq: number, r: AccessRecord): stri
   const fields: unknown[] = [seq, r.at, r.appId, r.department, r.purpose, r.operationHash, r.returned, r.denied, r.providers, r.entities, r.outcome, r.status];
   // Records written before request ids (or value digests) were kept hash as they always did.
   if (typeof r.requestId === 'string') fields.push(r.requestId);
+  if (typeof r.withholds === 'number') fields.push({ withholds: r.withholds });
   if (Array.isArray(r.valueDigests)) fields.push(r.valueDigests);
   const canonical = JSON.stringify(fields);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
@@ -165,6 +184,7 @@ interface Row {
   hash: string;
   request_id: string | null;
   value_digests: string | null;
+  withholds: number | null;
 }
 
 function fromRow(row: Row): StoredRecord {
@@ -174,6 +194,7 @@ function fromRow(row: Row): StoredRecord {
     entities: row.entities, outcome: row.outcome, status: row.status, prevHash: row.prev_hash, hash: row.hash,
     ...(row.request_id !== null ? { requestId: row.request_id } : {}),
     ...(row.value_digests !== null ? { valueDigests: JSON.parse(row.value_digests) } : {}),
+    ...(row.withholds !== null ? { withholds: row.withholds } : {}),
   };
 }
 
@@ -196,25 +217,31 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
   if (!columns.includes('value_digests')) db.exec('ALTER TABLE audit_record ADD COLUMN value_digests TEXT');
   // Who received a record's value, as the recipients index is for a coordinate: rebuilt from the records to verify it.
   db.exec('CREATE TABLE IF NOT EXISTS audit_value (seq INTEGER NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (digest, seq))');
-  db.exec('CREATE INDEX IF NOT EXISTS audit_by_request ON audit_record (request_id) WHERE request_id IS NOT NULL');
+  if (!columns.includes('withholds')) db.exec('ALTER TABLE audit_record ADD COLUMN withholds INTEGER');
+  db.exec(`
+    CREATE INDEX IF NOT EXISTS audit_by_request ON audit_record (request_id) WHERE request_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS audit_by_withholds ON audit_record (withholds) WHERE withholds IS NOT NULL;
+  `);
   const head = linkRow(db, 'audit_head');
   const base = linkRow(db, 'audit_base');
   const deleteRecords = db.prepare('DELETE FROM audit_record WHERE seq <= ?');
   const deleteCoordinate = db.prepare('DELETE FROM audit_coordinate WHERE coordinate = ? AND seq <= ?');
   const deleteValue = db.prepare('DELETE FROM audit_value WHERE digest = ? AND seq <= ?');
   const insert = db.prepare(
-    `INSERT INTO audit_record (seq, at, app_id, department, purpose, operation_hash, returned, denied, providers, entities, outcome, status, prev_hash, hash, request_id, value_digests)
-     VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash, @requestId, @valueDigests)`,
+    `INSERT INTO audit_record (seq, at, app_id, department, purpose, operation_hash, returned, denied, providers, entities, outcome, status, prev_hash, hash, request_id, value_digests, withholds)
+     VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash, @requestId, @valueDigests, @withholds)`,
   );
   const insertCoordinate = db.prepare('INSERT OR IGNORE INTO audit_coordinate VALUES (?, ?)');
   const insertValue = db.prepare('INSERT OR IGNORE INTO audit_value VALUES (?, ?)');
   const all = db.prepare('SELECT * FROM audit_record ORDER BY seq');
+  // A record a WITHHELD record withdraws was never received: its answer did not leave.
+  const delivered = 'NOT EXISTS (SELECT 1 FROM audit_record w WHERE w.withholds = r.seq)';
   const recipients = db.prepare(
     `SELECT r.* FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq
-     WHERE c.coordinate = ? AND r.at >= ? AND r.at <= ? ORDER BY r.seq`,
+     WHERE c.coordinate = ? AND r.at >= ? AND r.at <= ? AND ${delivered} ORDER BY r.seq`,
   );
-  const received = db.prepare('SELECT 1 FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq WHERE c.coordinate = ? AND r.app_id = ? LIMIT 1');
-  const receivedValue = db.prepare('SELECT 1 FROM audit_value v JOIN audit_record r ON r.seq = v.seq WHERE v.digest = ? AND r.app_id = ? LIMIT 1');
+  const received = db.prepare(`SELECT 1 FROM audit_coordinate c JOIN audit_record r ON r.seq = c.seq WHERE c.coordinate = ? AND r.app_id = ? AND ${delivered} LIMIT 1`);
+  const receivedValue = db.prepare(`SELECT 1 FROM audit_value v JOIN audit_record r ON r.seq = v.seq WHERE v.digest = ? AND r.app_id = ? AND ${delivered} LIMIT 1`);
   // One statement for every search: a part left null matches everything.
   const search = db.prepare(
     `SELECT * FROM audit_record r
@@ -252,7 +279,7 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     for (const record of records) {
       seq += 1;
       const hash = recordHash(prevHash, seq, record);
-      insert.run({ ...record, seq, prevHash, hash, returned: JSON.stringify(record.returned), denied: JSON.stringify(record.denied), providers: JSON.stringify(record.providers), requestId: record.requestId ?? null, valueDigests: record.valueDigests ? JSON.stringify(record.valueDigests) : null });
+      insert.run({ ...record, seq, prevHash, hash, returned: JSON.stringify(record.returned), denied: JSON.stringify(record.denied), providers: JSON.stringify(record.providers), requestId: record.requestId ?? null, valueDigests: record.valueDigests ? JSON.stringify(record.valueDigests) : null, withholds: record.withholds ?? null });
       for (const coordinate of record.returned) insertCoordinate.run(seq, coordinate);
       for (const digest of record.valueDigests ?? []) insertValue.run(seq, digest);
       stored.push({ ...record, seq, prevHash, hash });
@@ -284,9 +311,40 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
   // of its own, after the records are durable: it never vouches for records that were not written.
   const appendSealed = (records: readonly AccessRecord[]): StoredRecord[] => {
     const stored = appendAll.immediate(records);
-    if (signing && checkpoints.unsealed() >= signing.everyRecords) checkpoints.write();
+    try {
+      if (signing && checkpoints.unsealed() >= signing.everyRecords) checkpoints.write();
+    } catch (error) {
+      throw new SealFailed(stored.map(({ seq, hash }) => ({ seq, hash })), error);
+    }
     return stored;
   };
+
+  // One snapshot for the whole walk: records, head, index and decisions as they stood together,
+  // while another connection (the writer thread) goes on appending. Read in separate statements,
+  // a head moved on since the records were read would look like a cut tail.
+  const verifyInSnapshot = db.transaction((signed: SignedHeads | undefined): ChainCheck => {
+    const from = base.get();
+    const check = checkChain(inOrder(), from ?? GENESIS, signed);
+    const decided = decisions.verify(signed?.decisions);
+    const result = (brokenAt?: ChainCheck['brokenAt']): ChainCheck => ({
+      ok: !brokenAt,
+      records: check.records,
+      ...(brokenAt ? { brokenAt } : {}),
+      ...(from ? { base: from } : {}),
+      ...(decided.records > 0 ? { decisions: decided.records } : {}),
+      ...(signed ? { checkpoints: { count: signed.count, lastSeq: signed.last?.access.seq ?? 0, after: Math.max(0, check.last.seq - (signed.last?.access.seq ?? 0)) } } : {}),
+    });
+    if (signed?.brokenAt) return result(signed.brokenAt);
+    if (check.brokenAt) {
+      const startsLate = !from && check.records === 0 && check.brokenAt.seq > 1;
+      return result(startsLate ? { seq: check.brokenAt.seq, problem: 'base-missing' } : check.brokenAt);
+    }
+    const end = checkEnd(check.last, head.get(), signed?.access ?? NO_LINKS, !from && check.records === 0);
+    if (end) return result(end);
+    const index = checkRecipientsIndex(db) ?? checkRecipientsIndex(db, VALUE_INDEX);
+    if (index) return result(index);
+    return result(decided.brokenAt && { seq: decided.brokenAt.seq, problem: `decision-${decided.brokenAt.problem}` });
+  });
 
   return {
     file,
@@ -294,31 +352,10 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     decisions,
     append: (record) => appendSealed([record])[0]!,
     appendAll: appendSealed,
-    verify(signed = ownSigned()) {
-      const from = base.get();
-      const check = checkChain(inOrder(), from ?? GENESIS, signed);
-      const decided = decisions.verify(signed?.decisions);
-      const result = (brokenAt?: ChainCheck['brokenAt']): ChainCheck => ({
-        ok: !brokenAt,
-        records: check.records,
-        ...(brokenAt ? { brokenAt } : {}),
-        ...(from ? { base: from } : {}),
-        ...(decided.records > 0 ? { decisions: decided.records } : {}),
-        ...(signed ? { checkpoints: { count: signed.count, lastSeq: signed.last?.access.seq ?? 0, after: Math.max(0, check.last.seq - (signed.last?.access.seq ?? 0)) } } : {}),
-      });
-      if (signed?.brokenAt) return result(signed.brokenAt);
-      if (check.brokenAt) {
-        const startsLate = !from && check.records === 0 && check.brokenAt.seq > 1;
-        return result(startsLate ? { seq: check.brokenAt.seq, problem: 'base-missing' } : check.brokenAt);
-      }
-      const end = checkEnd(check.last, head.get(), signed?.access ?? NO_LINKS, !from && check.records === 0);
-      if (end) return result(end);
-      const index = checkRecipientsIndex(db) ?? checkRecipientsIndex(db, VALUE_INDEX);
-      if (index) return result(index);
-      return result(decided.brokenAt && { seq: decided.brokenAt.seq, problem: `decision-${decided.brokenAt.problem}` });
-    },
+    verify: (signed = ownSigned()) => verifyInSnapshot(signed),
     checkpoint: () => checkpoints.write(),
     storedCheckpoints: () => checkpoints.stored(),
+    checkpointsAfter: (n, limit) => checkpoints.after(n, limit),
     recipients: (coordinate, from = '0000', to = '9999') => (recipients.all(coordinate, from, to) as Row[]).map(fromRow),
     received: (appId, coordinate) => received.get(coordinate, appId) !== undefined,
     receivedValue: (appId, digest) => receivedValue.get(digest, appId) !== undefined,

@@ -25,6 +25,8 @@ export interface Heads {
 export interface Checkpoints {
   /** The checkpoints kept in the store, oldest first, as stored (JSON). */
   stored(): string[];
+  /** The checkpoints in the store numbered after `n`, oldest first, at most `limit`. */
+  after(n: number, limit: number): Checkpoint[];
   /** Access records written since the last checkpoint in the store. */
   unsealed(): number;
   /** Signs the heads unless the last checkpoint already names them; returns the last checkpoint. */
@@ -38,6 +40,7 @@ export function openCheckpoints(db: Database.Database, heads: () => Heads, signi
   const all = db.prepare('SELECT checkpoint FROM audit_checkpoint ORDER BY n');
   const lastRow = db.prepare('SELECT access_seq, checkpoint FROM audit_checkpoint ORDER BY n DESC LIMIT 1');
   const insert = db.prepare('INSERT OR REPLACE INTO audit_checkpoint VALUES (?, ?, ?)');
+  const after = db.prepare('SELECT checkpoint FROM audit_checkpoint WHERE n > ? ORDER BY n LIMIT ?');
 
   const write = db.transaction((): Checkpoint | undefined => {
     const { key, checkpointsFile } = signing!;
@@ -56,6 +59,7 @@ export function openCheckpoints(db: Database.Database, heads: () => Heads, signi
 
   return {
     stored: () => (all.all() as { checkpoint: string }[]).map((r) => r.checkpoint),
+    after: (n, limit) => (after.all(n, limit) as { checkpoint: string }[]).flatMap((r) => parseCheckpoint(r.checkpoint) ?? []),
     unsealed: () => heads().access.seq - ((lastRow.get() as { access_seq: number } | undefined)?.access_seq ?? 0),
     write: () => (signing ? write.immediate() : undefined),
   };

@@ -4,7 +4,8 @@
 // its own record is durable.
 
 import { Worker } from 'node:worker_threads';
-import type { AccessRecord, AuditLog, AuditLogOptions } from './audit-log.ts';
+import { SealFailed, type AccessRecord, type AuditLog, type AuditLogOptions } from './audit-log.ts';
+import type { ChainLink } from './chain.ts';
 
 export interface RecordAccess {
   (record: AccessRecord): Promise<void>;
@@ -29,10 +30,10 @@ function workerWriter(file: string, options: AuditLogOptions): { write: Write; c
   const worker = new Worker(boot, { eval: true, workerData: { file, options } });
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let next = 0;
-  worker.on('message', ({ id, error }: { id: number; error?: string }) => {
+  worker.on('message', ({ id, error, written }: { id: number; error?: string; written?: ChainLink[] }) => {
     const w = waiting.get(id);
     waiting.delete(id);
-    if (error) w?.reject(new Error(`The audit trail could not be written: ${error}`));
+    if (error) w?.reject(written ? new SealFailed(written, new Error(error)) : new Error(`The audit trail could not be written: ${error}`));
     else w?.resolve();
   });
   // Once the writer is gone, every write waiting and every later one fails at once: none may hang.
@@ -58,7 +59,8 @@ function workerWriter(file: string, options: AuditLogOptions): { write: Write; c
   };
 }
 
-export function groupCommit(audit: AuditLog): RecordAccess {
+/** `written`: told where each record of a failed batch went when it was written all the same (the checkpoint after it failed). */
+export function groupCommit(audit: AuditLog, written: (record: AccessRecord, link: ChainLink) => void = () => undefined): RecordAccess {
   const writer: { write: Write; close: () => Promise<void> } =
     audit.file === ':memory:'
       ? { write: async (records) => void audit.appendAll(records), close: async () => {} }
@@ -75,6 +77,7 @@ export function groupCommit(audit: AuditLog): RecordAccess {
         await writer.write(batch.map((p) => p.record));
         for (const p of batch) p.done();
       } catch (error) {
+        if (error instanceof SealFailed) batch.forEach((p, i) => written(p.record, error.written[i]!));
         for (const p of batch) p.failed(error as Error);
       }
     }

@@ -1,7 +1,8 @@
 export {
   BadCursor, postgresAccessTrail, sharedProblem, sqliteAccessTrail, type AccessSearch, type AccessTrail, type AccessTrailCheck, type DecisionTrail, type FoundRecord,
 } from './access-trail.ts';
-export { openAuditLog, recordHash, type AccessRecord, type AuditLog, type AuditSearch, type AuditLogOptions, type ChainCheck, type ChainProblem, type StoredRecord } from './audit-log.ts';
+export { withheldRecord } from './withheld-answers.ts';
+export { openAuditLog, recordHash, SealFailed, WITHHELD, type AccessRecord, type AuditLog, type AuditSearch, type AuditLogOptions, type ChainCheck, type ChainProblem, type StoredRecord } from './audit-log.ts';
 export { GENESIS, type ChainLink } from './chain.ts';
 export { readCheckpointExport, writeCheckpointExport, type CheckpointExport } from './checkpoint-export.ts';
 export { checkpointBytes, keyId, parseCheckpoint, readCheckpointFile, type Checkpoint, type CheckpointKeys, type Countersignature } from './checkpoint.ts';
@@ -22,9 +23,10 @@ export { returnedCoordinates, type Returned } from './returned-coordinates.ts';
 export { archive, archiveDirOf, pruneSegments, runRetention, scheduleRetention, segmentFile, verifyArchive } from './retention.ts';
 export type { ArchiveCheck, ArchiveOptions, ArchiveResult, RetentionPolicy, RetentionReport, Segment } from './retention.ts';
 export { signedHeads, type SignedHeads } from './signed-heads.ts';
+export { replicaOperatorOnly, singleChainOperatorOnly, type OperatorOnly } from './operator-only.ts';
 export { auditKeyFileOf, checkpointsFileOf, keyInStateDir, openSigningKey, publicKeyFileOf, publicKeyPem, readPublicKey, type SigningKey } from './signing-key.ts';
 export { verifyTrail, type TrailCheck, type TrailSources } from './verify-trail.ts';
 export {
-  appendCountersignature, countersignaturesFileOf, readCountersignatures, verifyCountersignatures,
-  type CountersignatureCheck, type CountersignatureLine, type CountersignatureSources, type CountersignRound,
+  appendCountersignature, countersignaturesFileOf, readCountersignatureEvidence, readCountersignatures, verifyCountersignatures,
+  type CountersignatureCheck, type CountersignatureEvidence, type CountersignatureLine, type CountersignatureSources, type CountersignRound,
 } from './countersignatures.ts';

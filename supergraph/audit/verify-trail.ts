@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { openAuditLog } from './audit-log.ts';
-import { readCheckpointFile, type Checkpoint } from './checkpoint.ts';
+import { parseCheckpoint, readCheckpointFile, type Checkpoint } from './checkpoint.ts';
 import { verifyArchive, type ArchiveCheck } from './retention.ts';
 import { signedHeads, type SignedHeads } from './signed-heads.ts';
 
@@ -26,6 +26,8 @@ export interface TrailCheck extends ArchiveCheck {
   signed?: SignedHeads;
   /** Checkpoints found but not checked, for want of a public key. */
   unchecked: number;
+  /** The checkpoints the trail holds by number (the file's, then the store's copies of others): what providers' countersignatures are checked over. */
+  checkpointList: Checkpoint[];
 }
 
 function storedCheckpoints(file: string): string[] {
@@ -45,10 +47,13 @@ export function verifyTrail(sources: TrailSources): TrailCheck {
   const keys = sources.publicKey && { operator: sources.publicKey, ...(sources.countersigners ? { countersigners: sources.countersigners } : {}) };
   const signed = keys && signedHeads({ stored, ...(file ? { file } : {}), ...(sources.exported ? { exported: sources.exported } : {}) }, keys);
   const unchecked = keys ? 0 : found;
+  const byN = new Map<number, Checkpoint>();
+  for (const c of [...stored.flatMap((text) => parseCheckpoint(text) ?? []), ...(file?.checkpoints ?? [])]) byN.set(c.n, c);
+  const checkpointList = [...byN.values()].sort((a, b) => a.n - b.n);
   if (!existsSync(sources.file)) {
-    const empty = { records: 0, archived: 0, segments: 0, live: 0, unchecked, ...(signed ? { signed } : {}) };
+    const empty = { records: 0, archived: 0, segments: 0, live: 0, unchecked, checkpointList, ...(signed ? { signed } : {}) };
     const named = Math.max(signed?.access.last ?? 0, signed?.decisions.last ?? 0);
     return named > 0 ? { ...empty, ok: false, brokenAt: { seq: 1, problem: 'wiped' } } : { ...empty, ok: true };
   }
-  return { ...verifyArchive(sources.archiveDir, sources.file, signed), unchecked, ...(signed ? { signed } : {}) };
+  return { ...verifyArchive(sources.archiveDir, sources.file, signed), unchecked, checkpointList, ...(signed ? { signed } : {}) };
 }

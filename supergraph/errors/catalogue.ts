@@ -57,6 +57,7 @@ export const ERRORS = Object.freeze({
   LABEL_BASIS_MISSING: { status: 500, hint: 'A NOT_SHARED label must state its legal basis (basis: "...").' },
   DERIVED_FROM_NOT_SHARED: { status: 500, hint: 'The field is closed: remove the @requires on NOT_SHARED data, label the field NOT_SHARED, or acknowledge the derivation in the overlay ("derivationAcknowledged": {"from": [...], "basis": "..."}).' },
   AUDIT_CHAIN_BROKEN: { status: 500, hint: 'An audit record, archived segment, recipients row, decision or checkpoint does not match its chain or the signed checkpoints; restore the store and the archive from a backup, keep keys/checkpoints.jsonl as evidence, and investigate who wrote to the store.' },
+  AUDIT_UNCOUNTERSIGNED_TAIL: { status: 500, hint: 'These records are covered by the operator\'s signature alone: let the gateway run a countersigning round (every 60 s, and at start), then verify again with the providers\' keys and copies (--providers DIR); records that stay uncountersigned while every provider answers were never shown to them, so investigate them.' },
   COMPOSITION_FAILED: { status: 500, hint: 'Fix the named subgraph at the named schema coordinate, then compose again.' },
   CONFIG_INVALID: { status: 500, hint: 'Fix the named setting; see the README for every setting and its default.' },
   STATE_DIR_LOCKED: { status: 500, hint: 'Another instance uses this state directory (grants, audit trail): stop it, or set JG_STATE_DIR to another directory. A killed instance\'s lock expires within 15 s.' },

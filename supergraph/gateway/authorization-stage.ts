@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
-import { AuditTrailUnavailable, type AccessTrail } from '../audit/index.ts';
+import { AuditTrailUnavailable, type AccessRecord, type AccessTrail } from '../audit/index.ts';
 import { ERRORS, errorBody, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
 import { statedPurpose, type Authenticator } from '../identity/index.ts';
@@ -121,7 +121,7 @@ export interface ExecutionOutcome {
  * the answer is replaced by a 503 (the trail's code): no data leaves without its record.
  */
 export function recordAccess(options: AuthorizationOptions) {
-  const record = async (request: FastifyRequest, reply: FastifyReply) => {
+  const recordOf = (request: FastifyRequest, reply: FastifyReply): AccessRecord => {
     const authz = request.authz;
     const source = request.graphqlSource;
     const status = reply.statusCode;
@@ -134,7 +134,7 @@ export function recordAccess(options: AuthorizationOptions) {
       : !answered ? 'INVALID'
       : denied.length > 0 || answered.errors > 0 ? 'PARTIAL'
       : 'OK';
-    await options.access.append({
+    return {
       at: new Date().toISOString(),
       appId: authz?.requester.appId ?? null,
       department: authz?.requester.department ?? null,
@@ -148,15 +148,22 @@ export function recordAccess(options: AuthorizationOptions) {
       status,
       requestId: request.id,
       ...(answered?.valueDigests?.length ? { valueDigests: answered.valueDigests } : {}),
-    });
+    };
   };
   return async <P>(request: FastifyRequest, reply: FastifyReply, payload: P): Promise<P | string> => {
+    const record = recordOf(request, reply);
     try {
-      await record(request, reply);
+      await options.access.append(record);
       return payload;
     } catch (error) {
       const code: ErrorCode = error instanceof AuditTrailUnavailable ? error.code : 'NOT_READY';
       request.log.error({ err: error }, 'access record not written; the answer is withheld');
+      // The record may be on the trail all the same (committed, then confirmed too late): a WITHHELD
+      // record follows it there, so the trail never names the app a recipient of this answer.
+      options.access.withheld(record, ERRORS[code].status).then(
+        (written) => written && request.log.warn({ requestId: request.id }, 'the answer was withheld after its record was written: a WITHHELD record follows it'),
+        (failed) => request.log.error({ err: failed }, 'the withheld answer\'s record could not be marked WITHHELD'),
+      );
       request.summary = { codes: [code], limits: [] };
       reply.code(ERRORS[code].status).removeHeader('etag').removeHeader('cache-control').type(`${request.graphqlMediaType}; charset=utf-8`);
       // Too many records already waiting: the trail is up but behind.

@@ -74,7 +74,7 @@ export interface GatewayOptions {
   limits?: OperationLimits;
   /** The key the gateway signs its calls to providers with (their assertion); unsigned calls without it. */
   callerKey?: CallerKey;
-  /** How often providers are asked to countersign the newest audit checkpoint (default 60 s; 0: only on demand). */
+  /** How often providers are asked to countersign the audit checkpoints signed since their last (default 60 s; 0: at start and on demand only). */
   countersignIntervalMs?: number;
   /** Bytes of one answer at most (default 32 MiB). */
   maxResponseBytes?: number;
@@ -370,11 +370,17 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
         get providers() {
           return current().providers;
         },
-        headersFor: async (provider) => ({ [ASSERTION_HEADER]: await current().signer!(provider, 'countersign', { subject: 'gateway' }) }),
+        headersFor: async (provider, call) => ({ [ASSERTION_HEADER]: await current().signer!(provider, 'countersign', { subject: 'gateway' }, call) }),
+        after: (n, limit) => authorization.access.checkpointsAfter(n, limit),
         file: countersignaturesFileOf(checkpointsFile),
         timeoutMs: options.healthTimeoutMs,
       })
     : undefined;
+  // At start: the checkpoint the last run signed at shutdown, and any its last rounds missed.
+  const countersignedAtStart = countersign?.().catch((error) => {
+    app.log.error({ err: error }, 'countersigning at start failed');
+    return undefined;
+  });
   if (countersign && options.countersignIntervalMs !== 0) {
     const timer = setInterval(() => void countersign().catch((error) => app.log.error({ err: error }, 'countersigning failed')), options.countersignIntervalMs ?? 60_000);
     timer.unref();
@@ -394,7 +400,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     get supergraphSdl() {
       return current().supergraphSdl;
     },
-    ...(countersign ? { countersign } : {}),
+    ...(countersign ? { countersign, countersignedAtStart } : {}),
     checkOperation: (document, requester, purpose) =>
       current().checkOperation?.(document, requester, purpose) ?? { ok: false, code: 'OPERATION_NOT_SUPPORTED', message: 'Operations are registered only where authorization is on.' },
     swap: (supergraphSdl, overlay) => swapper.swap(supergraphSdl, overlay),
