@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointBytes, countersignaturesFileOf, readCheckpointFile, readCountersignatureEvidence, verifyCountersignatures, type Checkpoint } from '../supergraph/audit/index.ts';
 import { ASSERTION_HEADER, assertionSigner } from '../supergraph/execution/index.ts';
+import type { BoundCall } from '../protocol/index.ts';
 import { APPS, asApp } from './support/authorization.ts';
 import { registryHeaders, sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 
@@ -27,9 +28,11 @@ const check = () => {
 };
 const ask = () => asApp(platform, APPS.tax, 'tax-inspection/CASE-5')('{ enterprises(first: 1) { name taxCreditRating } }');
 
-async function countersignAt(provider: string, checkpoint: Checkpoint, headers: Record<string, string>) {
-  const url = new URL('/jointgraph/countersign', platform.providers.find((p) => p.name === provider)!.url);
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ checkpoint }) });
+/** Asks a provider to countersign, with the headers `sign` makes for that very call. */
+async function countersignAt(provider: string, checkpoint: Checkpoint, sign: (call: BoundCall) => Promise<Record<string, string>>) {
+  const url = new URL('/jointgraph/countersign', platform.providers.find((p) => p.name === provider)!.url).href;
+  const body = JSON.stringify({ checkpoint });
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await sign({ method: 'POST', url, body })) }, body });
   return { status: response.status, body: await response.json() };
 }
 
@@ -60,11 +63,11 @@ describe('providers countersign the operator’s checkpoints', () => {
     const rewritten = { ...body, access: { ...body.access, hash: '0'.repeat(64) } };
     const forged: Checkpoint = { ...rewritten, signature: sign(null, checkpointBytes(rewritten), operatorKey).toString('base64') };
     const sign_ = assertionSigner({ key: platform.callerKey!, issuer: 'jointgraph-gateway' });
-    const refused = await countersignAt('tax', forged, { [ASSERTION_HEADER]: await sign_('tax', 'countersign', { subject: 'gateway' }) });
+    const refused = await countersignAt('tax', forged, async (call) => ({ [ASSERTION_HEADER]: await sign_('tax', 'countersign', { subject: 'gateway' }, call) }));
     expect(refused.status).toBe(409);
     expect(refused.body.errors[0].extensions.code).toBe('CHECKPOINT_CONFLICT');
     // Only the gateway asks: the registry's (or an app's) assertion is not enough.
-    const byRegistry = await countersignAt('tax', latest, await registryHeaders('tax', 'countersign'));
+    const byRegistry = await countersignAt('tax', latest, (call) => registryHeaders('tax', 'countersign', call));
     expect(byRegistry.status).toBe(403);
 
     // Whoever holds the operator's key rewrites the checkpoint file with the forged checkpoint:

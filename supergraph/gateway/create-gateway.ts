@@ -4,7 +4,6 @@
 // negotiate the media type → authenticate and state a purpose → read the parameters →
 // run the operation (run-operation.ts) → record the access → answer.
 
-import underPressure from '@fastify/under-pressure';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { getHeapStatistics } from 'node:v8';
@@ -17,6 +16,7 @@ import {
   type AssertionClaims, type BreakerOptions, type CallerKey, type SubgraphCall,
 } from '../execution/index.ts';
 import { purposeCovers, type AppRegistry } from '../identity/index.ts';
+import type { BoundCall } from '../../protocol/index.ts';
 import type { RequestAuthorization } from '../policy/index.ts';
 import type { SchemaRegistry } from '../registry/index.ts';
 import type { SharedOverlay } from '../labels/index.ts';
@@ -34,6 +34,7 @@ import { readGraphQLParams } from './graphql-params.ts';
 import { persistedDocuments } from './persisted-documents.ts';
 import { edgeError, isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
+import { shedLoad } from './load-shedding.ts';
 import { DEFAULT_LIMITS, type OperationLimits } from './operation-limits.ts';
 import { runtimeSwapper } from './runtime-swap.ts';
 
@@ -47,6 +48,8 @@ export interface GatewayOptions {
   defaultTimeoutMs: number;
   healthTimeoutMs: number;
   bodyLimitBytes: number;
+  /** A request's headers and body must arrive within this (default 30 s): a slow client holds no connection longer. */
+  requestTimeoutMs?: number;
   onSubgraphCall?: (call: SubgraphCall) => void;
   /** Structured JSON logs (pino): one line per /graphql request; off when absent. `stream` takes the lines (tests). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
@@ -104,6 +107,7 @@ declare module 'fastify' {
 const GRAPHQL_PATH = '/graphql';
 const RETRY_AFTER_S = 5;
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 2 ** 20;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 type CallContext = { authz?: RequestAuthorization; quality?: QualityContext; requestId?: string; trace?: Context } | undefined;
 
@@ -174,14 +178,19 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   const swapper = await runtimeSwapper(shared, options.supergraphSdl, authorization?.labelOverlay);
   const current = () => swapper.current;
   const probeHeaders = options.callerKey
-    ? async (provider: string, query: string) => ({ [ASSERTION_HEADER]: await current().signer!(provider, query, { subject: 'gateway' }) })
+    ? async (provider: string, query: string, call: BoundCall) => ({ [ASSERTION_HEADER]: await current().signer!(provider, query, { subject: 'gateway' }, call) })
     : undefined;
 
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: options.logger ?? false,
     // The gateway writes its own line per request (below), without URLs, headers or bodies.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimitBytes,
+    // Node's own bounds are 300 s for a request and 60 s for its headers, checked every 30 s:
+    // a client that trickles its headers or body is answered 408 and closed within these.
+    requestTimeout: requestTimeoutMs,
+    http: { headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) },
     genReqId: (request) => requestIdOf(request.headers[REQUEST_ID_HEADER]),
   });
   if (tracing) app.addHook('onClose', async () => tracing.shutdown());
@@ -215,18 +224,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   // Load shedding: past these bounds every request is refused at once with 503 and Retry-After,
   // before the heap limit or an unbounded queue takes the process down.
   const pressure = options.pressure ?? { maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.85), maxEventLoopDelayMs: 2_000 };
-  await app.register(underPressure, {
-    maxHeapUsedBytes: pressure.maxHeapUsedBytes,
-    maxEventLoopDelay: pressure.maxEventLoopDelayMs,
-    retryAfter: RETRY_AFTER_S,
-    pressureHandler: (_request, reply, type, value) => {
-      void reply
-        .code(503)
-        .header('retry-after', String(RETRY_AFTER_S))
-        .type(JSON_TYPE)
-        .send(errorBody('SERVICE_UNAVAILABLE', `The gateway is shedding load (${type}: ${Math.round(value ?? 0)}).`, { pressure: type }));
-    },
-  });
+  await shedLoad(app, pressure, RETRY_AFTER_S);
   app.decorateRequest('graphqlMediaType', JSON_TYPE);
   app.decorateRequest('graphqlSource', undefined);
   app.decorateRequest('answered', undefined);
