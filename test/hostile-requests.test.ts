@@ -25,6 +25,8 @@ const PROBE_QUERY = '{ enterprises(first: 2) { name legalRepresentative { name }
 const MIB = 2 ** 20;
 /** Measured on 100,000 inputs: see the README's note on `npm run fuzz`. */
 const PEAK_HEAP_BOUND = 512 * MIB;
+/** The whole process (gateway, the five providers and the test runner): the container limit docs/ names. */
+const PEAK_RSS_BOUND = 1024 * MIB;
 const HEAP_GROWTH_BOUND = 64 * MIB;
 
 let platform: TestPlatform;
@@ -38,10 +40,20 @@ beforeAll(async () => {
 afterAll(() => platform.close());
 
 const fragments = ['{', '}', '(', ')', 'enterprises', 'first:', '10000', 'name', '...F', 'fragment F on Enterprise', '$v', 'query', 'mutation', 'subscription', '@skip(if: true)', '__typename', '__schema { types { name } }', 'legalRepresentative', '"x"', ':', 'alias:', '#', 'person(id: $v)'];
+/** Documents at and past every bound: deep, wide, aliased, self-spreading, huge literals, costly fan-outs. */
+const heavyDocument = fc.oneof(
+  fc.integer({ min: 1, max: 3_000 }).map((depth) => `{ ${'enterprises { legalRepresentative { '.repeat(depth)}name${' }'.repeat(depth * 2)} }`),
+  fc.integer({ min: 1, max: 3_000 }).map((n) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: enterprises(first: 10000) { name legalRepresentative { name } }`).join(' ')} }`),
+  fc.integer({ min: 2, max: 500 }).map((n) => `{ enterprises { ...F0 } } ${Array.from({ length: n }, (_, i) => `fragment F${i} on Enterprise { name ...F${(i + 1) % n} }`).join(' ')}`),
+  fc.integer({ min: 1_000, max: 900_000 }).map((n) => `{ person(id: "${'9'.repeat(n)}") { name } }`),
+  fc.constant('{ enterprises(first: 10000) { name legalRepresentative { name legalRepresentativeOf { name legalRepresentative { name } } } } }'),
+  fc.integer({ min: 1, max: 5_000 }).map((n) => `{ __typename ${'@skip(if: false) '.repeat(n)}}`),
+);
 const document = fc.oneof(
   fc.array(fc.constantFrom(...fragments), { maxLength: 40 }).map((parts) => parts.join(' ')),
   fc.string({ maxLength: 200 }),
   fc.constant(PROBE_QUERY),
+  heavyDocument,
 );
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 const hash = fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), fc.constant(createHash('sha256').update(PROBE_QUERY).digest('hex')), fc.string({ maxLength: 70 }));
@@ -163,6 +175,7 @@ describe('hostile and careless requests', () => {
     expect(latency.p99, 'probe p99 against 10 × its baseline p50, at least 1 s').toBeLessThanOrEqual(Math.max(10 * baselineP50, 1_000));
     expect(heapAfter.collected, 'the long run measures the heap after a forced GC: run it with --expose-gc (npm run fuzz does)').toBe(true);
     expect(watched.peakHeapUsedBytes, 'peak heapUsed').toBeLessThan(PEAK_HEAP_BOUND);
+    expect(watched.peakRssBytes, 'peak RSS').toBeLessThan(PEAK_RSS_BOUND);
     expect(heapAfter.bytes - heapBefore.bytes, 'heap growth over the run, after GC').toBeLessThan(HEAP_GROWTH_BOUND);
   }, 30_000 + RUNS * 5);
 
