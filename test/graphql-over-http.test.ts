@@ -224,6 +224,9 @@ describe('the GraphQL-over-HTTP audit (graphql-http serverAudits)', () => {
       ['[1]', {}, 400, 'BAD_REQUEST'],
       ['"text"', {}, 400, 'BAD_REQUEST'],
       ['{"query": ', {}, 400, 'BAD_REQUEST'],
+      // Not GraphQL, though mercurius would take it for a JSON-encoded AST.
+      ['""', { 'content-type': 'application/graphql' }, 400, 'GRAPHQL_PARSE_FAILED'],
+      [JSON.stringify({ query: JSON.stringify({ kind: 'Document', definitions: [] }) }), {}, 400, 'GRAPHQL_PARSE_FAILED'],
     ];
     for (const [payload, headers, status, code] of cases) {
       const response = await admin(payload, headers);

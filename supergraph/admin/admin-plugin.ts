@@ -2,7 +2,7 @@
 // /graphql. Admin tokens identify principals of the operator or a provider; app credentials identify apps.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { parse, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import mercurius from 'mercurius';
 import { documentErrorCode, errorBody, ERRORS, type ErrorCode } from '../errors/index.ts';
@@ -13,6 +13,8 @@ import { adminResolvers, type AdminDeps } from './admin-resolvers.ts';
 const SCHEMA = readFileSync(new URL('./admin-schema.graphql', import.meta.url), 'utf8');
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 const JSON_TYPE = 'application/json';
+/** Tokens in an admin document at most, as on /graphql by default. */
+const ADMIN_MAX_TOKENS = 10_000;
 
 type EdgeErrorInput = { code?: string; statusCode?: number; message: string };
 
@@ -94,6 +96,13 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
           if (!read.ok) return reply.code(400).type(type).send(errorBody('BAD_REQUEST', read.message));
           const { query, variables, operationName } = read.params;
           if (query === null) return reply.code(400).type(type).send(errorBody('BAD_REQUEST', 'The admin endpoint takes no persisted documents: send the "query".'));
+          // Parsed here first: on a syntax error mercurius would take the text for a JSON-encoded
+          // AST (its feature), so `""` or a crafted AST would skip the parser and its token bound.
+          try {
+            parse(query, { maxTokens: ADMIN_MAX_TOKENS, noLocation: true });
+          } catch (error) {
+            return reply.code(documentStatus).type(type).send({ errors: codedErrors([error as GraphQLError], documentErrorCode) });
+          }
           try {
             const result = await reply.graphql(query, { caller: request.adminCaller } as never, variables, operationName ?? undefined);
             return reply.code(result.data === undefined ? documentStatus : 200).type(type).send(result);
