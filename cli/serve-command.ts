@@ -34,6 +34,9 @@ export function runServe(command: ServeCommand): void {
   });
 }
 
+/** How often the process checks that whoever started it is still there. */
+const ORPHAN_CHECK_MS = 500;
+
 async function main(command: ServeCommand): Promise<void> {
   const settings = loadConfiguration(command.config, { ...process.env, ...command.env });
   const started = Date.now();
@@ -48,6 +51,10 @@ async function main(command: ServeCommand): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT', 0));
   process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  // `npm start` runs this under `sh -c`, which dies of a SIGTERM without passing it on: a process
+  // left to another parent stops as if it had been told to (its children follow over IPC).
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void stop('parent gone', 0), ORPHAN_CHECK_MS).unref();
   serving = await serve(settings, {
     ...(command.supergraph ? { supergraphFile: command.supergraph === true ? settings.supergraphFile : command.supergraph } : {}),
     onLockLost: (error) => {
