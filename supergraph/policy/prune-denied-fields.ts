@@ -8,7 +8,7 @@ import {
   type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionNode, type SelectionSetNode,
 } from 'graphql';
-import { INTERNAL_ALIAS_PREFIX, TYPE_ALIAS } from '../response/index.ts';
+import { askRuntimeType, INTERNAL_ALIAS_PREFIX } from '../response/index.ts';
 import type { Verdict } from './decide.ts';
 
 export type Denied = Extract<Verdict, { allowed: false }>;
@@ -149,7 +149,7 @@ export function pruneDeniedFields({ schema, document, operationName, verdictFor 
     }
     if (denied.size + emptied.length > lossesBefore) keyOrder.push({ path, keys: responseKeys(selectionSet) });
     if (kept.length === 0) return null;
-    if (needsType) kept.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: TYPE_ALIAS }, name: { kind: Kind.NAME, value: '__typename' } });
+    if (needsType && isAbstractType(parent)) kept.push(...askRuntimeType(schema, parent));
     if (needsType || (needsDistrict && 'getFields' in parent && parent.getFields().district)) injected.push(path);
     if (needsDistrict && 'getFields' in parent && parent.getFields().district) {
       kept.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: ROW_DISTRICT_ALIAS }, name: { kind: Kind.NAME, value: 'district' } });

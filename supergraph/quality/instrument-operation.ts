@@ -8,7 +8,7 @@ import { getNamedType, isAbstractType, isCompositeType, isObjectType, Kind, type
 import type { QualityDeclarations } from '../../directives/index.ts';
 import { declaredQuality } from './declared-quality.ts';
 import type { LabelCatalog } from '../labels/index.ts';
-import { INTERNAL_ALIAS_PREFIX, KEY_ALIAS, TYPE_ALIAS } from '../response/index.ts';
+import { askRuntimeType, INTERNAL_ALIAS_PREFIX, KEY_ALIAS } from '../response/index.ts';
 
 export const AS_OF_ALIAS = (field: string) => `${INTERNAL_ALIAS_PREFIX}asof_${field}`;
 
@@ -30,8 +30,8 @@ export function instrumentOperation(
       const named = type.getFields()[s.name.value] && getNamedType(type.getFields()[s.name.value]!.type);
       return named && isCompositeType(named) ? { ...s, selectionSet: instrument(s.selectionSet, named) } : s;
     });
-    const added: FieldNode[] = [];
-    if (isAbstractType(type)) added.push(aliased(TYPE_ALIAS, '__typename'));
+    const added: SelectionNode[] = [];
+    if (isAbstractType(type)) added.push(...askRuntimeType(schema, type));
     if (isObjectType(type)) {
       for (const key of catalog.keyFields.get(type.name) ?? []) if (mayAsk(`${type.name}.${key}`)) added.push(aliased(KEY_ALIAS(key), key));
       const asOf = new Set<string>();
