@@ -16,6 +16,7 @@ import { callerKeyFile, exportCallerKey } from '../supergraph/execution/index.ts
 import { README_HOUSING_SDL } from './support/housing.ts';
 import { freePort } from '../bench/measure/child.ts';
 import { SMALL_CITY, tempDataDir } from './support/platform.ts';
+import { watchOutput } from './support/process-output.ts';
 
 const run = promisify(execFile);
 const JOINTGRAPH = new URL('../cli/jointgraph.mjs', import.meta.url).pathname;
@@ -59,14 +60,7 @@ beforeAll(async () => {
     `  labelsFile: ${JSON.stringify(new URL('../supergraph/labels.json', import.meta.url).pathname)}`,
   ].join('\n'));
   gateway = spawn(process.execPath, [JOINTGRAPH, 'serve', '--config', configFile], { cwd: operatorDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  gateway.stdout!.on('data', (chunk) => (output += chunk));
-  gateway.stderr!.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 60_000;
-  while (!/JointGraph gateway ready/.test(output)) {
-    if (gateway.exitCode !== null || Date.now() > deadline) throw new Error(`the gateway did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await watchOutput(gateway).printed(/JointGraph gateway ready/, 'the gateway did not start');
   url = `http://127.0.0.1:${port}`;
 }, 90_000);
 
