@@ -15,10 +15,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keyId } from '../protocol/index.ts';
 import {
   AuditKeyMismatch, ReplicaIdInUse, AuditTrailUnavailable, openPostgresAuditTrail, readReplicaCheckpointCopies, recordHash, replicaGenesis,
-  type Decision, type PostgresAuditTrail, type PostgresAuditTrailOptions, type ReplicaRecord, type SearchCursor, type SigningKey,
+  type Decision, type PostgresAuditTrail, type PostgresAuditTrailOptions, type ReplicaCheckpoint, type ReplicaRecord, type SearchCursor, type SigningKey,
 } from '../supergraph/audit/index.ts';
 import { accessRecord } from './support/audit-appender.ts';
 import { POSTGRES_URL, postgresForTests } from './support/postgres.ts';
+import { watchOutput } from './support/process-output.ts';
 
 const available = await postgresForTests('test/postgres-audit.test.ts');
 
@@ -113,9 +114,17 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
 
     it('signs checkpoints of every chain on a timer, from whichever replica it fires in', async () => {
       const schema = schemaFor('timer');
-      const [a, b] = ['a', 'b'].map((replicaId) => open({ schema, replicaId, signing: { key: KEY, everySeconds: 0.2 } }));
+      let loaded = false;
+      let covered: () => void;
+      const coveredByTimer = new Promise<void>((resolve) => (covered = resolve));
+      // A tick that began once both chains had all their records signs a checkpoint holding both heads at 20.
+      const afterTimedCheckpoint = (newest: ReplicaCheckpoint | undefined) => {
+        if (loaded && newest?.heads.length === 2 && newest.heads.every((h) => h.seq === 20)) covered();
+      };
+      const [a, b] = ['a', 'b'].map((replicaId) => open({ schema, replicaId, signing: { key: KEY, everySeconds: 0.2, afterTimedCheckpoint } }));
       await Promise.all([load(a!, 20, 8), load(b!, 20, 8)]);
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      loaded = true;
+      await coveredByTimer;
       const check = await b!.verify();
       expect(check).toMatchObject({ ok: true, records: 40, checkpoints: { after: 0 } });
       expect(check.checkpoints!.count).toBeGreaterThan(0);
@@ -123,22 +132,14 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
 
     it('keeps every answered record of a replica killed with SIGKILL under load, and the chains verify', async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/audit-appender.ts', POSTGRES_URL, schema, 'k'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let printed = '';
-      child.stdout.setEncoding('utf8');
-      const first = new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (chunk: string) => {
-          printed += chunk;
-          resolve();
-        });
-        child.on('exit', (code) => reject(new Error(`The appender exited (${code}) before it was killed.`)));
-      });
-      await first;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const output = watchOutput(child);
+      // Killed mid-load: 200 records committed, 64 more in flight.
+      await output.printed(/(?:\d+\n){200}/, 'the appender before it was killed');
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGKILL');
       await exited;
 
-      const answered = printed.split('\n').filter((line) => /^\d+$/.test(line)).map(Number);
+      const answered = output.text().split('\n').filter((line) => /^\d+$/.test(line)).map(Number);
       expect(answered.length).toBeGreaterThan(64);
       const kept = new Set(await seqsOf(schema, 'k'));
       expect(answered.filter((seq) => !kept.has(seq))).toEqual([]);
@@ -317,12 +318,10 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
       expect(settled.slice(10).map((s) => s.status === 'rejected' && (s.reason as AuditTrailUnavailable).code)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE']);
     });
 
-    const failsWithin = async (connectionString: string, ms: number) => {
+    /** How two appends end, with a 500 ms bound on connecting and on each statement; a hang fails the test by its timeout. */
+    const appendsEnd = async (connectionString: string) => {
       const trail = openPostgresAuditTrail({ connectionString, schema: 'unused', replicaId: 'a', timeoutMs: 500 });
-      const outcome = await Promise.race([
-        Promise.all([trail.append(accessRecord(1)), trail.append(accessRecord(2))]).then(() => 'written', (error: AuditTrailUnavailable) => error.code),
-        new Promise((resolve) => setTimeout(() => resolve('still waiting'), ms)),
-      ]);
+      const outcome = await Promise.all([trail.append(accessRecord(1)), trail.append(accessRecord(2))]).then(() => 'written', (error: AuditTrailUnavailable) => error.code);
       await trail.close().catch(() => undefined);
       return outcome;
     };
@@ -357,7 +356,7 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
       const { port } = closed.address() as AddressInfo;
       await new Promise((resolve) => closed.close(resolve));
-      expect(await failsWithin(`postgres://postgres@127.0.0.1:${port}/test`, 5_000)).toBe('NOT_READY');
+      expect(await appendsEnd(`postgres://postgres@127.0.0.1:${port}/test`)).toBe('NOT_READY');
     });
 
     it('rejects appends when the server accepts but never answers, within the connect timeout', async () => {
@@ -366,7 +365,7 @@ describe.skipIf(!available)('the audit trail on PostgreSQL, several replicas', (
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       const { port } = silent.address() as AddressInfo;
       try {
-        expect(await failsWithin(`postgres://postgres@127.0.0.1:${port}/test`, 5_000)).toBe('NOT_READY');
+        expect(await appendsEnd(`postgres://postgres@127.0.0.1:${port}/test`)).toBe('NOT_READY');
       } finally {
         for (const socket of sockets) socket.destroy();
         await new Promise((resolve) => silent.close(resolve));

@@ -61,8 +61,16 @@ export interface PostgresAuditTrailOptions {
   /**
    * Signs a checkpoint of every chain's head every `everySeconds` (when any moved), after each
    * decision, and at close; each one this replica signs is also appended to `checkpointsFile`.
+   * `afterTimedCheckpoint` hears of each timed one once it is committed (the newest checkpoint, signed
+   * by that tick or before), so that a caller can wait on the timer rather than for a while.
    */
-  signing?: { key: SigningKey; everySeconds: number; checkpointsFile?: string; onError?: (error: unknown) => void };
+  signing?: {
+    key: SigningKey;
+    everySeconds: number;
+    checkpointsFile?: string;
+    onError?: (error: unknown) => void;
+    afterTimedCheckpoint?: (newest: ReplicaCheckpoint | undefined) => void;
+  };
   /** Records per transaction, at most (1 writes one transaction per record). */
   maxBatch?: number;
   /** Records waiting to be written, at most; past it an append fails at once. */
@@ -514,7 +522,8 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
       );
     }
   };
-  const timer = signing && setInterval(() => void checkpoint().catch((error) => signing.onError?.(error)), signing.everySeconds * 1_000).unref();
+  const timer = signing
+    && setInterval(() => void checkpoint().then((newest) => signing.afterTimedCheckpoint?.(newest), (error) => signing.onError?.(error)), signing.everySeconds * 1_000).unref();
 
   // A record a WITHHELD record (of the same chain) withdraws was never received: its answer did not leave.
   const delivered = `NOT EXISTS (SELECT 1 FROM ${s}.audit_record w WHERE w.replica_id = r.replica_id AND w.withholds = r.seq)`;
