@@ -101,9 +101,18 @@ describe('signed audit checkpoints', () => {
     const byWriter = verify(trail).checkpoints!.count;
     expect(byWriter).toBeGreaterThanOrEqual(2);
     log.append(record(81));
-    const timer = scheduleCheckpoints(log, 0.05, (error) => expect.fail(String(error)));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    timer.stop();
+    let timer: { stop(): void } | undefined;
+    // The timer's first firing, seen by the trail it calls.
+    await new Promise<void>((fired) => {
+      const firing = {
+        checkpoint: () => {
+          log.checkpoint();
+          fired();
+        },
+      };
+      timer = scheduleCheckpoints(firing, 0.05, (error) => expect.fail(String(error)));
+    });
+    timer!.stop();
     expect(verify(trail)).toMatchObject({ ok: true, records: 81, checkpoints: { count: byWriter + 1, lastSeq: 81, after: 0 } });
     log.append(record(82));
     log.close();
