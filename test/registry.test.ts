@@ -13,7 +13,7 @@ import { createSchemaRegistry, openSqliteRegistryStore } from '../supergraph/reg
 import { StoreUnavailableError } from '../supergraph/stores/index.ts';
 import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { adminCall, APPS, asApp } from './support/authorization.ts';
-import { HOUSING_SCHEMA_FILE, HOUSING_WITH_HOURS, housingProvider, README_HOUSING_SDL } from './support/housing.ts';
+import { heldOffice, HOUSING_SCHEMA_FILE, HOUSING_WITH_HOURS, housingProvider, README_HOUSING_SDL } from './support/housing.ts';
 import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 
 const run = promisify(execFile);
@@ -22,7 +22,8 @@ const OPERATOR = { token: 'jg-admin-operator' };
 const V1 = README_HOUSING_SDL;
 const WITH_HOURS = HOUSING_WITH_HOURS;
 const WITHOUT_PHONE = V1.replace('  phone: String!\n', '');
-const housing = housingProvider();
+const slowOffice = heldOffice();
+const housing = housingProvider(HOUSING_WITH_HOURS, slowOffice);
 
 let platform: TestPlatform;
 let provider: RunningProvider;
@@ -54,7 +55,7 @@ describe('the schema registry', () => {
     expect((await ask('{ housingOffice(district: "xihu") { phone } }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const sdlFile = join(dir, 'housing.graphql');
     writeFileSync(sdlFile, V1);
-    const { stdout } = await run('npx', ['tsx', 'cli/admin.ts', 'publish', 'housing', '--url', provider.url, '--sdl-file', sdlFile, '--endpoint', endpoint, '--token', OPERATOR.token]);
+    const { stdout } = await run(process.execPath, ['dist/cli/admin.js', 'publish', 'housing', '--url', provider.url, '--sdl-file', sdlFile, '--endpoint', endpoint, '--token', OPERATOR.token]);
     const published = JSON.parse(stdout).data.publishSubgraph;
     expect(published.version).toMatchObject({ subgraph: 'housing', version: 1, status: 'ACTIVE', publishedBy: 'operator' });
     expect(published.diff.added).toContain('HousingOffice.phone');
@@ -119,9 +120,10 @@ describe('the schema registry', () => {
 
   it('finishes a request in flight on the schema it started with', async () => {
     const slow = ask('{ housingOffice(district: "slow") { phone } }');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await slowOffice.reached;
     const swapped = await publish(WITH_HOURS);
     expect((swapped.data?.publishSubgraph as { version: { status: string } }).version.status).toBe('ACTIVE');
+    slowOffice.release();
     expect((await slow).data).toEqual({ housingOffice: { phone: '0571-4000' } });
   });
 

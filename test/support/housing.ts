@@ -1,6 +1,6 @@
 // The subgraph the README shows a provider how to write ("How a provider adds a subgraph", the
 // example housing provider's schema), served by a test double: any district has an office, and
-// district "slow" answers after a while, to hold a request in flight.
+// district "slow" answers only once a test releases it, to hold a request in flight.
 
 import { readFileSync } from 'node:fs';
 import { withSpecDefinitions } from '../../directives/index.ts';
@@ -17,8 +17,28 @@ export const HOUSING_SCHEMA_FILE = readFileSync(new URL('../../subgraphs/housing
 /** The README's subgraph with an `hours` field beside `phone`. */
 export const HOUSING_WITH_HOURS = README_HOUSING_SDL.replace('phone: String!', 'phone: String!\n  hours: String');
 
-/** A provider serving `sdl` (the README's, with hours by default): every district has an office. */
-export function housingProvider(sdl = HOUSING_WITH_HOURS): ProviderDefinition {
+/** District "slow"'s office, held at the provider: a test waits for a request to arrive and lets it answer. */
+export interface HeldOffice {
+  /** Resolves once a request for district "slow" has reached the provider. */
+  reached: Promise<void>;
+  /** Lets every request for district "slow" answer. */
+  release(): void;
+}
+
+export function heldOffice(): HeldOffice & { arrive(): Promise<void> } {
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const arrive = () => {
+    reach();
+    return released;
+  };
+  return { reached, release, arrive };
+}
+
+/** A provider serving `sdl` (the README's, with hours by default): every district has an office, district "slow" held by `slow`. */
+export function housingProvider(sdl = HOUSING_WITH_HOURS, slow = heldOffice()): ProviderDefinition {
   return {
     name: 'housing',
     department: 'Housing Bureau',
@@ -28,7 +48,7 @@ export function housingProvider(sdl = HOUSING_WITH_HOURS): ProviderDefinition {
     resolvers: {
       Query: {
         housingOffice: async (_: unknown, { district }: { district: string }) => {
-          if (district === 'slow') await new Promise((resolve) => setTimeout(resolve, 600));
+          if (district === 'slow') await slow.arrive();
           return { district, phone: `0571-${district.length}000`, hours: '9-17' };
         },
       },
