@@ -10,19 +10,32 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+# The JavaScript the image runs, compiled from the sources (TypeScript is a development dependency;
+# compiling needs no native addon built).
+FROM node:20-bookworm-slim AS build
 WORKDIR /opt/jointgraph
-ENV NODE_ENV=production JG_HOST=0.0.0.0 JG_LOG_LEVEL=info
-COPY --from=dependencies /opt/jointgraph/node_modules ./node_modules
-COPY package.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY scripts/build.mjs ./scripts/build.mjs
 COPY cli ./cli
-COPY config ./config
-COPY console/dist ./console/dist
 COPY directives ./directives
 COPY protocol ./protocol
 COPY server ./server
 COPY subgraphs ./subgraphs
 COPY supergraph ./supergraph
+RUN npm run build
+
+FROM node:20-bookworm-slim
+WORKDIR /opt/jointgraph
+ENV NODE_ENV=production JG_HOST=0.0.0.0 JG_LOG_LEVEL=info
+COPY --from=dependencies /opt/jointgraph/node_modules ./node_modules
+COPY --from=build /opt/jointgraph/dist ./dist
+COPY package.json ./
+COPY cli/jointgraph.mjs ./cli/jointgraph.mjs
+COPY config ./config
+COPY console/dist ./console/dist
+# The operator's files a configuration names by default (apps, labels, cache policy, subgraph list, supergraph).
+COPY supergraph/*.json supergraph/*.graphql ./supergraph/
 # State, keys and the providers' stores live under /var/lib/jointgraph; keys apart from state. The
 # keys folder exists in the image, owned by node, so that a named volume mounted there starts with
 # that owner (an empty volume takes the image folder's ownership; a folder the image lacks is root's).

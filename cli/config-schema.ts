@@ -3,14 +3,15 @@
 // reference, all made from the schemas the files are validated with.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { appRegistrySchema } from '../supergraph/identity/app-registry.ts';
 import { cachePolicySchema } from '../supergraph/cache/cache-policy.ts';
-import { configurationJsonSchema, configurationReference, fileJsonSchema, subgraphListFileSchema } from '../supergraph/config/index.ts';
+import { configurationJsonSchema, configurationReference, fileJsonSchema, fromPackageRoot, subgraphListFileSchema } from '../supergraph/config/index.ts';
 import { labelOverlaySchema } from '../supergraph/labels/label-overlay.ts';
 
-export const SCHEMA_FILE = new URL('../config/jointgraph.schema.json', import.meta.url);
-const README = new URL('../README.md', import.meta.url);
+export const SCHEMA_FILE = pathToFileURL(fromPackageRoot('config/jointgraph.schema.json'));
+const README = pathToFileURL(fromPackageRoot('README.md'));
 export const REFERENCE_START = '<!-- configuration reference: made by npm run config:schema -->';
 export const REFERENCE_END = '<!-- end of the configuration reference -->';
 
@@ -22,7 +23,7 @@ export const FILE_SCHEMAS: readonly { name: string; schema: z.ZodType }[] = [
   { name: 'subgraphs', schema: subgraphListFileSchema },
 ];
 
-export const fileSchemaFile = (name: string) => new URL(`../config/${name}.schema.json`, import.meta.url);
+export const fileSchemaFile = (name: string) => pathToFileURL(fromPackageRoot(`config/${name}.schema.json`));
 
 const jsonText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The `jointgraph` command from any directory (a provider's own, say): loads the TypeScript CLI
-// through this checkout's tsx, so nothing needs installing where it runs.
-import { register } from 'tsx/esm/api';
+// The `jointgraph` command from any directory (a provider's own, say): runs the compiled CLI with
+// plain node. In a checkout it first builds dist/ if a source changed since the last build; an image
+// holds the build alone.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./jointgraph.ts');
+if (existsSync(new URL('../tsconfig.build.json', import.meta.url))) {
+  const { buildIfStale } = await import('../scripts/build.mjs');
+  buildIfStale();
+}
+await import('../dist/cli/jointgraph.js');

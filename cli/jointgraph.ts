@@ -5,7 +5,6 @@
 // Run it as `npm run serve -- …` here, or `node <checkout>/cli/jointgraph.mjs …` (`npm link` puts it on the PATH) anywhere.
 
 import { parseArgs } from 'node:util';
-import { runServe } from './serve-command.ts';
 
 const USAGE = 'usage: jointgraph serve --config FILE [--supergraph FILE] [--port N] [--host H] | jointgraph admin <command> … | jointgraph compose …';
 
@@ -25,6 +24,8 @@ if (subcommand === 'admin' || subcommand === 'compose') {
     console.error(`[CONFIG_INVALID] ${USAGE}`);
     process.exit(values.help ? 0 : 1);
   }
+  // Loaded only to serve: the gateway's modules take longer to load than the usage takes to print.
+  const { runServe } = await import('./serve-command.ts');
   runServe({
     config: values.config,
     ...(values.supergraph ? { supergraph: values.supergraph } : {}),

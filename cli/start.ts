@@ -2,7 +2,7 @@
 // five supervised sample providers and the gateway in front of them, each in a process of its
 // own, restarted if it dies. JG_* variables override the file. Ctrl-C stops all.
 
-import { fileURLToPath } from 'node:url';
+import { fromPackageRoot } from '../supergraph/config/index.ts';
 import { runServe } from './serve-command.ts';
 
-runServe({ config: fileURLToPath(new URL('../config/sample-city.yaml', import.meta.url)) });
+runServe({ config: fromPackageRoot('config/sample-city.yaml') });

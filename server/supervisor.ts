@@ -3,17 +3,18 @@
 // stays one crash.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ALL_PROVIDERS, SAMPLE_PROVIDERS } from '../subgraphs/index.ts';
-import type { CitySettings } from '../supergraph/config/index.ts';
+import { fromPackageRoot, type CitySettings } from '../supergraph/config/index.ts';
 import type { GatewayProcessStart } from './gateway-process.ts';
 import type { ProviderProcessStart } from './provider-process.ts';
 import type { ProviderTrust } from './sample-platform.ts';
 import { DEFAULT_BACKOFF, restartDelay, type Backoff } from './restart-backoff.ts';
 import type { ChildReport } from './supervised-child.ts';
 
-const PROVIDER_ENTRY = fileURLToPath(new URL('./provider-process.ts', import.meta.url));
-const GATEWAY_ENTRY = fileURLToPath(new URL('./gateway-process.ts', import.meta.url));
+// Children run the build with plain node, also when the supervisor itself runs from its sources (tests):
+// loading TypeScript costs a child seconds of CPU at every start and restart.
+const PROVIDER_ENTRY = fromPackageRoot('dist/server/provider-process.js');
+const GATEWAY_ENTRY = fromPackageRoot('dist/server/gateway-process.js');
 const STOP_GRACE_MS = 5_000;
 
 /** A child's first start failed; the message says which child and why. */
@@ -84,10 +85,9 @@ async function superviseChild<S extends { port: number }>(spec: ChildSpec<S>): P
   let stopping = false;
 
   const launch = (settings: S): Promise<string> => {
-    // tsx resolved from here, so a child loads TypeScript whatever directory the platform started in;
-    // 'advanced' serialization, so settings holding a Map (the cache policy) cross intact.
-    const execArgv = ['--import', import.meta.resolve('tsx')];
-    const spawned = fork(spec.entry, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    // None of this process's node flags (a test runner's loader, say); 'advanced' serialization, so
+    // settings holding a Map (the cache policy) cross intact.
+    const spawned = fork(spec.entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     child = spawned;
     readyAt = undefined;
     spawned.once('exit', (code, signal) => {

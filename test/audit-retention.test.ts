@@ -234,11 +234,11 @@ describe('audit retention', () => {
   it('archives and verifies through `npm run audit:archive` and `npm run audit:verify`', async () => {
     const trail = trailOf(5); // January 2026: older than one day whenever this runs
     const env = { ...process.env, JG_AUDIT_ARCHIVE_AFTER_DAYS: '1' };
-    const archiving = await run('npx', ['tsx', 'cli/audit-archive.ts', '--file', trail.file], { env });
+    const archiving = await run(process.execPath, ['dist/cli/audit-archive.js', '--file', trail.file], { env });
     expect(archiving.stdout).toContain(`Archived 5 records older than 1 day into 1 segment in ${trail.dir}: audit-1-5.jsonl.gz`);
-    expect((await run('npx', ['tsx', 'cli/audit-verify.ts', '--file', trail.file])).stdout).toContain('OK: 5 archived records in 1 segment + 0 live records, hash chain intact');
+    expect((await run(process.execPath, ['dist/cli/audit-verify.js', '--file', trail.file])).stdout).toContain('OK: 5 archived records in 1 segment + 0 live records, hash chain intact');
     editSegment(join(trail.dir, 'audit-1-5.jsonl.gz'), (lines) => lines.map((line) => line.replace('"p-2"', '"p-x"')));
-    const failure = await run('npx', ['tsx', 'cli/audit-verify.ts', '--file', trail.file]).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run(process.execPath, ['dist/cli/audit-verify.js', '--file', trail.file]).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('[AUDIT_CHAIN_BROKEN] record 2: segment-edited') });
   });
 });

@@ -242,30 +242,30 @@ describe('signed audit checkpoints', () => {
 describe('npm run audit:verify and npm run audit:export', () => {
   it('verify a signed trail with the key beside it, and fail on a copy forged with the chain recomputed', async () => {
     const trail = signedTrail(3);
-    const ok = await run('npx', ['tsx', 'cli/audit-verify.ts', '--file', trail.file]);
+    const ok = await run(process.execPath, ['dist/cli/audit-verify.js', '--file', trail.file]);
     expect(ok.stdout).toContain('OK: 3 records, hash chain intact');
     expect(ok.stdout).toMatch(/Signed: 2 checkpoints verify with key [0-9a-f]{16}; the newest \(2, [^)]+\) names record 3 and decision record 1\n/);
     forge(trail.file, (rs) => rs.map((r, i) => (i === 0 ? { ...r, purpose: 'other' } : r)));
-    const failure = await run('npx', ['tsx', 'cli/audit-verify.ts', '--file', trail.file]).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run(process.execPath, ['dist/cli/audit-verify.js', '--file', trail.file]).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('[AUDIT_CHAIN_BROKEN] record 2: checkpoint-mismatch') });
   });
 
   it('export the newest checkpoint with the public key, and verify a copy against it without the key folder', async () => {
     const trail = signedTrail(3);
     const out = join(trail.root, 'checkpoint.json');
-    const exported = await run('npx', ['tsx', 'cli/audit-export.ts', '--file', trail.file, '--out', out]);
+    const exported = await run(process.execPath, ['dist/cli/audit-export.js', '--file', trail.file, '--out', out]);
     expect(exported.stdout).toMatch(/^Exported checkpoint 2 \(record 3, decision record 1, .*\) to /);
-    expect((await run('npx', ['tsx', 'cli/audit-export.ts', '--file', trail.file, '--public-key'])).stdout).toBe(readFileSync(publicKeyFileOf(trail.keyFile), 'utf8'));
+    expect((await run(process.execPath, ['dist/cli/audit-export.js', '--file', trail.file, '--public-key'])).stdout).toBe(readFileSync(publicKeyFileOf(trail.keyFile), 'utf8'));
     const copy = join(mkdtempSync(join(tmpdir(), 'jointgraph-auditor-')), 'audit.db');
     copyFileSync(trail.file, copy);
     rmSync(join(trail.root, 'keys'), { recursive: true });
-    const offline = await run('npx', ['tsx', 'cli/audit-verify.ts', '--file', copy, '--checkpoint', out]);
+    const offline = await run(process.execPath, ['dist/cli/audit-verify.js', '--file', copy, '--checkpoint', out]);
     expect(offline.stdout).toContain('OK: 3 records, hash chain intact');
     expect(offline.stdout).toContain('names record 3 and decision record 1');
     // The copies of the checkpoints in the store go too: the exported one still holds.
     forge(copy, (rs) => rs.map((r, i) => (i === 2 ? { ...r, returned: [] } : r)));
     tamper(copy, 'DELETE FROM audit_checkpoint');
-    const failure = await run('npx', ['tsx', 'cli/audit-verify.ts', '--file', copy, '--checkpoint', out]).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run(process.execPath, ['dist/cli/audit-verify.js', '--file', copy, '--checkpoint', out]).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('[AUDIT_CHAIN_BROKEN] record 3: checkpoint-mismatch') });
   });
 });
@@ -338,8 +338,8 @@ describe('the decision trail', () => {
 
   it('is created once when processes start at once: every one reads the same key, none a half-written file', async () => {
     const keyFile = join(mkdtempSync(join(tmpdir(), 'jointgraph-keys-')), 'keys', 'audit-signing.pem');
-    const script = `import { openSigningKey } from ${JSON.stringify(new URL('../supergraph/audit/index.ts', import.meta.url).pathname)}; const { key, created } = openSigningKey(${JSON.stringify(keyFile)}); console.log(JSON.stringify({ id: key.id, created }));`;
-    const started = await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script])));
+    const script = `import { openSigningKey } from ${JSON.stringify(new URL('../dist/supergraph/audit/index.js', import.meta.url).pathname)}; const { key, created } = openSigningKey(${JSON.stringify(keyFile)}); console.log(JSON.stringify({ id: key.id, created }));`;
+    const started = await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, ['--input-type=module', '-e', script])));
     const opened = started.map((r) => JSON.parse(r.stdout) as { id: string; created: boolean });
     expect(new Set(opened.map((o) => o.id)).size).toBe(1);
     expect(opened.filter((o) => o.created).length).toBe(1);

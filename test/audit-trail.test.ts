@@ -139,9 +139,9 @@ describe('the access audit trail', () => {
 
   it('makes `npm run audit:verify` fail on a tampered trail', async () => {
     const file = trailOf(3);
-    expect((await run('npx', ['tsx', 'cli/audit-verify.ts', '--file', file])).stdout).toContain('OK: 3 records');
+    expect((await run(process.execPath, ['dist/cli/audit-verify.js', '--file', file])).stdout).toContain('OK: 3 records');
     tamper(file, `UPDATE audit_record SET returned = '[]' WHERE seq = 1`);
-    const failure = await run('npx', ['tsx', 'cli/audit-verify.ts', '--file', file]).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run(process.execPath, ['dist/cli/audit-verify.js', '--file', file]).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('[AUDIT_CHAIN_BROKEN] record 1: edited') });
   });
 
@@ -156,7 +156,7 @@ describe('the access audit trail', () => {
       JG_PERSONS: String(SMALL_CITY.persons),
       JG_ENTERPRISES: String(SMALL_CITY.enterprises),
     };
-    const child = spawn('npx', ['tsx', 'cli/start.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    const child = spawn(process.execPath, ['dist/cli/start.js'], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (chunk) => {
@@ -182,5 +182,5 @@ describe('the access audit trail', () => {
     const keys = join(dataDir, 'keys');
     const signed = verifyTrail({ file: join(dataDir, 'state', 'audit.db'), archiveDir: join(dataDir, 'state', 'audit-archive'), publicKey: readPublicKey(join(keys, 'audit-signing.pub.pem')), checkpointsFile: join(keys, 'checkpoints.jsonl') });
     expect(signed).toMatchObject({ ok: true, records: 1, checkpoints: { lastSeq: 0, after: 1 } });
-  }, 120_000); // six processes start, each compiling its TypeScript: slow on a busy machine
+  }, 120_000); // six processes start: slow on a busy machine
 });

@@ -78,7 +78,7 @@ describe('composition errors', () => {
       JSON.stringify({ subgraphs: [{ name: 'alpha', url: 'http://127.0.0.1:9/graphql', sdlFile: 'a.graphql' }, { name: 'beta', url: 'http://127.0.0.1:9/graphql', sdlFile: 'b.graphql' }] }),
     );
     const out = join(dir, 'supergraph.graphql');
-    const failure = await run('npx', ['tsx', 'cli/compose.ts', '--list', join(dir, 'list.json'), '--out', out]).then(
+    const failure = await run(process.execPath, ['dist/cli/compose.js', '--list', join(dir, 'list.json'), '--out', out]).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
     );

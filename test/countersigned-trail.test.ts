@@ -36,8 +36,8 @@ interface VerifyJson {
 }
 /** `npm run audit:verify -- --json` on the trail of `authorization`, with the providers' keys and copies under `dataDir`. */
 async function verifyJson(authorization: AuthorizationSettings, dataDir: string): Promise<{ exit: number; report: VerifyJson }> {
-  const args = ['tsx', 'cli/audit-verify.ts', '--json', '--file', join(authorization.stateDir, 'audit.db'), '--providers', dataDir];
-  const done = await run('npx', args).then((r) => ({ exit: 0, stdout: r.stdout }), (e: { code: number; stdout: string }) => ({ exit: e.code, stdout: e.stdout }));
+  const args = ['dist/cli/audit-verify.js', '--json', '--file', join(authorization.stateDir, 'audit.db'), '--providers', dataDir];
+  const done = await run(process.execPath, args).then((r) => ({ exit: 0, stdout: r.stdout }), (e: { code: number; stdout: string }) => ({ exit: e.code, stdout: e.stdout }));
   return { exit: done.exit, report: JSON.parse(done.stdout) as VerifyJson };
 }
 

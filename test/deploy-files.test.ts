@@ -15,12 +15,29 @@ const compose = parse(readFileSync(resolve(ROOT, 'deploy/compose.yaml'), 'utf8')
   services: Record<string, { command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; volumes?: string[]; healthcheck?: { test: string[] } }>;
 };
 
-/** What the final stage copies from the build context (`COPY src dest`, not `--from`). */
-const copied = [...dockerfile.split(/^FROM .*$/m).at(-1)!.matchAll(/^COPY (?!--from)(\S+)/gm)].map((m) => m[1]!);
-const inImage = (file: string) => {
+/** Each stage's `COPY` lines: what a stage copies from the build context (globs as regular expressions), and from other stages. */
+const stages = dockerfile.split(/^FROM /m).slice(1).map((stage) => {
+  const copies = [...stage.matchAll(/^COPY (.+) (\S+)$/gm)].map((m) => ({ from: m[1]!.match(/^--from=(\S+)/)?.[1], sources: m[1]!.replace(/^--from=\S+ /, '').split(' '), dest: m[2]! }));
+  return {
+    name: stage.match(/ AS (\S+)/)?.[1],
+    context: copies.filter((c) => !c.from).flatMap((c) => c.sources).map((c) => new RegExp(`^${c.replaceAll('.', '\\.').replaceAll('*', '[^/]*')}(/|$)`)),
+    fromStages: copies.filter((c) => c.from).map((c) => ({ from: c.from!, dest: c.dest.replace(/^\.\//, '') })),
+  };
+});
+/** Ignored unless a later `!pattern` lets it in again. */
+const isIgnored = (path: string) =>
+  ignored.reduce((out, pattern) => {
+    const negated = pattern.startsWith('!');
+    const p = negated ? pattern.slice(1) : pattern;
+    return path === p || path.startsWith(`${p}/`) ? !negated : out;
+  }, false);
+const copiedBy = (stage: (typeof stages)[number], file: string) => {
   const path = relative(ROOT, file);
-  return copied.some((c) => path === c || path.startsWith(`${c}/`)) && !ignored.some((i) => path === i || path.startsWith(`${i}/`));
+  return stage.context.some((c) => c.test(path)) && !isIgnored(path);
 };
+const build = stages.find((s) => s.name === 'build')!;
+const final = stages.at(-1)!;
+const inImage = (file: string) => copiedBy(final, file) || final.fromStages.some((c) => c.from === 'build' && relative(ROOT, file).startsWith(`${c.dest}/`));
 
 /** Every project file reached from `entry` through relative imports (static and dynamic). */
 function reached(entry: string, seen = new Set<string>()): Set<string> {
@@ -34,14 +51,21 @@ function reached(entry: string, seen = new Set<string>()): Set<string> {
 }
 
 describe('the image', () => {
-  it('holds every file the gateway and the providers import, and nothing from test/ or bench/', () => {
-    const entries = ['cli/jointgraph.mjs', 'cli/providers.ts'].map((f) => resolve(ROOT, f));
+  it('compiles every file the gateway and the providers import, and runs the build: nothing from test/ or bench/', () => {
+    const entries = ['cli/jointgraph.ts', 'cli/providers.ts'].map((f) => resolve(ROOT, f));
     const files = new Set(entries.flatMap((e) => [...reached(e)]));
     expect(files.size).toBeGreaterThan(100);
-    expect([...files].filter((f) => !inImage(f)).map((f) => relative(ROOT, f))).toEqual([]);
+    expect([...files].filter((f) => !copiedBy(build, f)).map((f) => relative(ROOT, f))).toEqual([]);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(final.fromStages).toContainEqual({ from: 'build', dest: 'dist' });
+    // The command and the compiled entry points it and the providers' service run.
+    expect(inImage(resolve(ROOT, 'cli/jointgraph.mjs'))).toBe(true);
+    expect(readFileSync(resolve(ROOT, 'cli/jointgraph.mjs'), 'utf8')).toContain("import('../dist/cli/jointgraph.js')");
+    expect(compose.services.providers!.entrypoint).toEqual(['node', 'dist/cli/providers.js']);
     // The console the gateway serves, and the files a replica's configuration names.
     expect(inImage(resolve(ROOT, 'console/dist/index.html'))).toBe(true);
     expect(inImage(resolve(ROOT, 'supergraph/apps.json')) && inImage(resolve(ROOT, 'supergraph/labels.json'))).toBe(true);
+    expect(inImage(resolve(ROOT, 'supergraph/policy/decide.ts'))).toBe(false);
   });
 
   it('creates, owned by the user it runs as, every folder compose mounts a named volume on', () => {

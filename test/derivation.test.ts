@@ -150,7 +150,7 @@ describe('a shared field derived from a NOT_SHARED one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jointgraph-derivation-'));
     writeFileSync(join(dir, 'labels.json'), JSON.stringify(unacknowledged()));
     const out = join(dir, 'supergraph.graphql');
-    const { stdout, stderr } = await run('npx', ['tsx', 'cli/compose.ts', '--list', 'supergraph/subgraphs.json', '--labels', join(dir, 'labels.json'), '--out', out]);
+    const { stdout, stderr } = await run(process.execPath, ['dist/cli/compose.js', '--list', 'supergraph/subgraphs.json', '--labels', join(dir, 'labels.json'), '--out', out]);
     expect(stderr).toContain(`[DERIVED_FROM_NOT_SHARED] ${PRIORITY} derives from NOT_SHARED Enterprise.riskClass`);
     expect(stdout).toContain('Derived from NOT_SHARED: 1 closed, 0 acknowledged');
     expect(readFileSync(out, 'utf8')).toContain('inspectionPriority');

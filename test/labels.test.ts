@@ -119,7 +119,7 @@ describe('npm run compose', () => {
     writeFileSync(join(dir, 'survey.graphql'), SURVEY);
     writeFileSync(join(dir, 'labels.json'), JSON.stringify({ labels: {} }));
     writeFileSync(join(dir, 'list.json'), JSON.stringify({ subgraphs: [{ name: 'housing', url: 'http://127.0.0.1:9/graphql', sdlFile: 'housing.graphql' }, { name: 'survey', url: 'http://127.0.0.1:9/graphql', sdlFile: 'survey.graphql' }] }));
-    const failure = await run('npx', ['tsx', 'cli/compose.ts', '--list', join(dir, 'list.json'), '--labels', join(dir, 'labels.json'), '--out', join(dir, 'out.graphql')]).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run(process.execPath, ['dist/cli/compose.js', '--list', join(dir, 'list.json'), '--labels', join(dir, 'labels.json'), '--out', join(dir, 'out.graphql')]).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('[LABEL_BASIS_MISSING] Permit.inspectorNotes') });
   });
 });

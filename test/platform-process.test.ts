@@ -24,10 +24,10 @@ interface StartedPlatform {
 const spawned: ChildProcess[] = [];
 const dirs: string[] = [];
 
-/** `cli/start.ts` in a process of its own, on free ports, with only the settings given here. */
+/** `npm start`'s program (dist/cli/start.js) in a process of its own, on free ports, with only the settings given here. */
 function startCli(settings: Record<string, string>): StartedPlatform {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('JG_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/start.ts'], {
+  const child = spawn(process.execPath, ['dist/cli/start.js'], {
     cwd: ROOT,
     env: { ...env, JG_PORT: '0', JG_SUBGRAPH_BASE_PORT: '0', JG_PERSONS: '200', JG_PROBE_INTERVAL_MS: '0', ...settings },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,7 +118,7 @@ describe('npm start', () => {
   beforeAll(async () => {
     first = startCli({ JG_DATA_DIR: dataDir, JG_STATE_DIR: stateDir });
     endpoint = await until('the gateway to be ready', async () => {
-      if (first.child.exitCode !== null) throw new Error(`cli/start.ts exited ${first.child.exitCode}:\n${first.output()}`);
+      if (first.child.exitCode !== null) throw new Error(`dist/cli/start.js exited ${first.child.exitCode}:\n${first.output()}`);
       return first.output().match(/GraphQL\s+(\S+)/)?.[1];
     }, 60_000);
   }, 90_000);

@@ -6,7 +6,7 @@
 //   state/       fresh grant, audit-trail and objection stores.
 // The audit's requests carry no credentials: /graphql requests without them get the demo app's
 // x-api-key and an x-jointgraph-purpose header (only here, never in the product).
-// Usage: node --import tsx scripts/audit/authz-gateway.ts --supergraph FILE [--port N] [--host H] [--work DIR]
+// Usage (compiled by npm run build): node dist/scripts/audit/authz-gateway.js --supergraph FILE [--port N] [--host H] [--work DIR]
 
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

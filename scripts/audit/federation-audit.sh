@@ -20,6 +20,8 @@ case "$MODE" in
   *) echo "mode must be plain or authz, got \"$MODE\"" >&2; exit 2 ;;
 esac
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# run.sh starts the compiled gateway, once per suite: build dist/ once, here, if a source changed
+node "$HERE/../build.mjs" --if-stale
 WORK="${AUDIT_WORK:-/tmp/jointgraph-audit}"
 mkdir -p "$WORK"
 WORK="$(cd "$WORK" && pwd)"

@@ -3,9 +3,9 @@
 
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LOG_LEVELS } from './configuration-schema.ts';
 import { loadConfigurationFile, settingLeaves, type Env } from './load-configuration.ts';
+import { PACKAGE_ROOT as ROOT } from './package-root.ts';
 import type { SubgraphEntry } from './subgraph-list.ts';
 
 export interface CitySettings {
@@ -88,8 +88,6 @@ export interface Settings {
 export { LOG_LEVELS };
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export { ConfigError } from './config-error.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The settings of a configuration file (none: the schema's defaults), with the environment laid over it. */
 export function loadConfiguration(file: string | undefined, env: Env): Readonly<Settings> {

@@ -5,10 +5,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromPackageRoot } from '../config/index.ts';
 import { graphiqlPage } from './graphiql-page.ts';
 
-const DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
+const DIST = fromPackageRoot('console/dist/');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

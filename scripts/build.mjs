@@ -1,0 +1,72 @@
+// npm run build: compiles the source folders to dist/ (tsc -p tsconfig.build.json, incremental) and
+// copies beside the JavaScript the files a module reads relative to itself (SDL, migrations). Every
+// process JointGraph starts runs dist/ with plain node. `--if-stale` compiles only when a source is
+// newer than the last build, judged from file times alone (milliseconds), as npm start and the
+// jointgraph command do before they run.
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+const STAMP = join(DIST, '.built');
+const SOURCE_FOLDERS = ['directives', 'protocol', 'subgraphs', 'supergraph', 'server', 'cli'];
+const BUILD_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/audit/authz-gateway.ts'];
+
+/** Read at run time beside its module: SDL and migrations. supergraph/*.graphql, the operator's composed supergraph, is read from the checkout. */
+const isAsset = (path) => path.endsWith('.sql') || (path.endsWith('.graphql') && dirname(path) !== 'supergraph');
+
+function filesUnder(folder, root = ROOT) {
+  return readdirSync(join(root, folder), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    return entry.isDirectory() ? filesUnder(path, root) : [path];
+  });
+}
+
+function inputs() {
+  const sources = SOURCE_FOLDERS.flatMap((folder) => filesUnder(folder)).filter((path) => path.endsWith('.ts') || isAsset(path));
+  return [...sources, ...BUILD_INPUTS.filter((path) => existsSync(join(ROOT, path)))];
+}
+
+/** dist/ was built after every source and build setting last changed. */
+export function buildIsCurrent() {
+  if (!existsSync(STAMP)) return false;
+  const built = statSync(STAMP).mtimeMs;
+  return inputs().every((path) => statSync(join(ROOT, path)).mtimeMs <= built);
+}
+
+export function build() {
+  const startedAt = new Date();
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const compiled = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (compiled.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (exit code ${compiled.status ?? compiled.signal}); dist/ was not updated.`);
+  const assets = inputs().filter(isAsset);
+  // A migration removed from the sources must not be applied from an old copy.
+  for (const path of SOURCE_FOLDERS.flatMap((folder) => filesUnder(folder, DIST)).filter(isAsset)) {
+    if (!assets.includes(path)) rmSync(join(DIST, path));
+  }
+  for (const path of assets) {
+    mkdirSync(dirname(join(DIST, path)), { recursive: true });
+    copyFileSync(join(ROOT, path), join(DIST, path));
+  }
+  // Dated when the build began: a source saved while tsc ran is newer, so the next check builds again.
+  writeFileSync(STAMP, `${startedAt.toISOString()}\n`);
+  utimesSync(STAMP, startedAt, startedAt);
+}
+
+export function buildIfStale() {
+  if (!buildIsCurrent()) build();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    if (process.argv.includes('--if-stale')) buildIfStale();
+    else build();
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+}
