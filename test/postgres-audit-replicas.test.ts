@@ -21,6 +21,7 @@ import { callerKeyFile, exportCallerKey, generateCallerKey } from '../supergraph
 import { adminCall, answer, applyFor, APPS } from './support/authorization.ts';
 import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 import { POSTGRES_URL, postgresForTests } from './support/postgres.ts';
+import { watchOutput } from './support/process-output.ts';
 
 const available = await postgresForTests('test/postgres-audit-replicas.test.ts');
 
@@ -268,14 +269,7 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
           JG_POSTGRES_URL: POSTGRES_URL, JG_POSTGRES_SCHEMA: schema, JG_AUDIT_CHECKPOINT_SECONDS: '1',
         },
       });
-      let output = '';
-      child.stdout!.on('data', (chunk) => (output += chunk));
-      child.stderr!.on('data', (chunk) => (output += chunk));
-      const deadline = Date.now() + 60_000;
-      while (!/JointGraph gateway ready/.test(output)) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`replica ${id} did not start:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await watchOutput(child).printed(/JointGraph gateway ready/, `replica ${id} did not start`);
       replicas.set(id, { process: child, url: `http://127.0.0.1:${port}` });
     };
 
@@ -313,6 +307,8 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
       const answered: { id: string; replica: string }[] = [];
       const killed = replicas.get('replica-b')!.process;
       let stop = false;
+      // Set once the victim is gone: the answers the survivors must give after it, before the load stops.
+      let afterKill: { count: number; reached(): void } | undefined;
       /** Requests one after another through one replica, until stopped or the replica is gone. */
       const client = async (replica: string, worker: number) => {
         const { url } = replicas.get(replica)!;
@@ -326,6 +322,7 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
             });
             const body = (await response.json()) as { data?: unknown };
             if (response.status === 200 && body.data) answered.push({ id, replica });
+            if (afterKill && answered.length >= afterKill.count) afterKill.reached();
             // Mid-load, the moment the victim's 50th answer arrives: an answer sent ahead of its record would be lost now.
             if (replica === 'replica-b' && answered.filter((r) => r.replica === replica).length === 50) killed.kill('SIGKILL');
           } catch {
@@ -336,8 +333,7 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
       };
       const load = [...replicas.keys()].flatMap((replica) => [...Array(replica === 'replica-b' ? 8 : 4).keys()].map((worker) => client(replica, worker)));
       await once(killed, 'exit');
-      const atKill = answered.length;
-      while (answered.length < atKill + 100) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise<void>((reached) => (afterKill = { count: answered.length + 100, reached }));
       stop = true;
       await Promise.all(load);
 
