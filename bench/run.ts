@@ -1,6 +1,7 @@
 // `npm run bench`: JointGraph against the JavaScript federation gateways on the same subgraphs
 // and queries; writes results.json, RESULTS.md and two SVG charts. `npm run bench -- --smoke`
-// checks correctness and subgraph request counts only (plus a short load burst), for CI.
+// checks correctness and subgraph request counts (plus a short load burst) with the fewest
+// contenders and workloads that take every path of the harness, for CI.
 // `npm run bench -- --replicas` measures replicas on shared state instead (bench/replicas.ts).
 // Flags: --smoke, --out DIR (default bench/results, or a temporary directory for --smoke),
 //        --only ID[,ID] (workload ids or prefixes, e.g. s1,s3), --contenders ID[,ID] (e.g. jointgraph,apollo), --no-pin
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { startDriver } from './harness/driver.ts';
 import { pinToCore } from './measure/child.ts';
 import { runDomain } from './harness/run-domain.ts';
+import { SMOKE_CONTENDERS } from './plan/contenders.ts';
 import { DOMAINS, SMOKE_FANOUT_ARGS, type DomainId } from './plan/domains.ts';
 import { workloads } from './plan/workloads.ts';
 import { markdownReport } from './report/markdown.ts';
@@ -32,7 +34,7 @@ const out = values.out ?? (smoke ? mkdtempSync(join(tmpdir(), 'jointgraph-bench-
 const pin = !smoke && !values['no-pin'] && cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 const [SUBGRAPH_CPU, GATEWAY_CPU] = pin ? [0, 1] : [undefined, undefined];
 const only = values.only?.split(',').filter(Boolean);
-const contenders = values.contenders?.split(',').filter(Boolean);
+const contenders = values.contenders?.split(',').filter(Boolean) ?? (smoke ? SMOKE_CONTENDERS : undefined);
 
 const started = Date.now();
 const dir = mkdtempSync(join(tmpdir(), 'jointgraph-bench-'));

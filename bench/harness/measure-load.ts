@@ -48,7 +48,7 @@ export async function measureLoad(
 ): Promise<LoadRun> {
   const { driver, subgraphs, pid } = context;
   // A neighbour's burst (another test run) is waited out for a while, then measured and reported.
-  await waitForQuiet(context.ourPids, { threshold: 0.1, windowMs: 200, maxWaitMs: 15_000 });
+  await waitForQuiet(context.ourPids, { threshold: 0.1, windowMs: 200, maxWaitMs: shape.quietWaitMs ?? 15_000 });
   if (pid !== null) resetPeakRss(pid);
   const before = await subgraphs.stats();
   const cpuBefore = cpuSnapshot(context.ourPids());

@@ -41,6 +41,13 @@ export const CONTENDERS: readonly Contender[] = Object.freeze([
   { id: 'direct', label: 'providers queried directly (upper bound)', kind: 'direct' },
 ] satisfies Contender[]);
 
+/**
+ * The smoke run's contenders: the fewest that take every path of the harness — answers known and
+ * referenced, grants withheld, the ratios (OURS and BASELINE), CPU per request, the providers driven
+ * directly. The other gateways' launchers run in full runs only.
+ */
+export const SMOKE_CONTENDERS: readonly ContenderId[] = Object.freeze(['jointgraph-plain', 'jointgraph-authz-partial', 'apollo', 'direct']);
+
 /** The gateway every ratio is taken against, besides JointGraph-plain. */
 export const BASELINE: ContenderId = 'apollo';
 export const OURS: ContenderId = 'jointgraph-plain';

@@ -64,5 +64,5 @@ export const DOMAINS: Readonly<Record<DomainId, Domain>> = Object.freeze({
   },
 });
 
-/** The smoke run's fan-out city: enough enterprises for N = 1000, seeded in a second. */
-export const SMOKE_FANOUT_ARGS = ['--persons', '5000', '--enterprises', '1000'];
+/** The smoke run's fan-out city: enough enterprises for N = 100, seeded at once. */
+export const SMOKE_FANOUT_ARGS = ['--persons', '500', '--enterprises', '100'];
