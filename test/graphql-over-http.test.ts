@@ -175,7 +175,8 @@ describe('load shedding', () => {
       pressure: { maxHeapUsedBytes: 1, maxEventLoopDelayMs: 60_000 },
     });
     try {
-      await new Promise((r) => setTimeout(r, 1_200)); // the first sample
+      // under-pressure samples on its own timer, with no event to wait on: poll for its first heap reading.
+      while (strained.memoryUsage().heapUsed <= 1) await new Promise((resolve) => setTimeout(resolve, 25));
       const response = await strained.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: { query: QUERY } });
       expect(response.statusCode).toBe(503);
       expect(response.headers['retry-after']).toBe('5');
@@ -227,6 +228,9 @@ describe('the GraphQL-over-HTTP audit (graphql-http serverAudits)', () => {
       // Not GraphQL, though mercurius would take it for a JSON-encoded AST.
       ['""', { 'content-type': 'application/graphql' }, 400, 'GRAPHQL_PARSE_FAILED'],
       [JSON.stringify({ query: JSON.stringify({ kind: 'Document', definitions: [] }) }), {}, 400, 'GRAPHQL_PARSE_FAILED'],
+      // Deep documents are bounded before validation, which recurses: by nesting, then by tokens.
+      [JSON.stringify({ query: `{ ${'applications { '.repeat(100)}id${' }'.repeat(100)} }` }), {}, 400, 'OPERATION_LIMIT_EXCEEDED'],
+      [JSON.stringify({ query: `{ ${'applications { '.repeat(3_000)}id${' }'.repeat(3_000)} }` }), {}, 400, 'GRAPHQL_PARSE_FAILED'],
     ];
     for (const [payload, headers, status, code] of cases) {
       const response = await admin(payload, headers);

@@ -2,7 +2,7 @@
 // /graphql. Admin tokens identify principals of the operator or a provider; app credentials identify apps.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parse, type GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { parse, visit, type DocumentNode, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { readFileSync } from 'node:fs';
 import mercurius from 'mercurius';
 import { documentErrorCode, errorBody, ERRORS, type ErrorCode } from '../errors/index.ts';
@@ -13,8 +13,22 @@ import { adminResolvers, type AdminDeps } from './admin-resolvers.ts';
 const SCHEMA = readFileSync(new URL('./admin-schema.graphql', import.meta.url), 'utf8');
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 const JSON_TYPE = 'application/json';
-/** Tokens in an admin document at most, as on /graphql by default. */
-const ADMIN_MAX_TOKENS = 10_000;
+/** Tokens and nested selection levels in an admin document at most: the console's deepest query needs a fraction. */
+const ADMIN_MAX_TOKENS = 2_000;
+const ADMIN_MAX_DEPTH = 20;
+
+/** The deepest nesting of selection sets, walked without recursion (graphql's visit keeps its own stack). */
+function selectionDepth(document: DocumentNode): number {
+  let depth = 0;
+  let deepest = 0;
+  visit(document, {
+    SelectionSet: {
+      enter: () => void (deepest = Math.max(deepest, ++depth)),
+      leave: () => void (depth -= 1),
+    },
+  });
+  return deepest;
+}
 
 type EdgeErrorInput = { code?: string; statusCode?: number; message: string };
 
@@ -98,10 +112,16 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
           if (query === null) return reply.code(400).type(type).send(errorBody('BAD_REQUEST', 'The admin endpoint takes no persisted documents: send the "query".'));
           // Parsed here first: on a syntax error mercurius would take the text for a JSON-encoded
           // AST (its feature), so `""` or a crafted AST would skip the parser and its token bound.
+          let document: DocumentNode;
           try {
-            parse(query, { maxTokens: ADMIN_MAX_TOKENS, noLocation: true });
+            document = parse(query, { maxTokens: ADMIN_MAX_TOKENS, noLocation: true });
           } catch (error) {
             return reply.code(documentStatus).type(type).send({ errors: codedErrors([error as GraphQLError], documentErrorCode) });
+          }
+          // Bounded before mercurius validates it: validation recurses through nested selections.
+          const depth = selectionDepth(document);
+          if (depth > ADMIN_MAX_DEPTH) {
+            return reply.code(documentStatus).type(type).send(errorBody('OPERATION_LIMIT_EXCEEDED', `The admin document nests ${depth} selection levels; at most ${ADMIN_MAX_DEPTH} are read.`, { limit: { name: 'depth', measured: depth, allowed: ADMIN_MAX_DEPTH } }));
           }
           try {
             const result = await reply.graphql(query, { caller: request.adminCaller } as never, variables, operationName ?? undefined);
