@@ -44,10 +44,15 @@ describe('a provider’s circuit breaker', () => {
     const forwarding = await startFaultyProxy('http://127.0.0.1:9/unused');
     forwarding.fault = 'html-500';
     const states: CircuitState[] = [];
+    let halfOpen!: () => void;
+    const halfOpened = new Promise<void>((resolve) => (halfOpen = resolve));
     const client = createProviderClient({
       name: 'tax', url: forwarding.url, timeoutMs: 1_000, connections: 2,
       breaker: { errorPercentage: 50, volumeThreshold: 4, resetMs: 200, windowMs: 10_000, stallMs: 1_000 },
-      onCircuit: (_, state) => states.push(state),
+      onCircuit: (_, state) => {
+        states.push(state);
+        if (state === 'half-open') halfOpen();
+      },
     });
     try {
       const codes = [];
@@ -56,7 +61,7 @@ describe('a provider’s circuit breaker', () => {
       expect(codes.slice(4)).toEqual(['SUBGRAPH_CIRCUIT_OPEN', 'SUBGRAPH_CIRCUIT_OPEN']);
       expect(states).toEqual(['open']);
       forwarding.fault = 'graphql-errors'; // a GraphQL answer: the provider is reachable again
-      await new Promise((r) => setTimeout(r, 250));
+      await halfOpened; // resetMs after it opened
       const probe = await client({ query: '{ __typename }', context: undefined });
       expect(probe.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_ERROR');
       expect(states).toEqual(['open', 'half-open', 'closed']);

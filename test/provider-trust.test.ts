@@ -3,10 +3,10 @@
 // calls are refused before any resolver runs, `_service` included; each provider keeps its own
 // access log and may add its own rules.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_PROVIDERS, startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { ASSERTION_HEADER, assertionSigner, generateCallerKey } from '../supergraph/execution/index.ts';
 import { APPS, asApp } from './support/authorization.ts';
@@ -28,20 +28,17 @@ async function call(name: string, query: string, headers: Record<string, string>
 
 type AccessEntry = Record<string, unknown> & { purpose?: string; requestId?: string; coordinates?: string[] };
 
-/** A provider's access log entries that match, once written (the log is appended asynchronously). */
+/**
+ * A provider's access log entries that match, once written: the log is a file stream appended after
+ * the answer, with no event a caller can wait on, so it is polled (within the test's own time).
+ */
 async function accessLog(provider: string, match: (entry: AccessEntry) => boolean): Promise<AccessEntry[]> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    let text = '';
-    try {
-      text = readFileSync(join(platform.dataDir, 'access', `${provider}.jsonl`), 'utf8');
-    } catch {
-      // not written yet
-    }
-    const found = text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AccessEntry).filter(match);
-    if (found.length > 0) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return [];
+  return vi.waitFor(() => {
+    const file = join(platform.dataDir, 'access', `${provider}.jsonl`);
+    const found = (existsSync(file) ? readFileSync(file, 'utf8') : '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AccessEntry).filter(match);
+    if (found.length === 0) throw new Error(`no matching entry in ${provider}'s access log yet`);
+    return found;
+  }, { timeout: 20_000, interval: 20 });
 }
 
 describe('a provider verifies who asks', () => {
