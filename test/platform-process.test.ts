@@ -24,10 +24,13 @@ interface StartedPlatform {
 const spawned: ChildProcess[] = [];
 const dirs: string[] = [];
 
-/** `npm start`'s program (dist/cli/start.js) in a process of its own, on free ports, with only the settings given here. */
-function startCli(settings: Record<string, string>): StartedPlatform {
+/**
+ * `npm start`'s program (dist/cli/start.js) in a process of its own, on free ports, with only the
+ * settings given here; or `npm start` itself (npm, then `sh -c`, then the program), as people run it.
+ */
+function startCli(settings: Record<string, string>, command: readonly string[] = [process.execPath, 'dist/cli/start.js']): StartedPlatform {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('JG_')));
-  const child = spawn(process.execPath, ['dist/cli/start.js'], {
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: { ...env, JG_PORT: '0', JG_SUBGRAPH_BASE_PORT: '0', JG_PERSONS: '200', JG_PROBE_INTERVAL_MS: '0', ...settings },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -204,4 +207,21 @@ describe('npm start', () => {
     await until('the gateway and every provider process to exit', () => (pids.some(alive) ? undefined : true));
     expect(existsSync(join(stateDir, 'instance.lock'))).toBe(false);
   }, 60_000);
+});
+
+describe('npm start itself', () => {
+  it('stops every process it started when npm is sent SIGTERM (npm runs it under sh -c, which does not pass the signal on)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'jointgraph-process-'));
+    dirs.push(dataDir);
+    const started = startCli({ JG_DATA_DIR: dataDir, JG_STATE_DIR: join(dataDir, 'state') }, ['npm', 'start', '--silent']);
+    await until('the gateway to be ready', () => {
+      if (started.child.exitCode !== null) throw new Error(`npm start exited ${started.child.exitCode}:\n${started.output()}`);
+      return started.output().match(/GraphQL\s+(\S+)/)?.[1];
+    }, 60_000);
+    const pids = printedPids(started.output());
+    expect(pids.length).toBe(6);
+    started.child.kill('SIGTERM');
+    await started.exited;
+    await until('the gateway and every provider process to exit', () => (pids.some(alive) ? undefined : true));
+  }, 90_000);
 });
