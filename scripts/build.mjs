@@ -38,11 +38,14 @@ export function buildIsCurrent() {
   return inputs().every((path) => statSync(join(ROOT, path)).mtimeMs <= built);
 }
 
+/** Compiles and copies; false when tsc reported type errors (it wrote every file all the same). Throws when it wrote nothing. */
 export function build() {
   const startedAt = new Date();
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const compiled = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-  if (compiled.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (exit code ${compiled.status ?? compiled.signal}); dist/ was not updated.`);
+  // Exit code 2: errors reported, every file written (noEmitOnError is off). Code with a type error
+  // still runs, as it did through tsx, so that one file being edited stops no one's tests or start.
+  if (compiled.status !== 0 && compiled.status !== 2) throw new Error(`tsc -p tsconfig.build.json failed (exit code ${compiled.status ?? compiled.signal}); dist/ was not updated.`);
   const assets = inputs().filter(isAsset);
   // A migration removed from the sources must not be applied from an old copy.
   for (const path of SOURCE_FOLDERS.flatMap((folder) => filesUnder(folder, DIST)).filter(isAsset)) {
@@ -55,16 +58,19 @@ export function build() {
   // Dated when the build began: a source saved while tsc ran is newer, so the next check builds again.
   writeFileSync(STAMP, `${startedAt.toISOString()}\n`);
   utimesSync(STAMP, startedAt, startedAt);
+  return compiled.status === 0;
 }
 
+/** Before a process runs: type errors are printed (npm test's type-check fails on them), not fatal. */
 export function buildIfStale() {
-  if (!buildIsCurrent()) build();
+  if (buildIsCurrent() || build()) return;
+  console.error('dist/ was built despite the type errors above.');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     if (process.argv.includes('--if-stale')) buildIfStale();
-    else build();
+    else if (!build()) process.exit(1);
   } catch (error) {
     console.error(error.message);
     process.exit(1);
