@@ -35,7 +35,8 @@ function inputs() {
 export function buildIsCurrent() {
   if (!existsSync(STAMP)) return false;
   const built = statSync(STAMP).mtimeMs;
-  return inputs().every((path) => statSync(join(ROOT, path)).mtimeMs <= built);
+  // A file removed while the folders are read counts as a change.
+  return inputs().every((path) => (statSync(join(ROOT, path), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) <= built);
 }
 
 /** Compiles and copies; false when tsc reported type errors (it wrote every file all the same). Throws when it wrote nothing. */
