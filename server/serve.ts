@@ -67,6 +67,7 @@ async function open(settings: Readonly<Settings>, authorization: SupergraphOptio
     healthTimeoutMs: settings.healthTimeoutMs,
     bodyLimitBytes: settings.bodyLimitBytes,
     maxResponseBytes: settings.maxResponseBytes,
+    fairUse: settings.fairUse,
     probeIntervalMs: settings.probeIntervalMs,
     logger: { level: settings.logLevel },
     ...(settings.otlpEndpoint ? { tracing: { endpoint: settings.otlpEndpoint } } : {}),

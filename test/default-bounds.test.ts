@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_VALUE_DIGESTS } from '../supergraph/audit/received-values.ts';
 import { DEFAULT_BREAKER } from '../supergraph/execution/index.ts';
 import { DEFAULT_RETRY_BUDGET } from '../supergraph/execution/retry-budget.ts';
+import { loadSettings } from '../supergraph/config/index.ts';
 import { DEFAULT_FAIR_USE } from '../supergraph/gateway/fair-use.ts';
 import { DEFAULT_LIMITS } from '../supergraph/gateway/operation-limits.ts';
 
@@ -13,8 +14,10 @@ describe('the default bounds', () => {
     expect(DEFAULT_LIMITS).toEqual({ maxFields: 1_000, maxRootFields: 20, maxVariables: 50, maxDepth: 15, maxAliases: 30, maxDirectives: 50, maxCost: 200_000 });
   });
 
-  it('let an app send 60,000 requests a minute with 64 in flight', () => {
-    expect(DEFAULT_FAIR_USE).toEqual({ requestsPerMinute: 60_000, concurrent: 64 });
+  it('let an app, or a client address when authorization is off, send 60,000 requests a minute with 64 in flight, as the configuration does', () => {
+    const fair = { requestsPerMinute: 60_000, concurrent: 64 };
+    expect(DEFAULT_FAIR_USE).toEqual({ app: fair, address: fair });
+    expect(loadSettings({}).fairUse).toEqual(DEFAULT_FAIR_USE);
   });
 
   it('stop asking a provider for 5 s once half of at least 10 recent calls failed, or once it answered nothing for 1 s', () => {

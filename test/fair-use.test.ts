@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPS } from './support/authorization.ts';
+import { loadSettings } from '../supergraph/config/index.ts';
 import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
-  platform = await startTestPlatform({ authorization: sampleAuthorization(), gateway: { fairUse: { requestsPerMinute: 3, concurrent: 2 } } });
+  platform = await startTestPlatform({ authorization: sampleAuthorization(), gateway: { fairUse: { app: { requestsPerMinute: 3, concurrent: 2 }, address: { requestsPerMinute: 60_000, concurrent: 64 } } } });
 });
 afterAll(() => platform.close());
 
@@ -33,5 +34,21 @@ describe('fair use per app', () => {
     const codes = responses.map((r) => r.statusCode).sort();
     expect(codes).toEqual([200, 200, 429]);
     expect(responses.find((r) => r.statusCode === 429)!.json().errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('fair use without authorization (plain federation)', () => {
+  let plain: TestPlatform;
+  beforeAll(async () => {
+    // The defaults come from the configuration: here its variable for callers known only by address.
+    plain = await startTestPlatform({ gateway: { fairUse: loadSettings({ JG_FAIR_USE_ADDRESS_RPM: '3' }).fairUse } });
+  });
+  afterAll(() => plain.close());
+
+  it('limits each client address as the configuration says, not by a hidden bucket', async () => {
+    expect(loadSettings({ JG_FAIR_USE_ADDRESS_RPM: '3' }).fairUse).toEqual({ app: { requestsPerMinute: 60_000, concurrent: 64 }, address: { requestsPerMinute: 3, concurrent: 64 } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await plain.gateway.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: { query: '{ __typename }' } })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 });

@@ -142,7 +142,7 @@ describe.skipIf(!available)('replicas sharing one Redis', () => {
   });
 
   it('counts an app’s requests per minute across replicas', async () => {
-    const limited = { fairUse: { requestsPerMinute: 4, concurrent: 8 }, redis: SHARED };
+    const limited = { fairUse: { app: { requestsPerMinute: 4, concurrent: 8 }, address: { requestsPerMinute: 4, concurrent: 8 } }, redis: SHARED };
     const [one, two] = [await replica({ ...sharedGrants(), ...limited }), await replica({ ...sharedGrants(), ...limited })];
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await via(i % 2 === 0 ? one : two, APPS.nanhu, 'fair-use')('{ enterprises(first: 1) { name } }')).status);
@@ -198,7 +198,7 @@ describe.skipIf(!available)('replicas sharing one Redis', () => {
 
     const relayed = () => `redis://127.0.0.1:${(relay.address() as { port: number }).port}`;
     // One request a minute: were the rate counted, the second request would be refused.
-    const withRedisAt = (url: string) => replica({ cachePolicy: POLICY, redis: { url, keyPrefix: KEY_PREFIX }, fairUse: { requestsPerMinute: 1, concurrent: 8 } });
+    const withRedisAt = (url: string) => replica({ cachePolicy: POLICY, redis: { url, keyPrefix: KEY_PREFIX }, fairUse: { app: { requestsPerMinute: 1, concurrent: 8 }, address: { requestsPerMinute: 1, concurrent: 8 } } });
     const cases: [string, () => Promise<FastifyInstance>][] = [
       ['a closed port', () => withRedisAt('redis://127.0.0.1:1')],
       ['a server that never answers', async () => {

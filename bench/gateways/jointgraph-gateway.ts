@@ -40,7 +40,7 @@ const gateway = await createGateway({
   healthTimeoutMs: 2_000,
   bodyLimitBytes: 1_048_576,
   // One client drives the whole load: fair use between apps is not what is measured here.
-  fairUse: { requestsPerMinute: 100_000_000, concurrent: 10_000 },
+  fairUse: { app: { requestsPerMinute: 100_000_000, concurrent: 10_000 }, address: { requestsPerMinute: 100_000_000, concurrent: 10_000 } },
   ...(authorization ? { authorization: authorization.options, admin: { registry: authorization.registry } } : {}),
   ...(values['cache-policy'] ? { cachePolicy: readCachePolicy(values['cache-policy']) } : {}),
 });

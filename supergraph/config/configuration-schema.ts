@@ -169,12 +169,20 @@ const telemetry = z.strictObject({
   otlpEndpoint: setting(httpUrl.optional(), { description: 'the OTLP/HTTP collector traces are sent to (`http://collector:4318`); no traces without it', 'x-env': 'JG_OTLP_ENDPOINT', 'x-env-fallback': 'OTEL_EXPORTER_OTLP_ENDPOINT' }),
 });
 
+const fairUse = z.strictObject({
+  requestsPerMinute: setting(wholeNumber(1, 100_000_000).default(60_000), { description: "requests a minute per app, for an app whose registry entry sets no limit of its own (`429 RATE_LIMITED` past it)", 'x-env': 'JG_FAIR_USE_RPM' }),
+  concurrent: setting(wholeNumber(1, 1_000_000).default(64), { description: 'requests in flight per app at once, for an app whose registry entry sets none', 'x-env': 'JG_FAIR_USE_CONCURRENT' }),
+  perAddressRequestsPerMinute: setting(wholeNumber(1, 100_000_000).default(60_000), { description: 'requests a minute per client address, when authorization is off (plain federation knows no apps)', 'x-env': 'JG_FAIR_USE_ADDRESS_RPM' }),
+  perAddressConcurrent: setting(wholeNumber(1, 1_000_000).default(64), { description: 'requests in flight per client address at once, when authorization is off', 'x-env': 'JG_FAIR_USE_ADDRESS_CONCURRENT' }),
+});
+
 const group = <T extends z.ZodObject>(schema: T) => schema.prefault({} as z.input<T>);
 
 export const configurationSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'the JSON Schema this file follows, for editors' }),
     server: group(server),
+    fairUse: group(fairUse),
     providers: group(providers),
     city: group(city),
     authorization: group(authorization),

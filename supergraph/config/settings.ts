@@ -14,6 +14,12 @@ export interface CitySettings {
   enterprises: number;
 }
 
+/** A rate (requests a minute) and a number of requests in flight, past either of which a caller is answered 429. */
+export interface FairUse {
+  requestsPerMinute: number;
+  concurrent: number;
+}
+
 export interface Settings {
   /** The configuration file the settings were read from, if any. */
   configFile?: string;
@@ -34,6 +40,8 @@ export interface Settings {
   bodyLimitBytes: number;
   /** Bytes of one answer at most (the gateway's own, and each provider's). */
   maxResponseBytes: number;
+  /** Rate and requests in flight: per app without limits of its own, and per client address when authorization is off. */
+  fairUse: { app: FairUse; address: FairUse };
   subgraphListFile: string;
   supergraphFile: string;
   labelOverlayFile: string;
@@ -99,7 +107,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     const value = group[leaf.path.at(-1)!];
     if (typeof value === 'string') group[leaf.path.at(-1)!] = resolve(base(leaf.path), value);
   }
-  const { server, providers, city, authorization, audit, cache, stores, registry, telemetry } = config;
+  const { server, fairUse, providers, city, authorization, audit, cache, stores, registry, telemetry } = config;
   const stateDir = authorization.stateDir ?? `${server.dataDir}/state`;
   const subgraphs = providers.subgraphs?.map((s) => Object.freeze({ ...s, ...(s.sdlFile ? { sdlFile: resolve(base(['providers', 'subgraphs']), s.sdlFile) } : {}) }));
   return Object.freeze({
@@ -116,6 +124,10 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     healthTimeoutMs: server.healthTimeoutMs,
     bodyLimitBytes: server.bodyLimitBytes,
     maxResponseBytes: server.maxResponseBytes,
+    fairUse: Object.freeze({
+      app: Object.freeze({ requestsPerMinute: fairUse.requestsPerMinute, concurrent: fairUse.concurrent }),
+      address: Object.freeze({ requestsPerMinute: fairUse.perAddressRequestsPerMinute, concurrent: fairUse.perAddressConcurrent }),
+    }),
     subgraphListFile: providers.subgraphsFile,
     supergraphFile: providers.supergraphFile,
     labelOverlayFile: authorization.labelsFile,

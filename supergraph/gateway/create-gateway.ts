@@ -28,7 +28,7 @@ import { consoleRoutes } from './console-routes.ts';
 import { countersignaturesFileOf } from '../audit/index.ts';
 import { checkpointCountersigning } from './countersign-checkpoints.ts';
 import { crossOrigin } from './cross-origin.ts';
-import { DEFAULT_FAIR_USE, fairUse, type FairUse } from './fair-use.ts';
+import { DEFAULT_FAIR_USE, fairUse, type FairUseDefaults } from './fair-use.ts';
 import type { RuntimeShared } from './gateway-runtime.ts';
 import { readGraphQLParams } from './graphql-params.ts';
 import { persistedDocuments } from './persisted-documents.ts';
@@ -84,7 +84,7 @@ export interface GatewayOptions {
   /** Bytes read from one provider answer at most (default: maxResponseBytes). */
   maxProviderResponseBytes?: number;
   /** Per-app rate and requests in flight, unless the app's registry entry says otherwise. */
-  fairUse?: FairUse;
+  fairUse?: FairUseDefaults;
   /** Shed load (503 with Retry-After) past these: heap in use, and event-loop delay. */
   pressure?: { maxHeapUsedBytes: number; maxEventLoopDelayMs: number };
 }

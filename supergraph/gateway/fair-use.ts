@@ -7,24 +7,32 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { SharedRedis } from '../cache/index.ts';
+import type { FairUse } from '../config/index.ts';
 import { errorBody } from '../errors/index.ts';
 import type { AppRegistry } from '../identity/index.ts';
 
-export interface FairUse {
-  requestsPerMinute: number;
-  concurrent: number;
-}
+export type { FairUse };
 
 /** Generous for one app on one gateway; an app that needs more says so in its registry entry. */
-export const DEFAULT_FAIR_USE: FairUse = Object.freeze({ requestsPerMinute: 60_000, concurrent: 64 });
+export const DEFAULT_FAIR_USE: FairUseDefaults = Object.freeze({
+  app: Object.freeze({ requestsPerMinute: 60_000, concurrent: 64 }),
+  address: Object.freeze({ requestsPerMinute: 60_000, concurrent: 64 }),
+});
 
 const keyOf = (request: FastifyRequest) => (request.authz ? `app:${request.authz.requester.appId}` : `ip:${request.ip}`);
 
 /** The route options that put a route under fair use, and the plugin that must be registered first. */
-export async function fairUse(app: FastifyInstance, defaults: FairUse, registry: AppRegistry | undefined, redis?: SharedRedis): Promise<Pick<RouteOptions, 'config' | 'onResponse'> & { preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> {
+/** The defaults: for an app without limits of its own, and for a client address (authorization off). */
+export interface FairUseDefaults {
+  app: FairUse;
+  address: FairUse;
+}
+
+export async function fairUse(app: FastifyInstance, defaults: FairUseDefaults, registry: AppRegistry | undefined, redis?: SharedRedis): Promise<Pick<RouteOptions, 'config' | 'onResponse'> & { preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> {
   const limitsOf = (request: FastifyRequest): FairUse => {
-    const own = request.authz ? registry?.apps.get(request.authz.requester.appId)?.limits : undefined;
-    return { requestsPerMinute: own?.requestsPerMinute ?? defaults.requestsPerMinute, concurrent: own?.concurrent ?? defaults.concurrent };
+    if (!request.authz) return defaults.address;
+    const own = registry?.apps.get(request.authz.requester.appId)?.limits;
+    return { requestsPerMinute: own?.requestsPerMinute ?? defaults.app.requestsPerMinute, concurrent: own?.concurrent ?? defaults.app.concurrent };
   };
   // Redis unreachable: the rate is not counted (skipOnError) rather than every request refused.
   await app.register(rateLimit, { global: false, ...(redis ? { redis: redis.client, nameSpace: `${redis.keyPrefix}rate:`, skipOnError: true } : {}) });
