@@ -12,7 +12,7 @@ const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const dockerfile = readFileSync(resolve(ROOT, 'Dockerfile'), 'utf8');
 const ignored = readFileSync(resolve(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 const compose = parse(readFileSync(resolve(ROOT, 'deploy/compose.yaml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; volumes?: string[]; healthcheck?: { test: string[] } }>;
+  services: Record<string, { command?: string[]; entrypoint?: string[]; environment?: Record<string, string>; volumes?: string[]; healthcheck?: { test: string[] }; mem_limit?: string }>;
 };
 
 /** Each stage's `COPY` lines: what a stage copies from the build context (globs as regular expressions), and from other stages. */
@@ -85,6 +85,17 @@ describe('deploy/compose.yaml', () => {
   const gateways = Object.entries(compose.services).filter(([name]) => name.startsWith('gateway-'));
   const settingsOf = (environment: Record<string, string>) =>
     loadConfiguration(resolve(ROOT, 'deploy/replicas.yaml'), { ...environment, JG_APPS_FILE: resolve(ROOT, 'supergraph/apps.json'), JG_LABELS_FILE: resolve(ROOT, 'supergraph/labels.json') });
+
+  it('bounds each replica\'s memory, with the image\'s heap bound and 256 MiB besides within it', () => {
+    const heapMiB = Number(dockerfile.match(/--max-old-space-size=(\d+)/)?.[1]);
+    expect(heapMiB).toBeGreaterThan(0);
+    for (const [name, service] of gateways) {
+      const limit = service.mem_limit?.match(/^(\d+)([mg])$/);
+      expect(limit, name).toBeTruthy();
+      const limitMiB = Number(limit![1]) * (limit![2] === 'g' ? 1024 : 1);
+      expect(heapMiB + 256, name).toBeLessThanOrEqual(limitMiB);
+    }
+  });
 
   it('runs three replicas on PostgreSQL and Redis, each with a configuration that validates', () => {
     expect(gateways.map(([name]) => name)).toEqual(['gateway-1', 'gateway-2', 'gateway-3']);
