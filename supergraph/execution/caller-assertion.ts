@@ -75,15 +75,18 @@ export interface AssertionSignerOptions {
   issuer: string;
   /** The supergraph's API schema, to name the coordinates a provider query asks for. */
   schema?: GraphQLSchema;
+  /** When assertions are issued (ms since the epoch): now, unless a check wants one already expired (jointgraph provider-check). */
+  clock?: () => number;
 }
 
 /** Signs the assertion for one call: `query` names the coordinates, `call` is what the provider receives. */
 export type AssertionSigner = (provider: string, query: string, claims: AssertionClaims, call: BoundCall) => Promise<string>;
 
-export function assertionSigner({ key, issuer, schema }: AssertionSignerOptions): AssertionSigner {
+export function assertionSigner({ key, issuer, schema, clock = () => Date.now() }: AssertionSignerOptions): AssertionSigner {
   const coordinatesOf = schema ? memoisedCoordinates(schema, 8 * 2 ** 20) : () => [];
-  return (provider, query, claims, call) =>
-    new SignJWT({
+  return (provider, query, claims, call) => {
+    const issuedAt = Math.floor(clock() / 1000);
+    return new SignJWT({
       ...bindingClaims(call),
       ...(claims.requestId ? { rid: claims.requestId } : {}),
       ...(claims.department ? { dept: claims.department } : {}),
@@ -97,9 +100,10 @@ export function assertionSigner({ key, issuer, schema }: AssertionSignerOptions)
       .setAudience(provider)
       .setSubject(claims.subject)
       .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime(`${LIFETIME_S}s`)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + LIFETIME_S)
       .sign(key.privateKey);
+  };
 }
 
 /** Headers that sign one call to a provider: the assertion, bound to that call. */
