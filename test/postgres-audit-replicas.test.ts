@@ -153,7 +153,7 @@ describe.skipIf(!available)('the access audit trail shared on PostgreSQL', () =>
     it('is verified, and a checkpoint of it exported and checked elsewhere, by the audit CLIs given the shared store', async () => {
       const env = { ...process.env, JG_POSTGRES_URL: POSTGRES_URL, JG_POSTGRES_SCHEMA: schema, JG_AUDIT_KEY_FILE: keyFile };
       const cli = (script: string, args: string[] = [], extra: Record<string, string> = {}) =>
-        run(process.execPath, ['--import', 'tsx', `cli/${script}.ts`, ...args], { env: { ...env, ...extra } }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+        run(process.execPath, [`dist/cli/${script}.js`, ...args], { env: { ...env, ...extra } }).catch((e: { code: number; stdout: string; stderr: string }) => e);
       for (const [i, replica] of [a.gateway, b.gateway].entries()) expect((await ask(replica, `cli-${randomUUID()}-${i}`)).statusCode).toBe(200);
       const ok = await cli('audit-verify');
       expect(ok).toMatchObject({ stdout: expect.stringMatching(/^OK: \d+ access records in [23] replica chains .* and \d+ decision records, hash chains intact/) });
