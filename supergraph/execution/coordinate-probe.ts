@@ -26,9 +26,14 @@ const hasDirective = (node: ObjectDefinition | FieldDefinitionNode, name: string
 const askable = (field: FieldDefinitionNode) =>
   !hasDirective(field, 'external') && !(field.arguments ?? []).some((a) => a.type.kind === Kind.NON_NULL_TYPE && !a.defaultValue);
 
-/** The probe for a provider's SDL, or undefined when it has no field that can be asked without arguments. */
-export function coordinateProbe(sdl: string): CoordinateProbe | undefined {
-  const definitions = parse(sdl, { noLocation: true }).definitions;
+/** The probe for a provider's SDL, or why there is none. */
+export function coordinateProbe(sdl: string): CoordinateProbe | { unavailable: string } {
+  let definitions: readonly DefinitionNode[];
+  try {
+    definitions = parse(sdl, { noLocation: true }).definitions;
+  } catch {
+    return { unavailable: 'its SDL does not parse' };
+  }
   const composite = new Set(definitions.flatMap((d) => (COMPOSITE.includes(d.kind) && 'name' in d && d.name ? [d.name.value] : [])));
   const objects = definitions.filter((d): d is ObjectDefinition => d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION);
   const own = objects.filter((o) => !o.name.value.startsWith('_'));
@@ -46,5 +51,5 @@ export function coordinateProbe(sdl: string): CoordinateProbe | undefined {
     const field = root.fields?.find(askable);
     if (field) return probe('Query', field, `{ ${field.name.value} @skip(if: true)${subselection(field)} }`);
   }
-  return undefined;
+  return { unavailable: 'its SDL has no field to ask without arguments' };
 }
