@@ -1,18 +1,21 @@
 // npm run audit:archive: runs the audit retention job once: records older than
 // JG_AUDIT_ARCHIVE_AFTER_DAYS move to gzipped segments, and segments older than
 // JG_AUDIT_RETENTION_DAYS (when not 0) are deleted. Safe while the gateway runs (it waits for the
-// trail's write lock). Flags: --file FILE (default: audit.db in JG_STATE_DIR), --dir DIR (default:
-// JG_AUDIT_ARCHIVE_DIR, else audit-archive beside the file).
+// trail's write lock). Its flags are in cli/commands.ts.
 
-import { openAuditLog, runRetention, segmentFile, type Segment } from '../supergraph/audit/index.ts';
-import { ConfigError } from '../supergraph/config/index.ts';
-import { cliArgs, CONFIG_FLAG } from './args.ts';
-import { auditFiles, plural, requireTrail } from './audit-files.ts';
+import type { Segment } from '../supergraph/audit/index.ts';
+import { AUDIT_ARCHIVE } from './commands.ts';
+import { parseCommand } from './usage.ts';
+
+const args = parseCommand(AUDIT_ARCHIVE).values;
+// Loaded once the flags are read: the help answers without them.
+const { openAuditLog, runRetention, segmentFile } = await import('../supergraph/audit/index.ts');
+const { ConfigError } = await import('../supergraph/config/index.ts');
+const { auditFiles, plural, requireTrail } = await import('./audit-files.ts');
 
 const names = (segments: Segment[]) => segments.map(segmentFile).join(', ');
 
 try {
-  const args = cliArgs({ file: { type: 'string' }, dir: { type: 'string' } , ...CONFIG_FLAG });
   const { settings, file, dir } = auditFiles(args);
   if (settings.postgres && args.file === undefined) {
     throw new ConfigError('stores.postgres', 'the trail replicas share on PostgreSQL is kept whole: this job archives one replica\'s SQLite trail (--file FILE); keep the shared one with PostgreSQL\'s backups');

@@ -1,20 +1,23 @@
 // npm run audit:export: signs a checkpoint of the audit trail now (unless the last one already
 // names its heads) and writes it, with the public key, to --out FILE, for an auditor to verify a
 // copy of the trail with `npm run audit:verify -- --file COPY --checkpoint FILE`, without the key
-// folder. `--public-key` prints the public key only. Flags: --file FILE (default: audit.db in
-// JG_STATE_DIR). Safe while the gateway runs (it waits for the trail's write lock). With
-// stores.postgres and no --file: a checkpoint of the trail replicas share, signed now.
+// folder. `--public-key` prints the public key only. Safe while the gateway runs (it waits for the
+// trail's write lock). With stores.postgres and no --file: a checkpoint of the trail replicas
+// share, signed now. Its flags are in cli/commands.ts.
 
 import { existsSync } from 'node:fs';
-import { checkpointsFileOf, openAuditLog, openSigningKey, publicKeyPem, readPublicKey, writeCheckpointExport } from '../supergraph/audit/index.ts';
-import { ConfigError } from '../supergraph/config/index.ts';
-import { StoreUnavailableError } from '../supergraph/stores/index.ts';
-import { cliArgs, CONFIG_FLAG } from './args.ts';
-import { auditFiles, requireTrail } from './audit-files.ts';
-import { exportSharedCheckpoint } from './audit-shared.ts';
+import { AUDIT_EXPORT } from './commands.ts';
+import { parseCommand } from './usage.ts';
+
+const args = parseCommand(AUDIT_EXPORT).values;
+// Loaded once the flags are read: the help answers without them.
+const { checkpointsFileOf, openAuditLog, openSigningKey, publicKeyPem, readPublicKey, writeCheckpointExport } = await import('../supergraph/audit/index.ts');
+const { ConfigError } = await import('../supergraph/config/index.ts');
+const { StoreUnavailableError } = await import('../supergraph/stores/index.ts');
+const { auditFiles, requireTrail } = await import('./audit-files.ts');
+const { exportSharedCheckpoint } = await import('./audit-shared.ts');
 
 try {
-  const args = cliArgs({ file: { type: 'string' }, out: { type: 'string' }, 'public-key': { type: 'boolean' } , ...CONFIG_FLAG });
   const { settings, file, keyFile } = auditFiles(args);
   if (!existsSync(keyFile)) throw new ConfigError('JG_AUDIT_KEY_FILE', `no audit signing key at ${keyFile}: the gateway creates it at its first start`);
   if (args['public-key']) {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { archiveDirOf, auditKeyFileOf } from '../supergraph/audit/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
-import { cliSettings } from './args.ts';
+import { cliSettings } from './settings.ts';
 
 export function auditFiles(args: { file?: string | undefined; dir?: string | undefined; config?: string | undefined }) {
   const settings = cliSettings(args.config);

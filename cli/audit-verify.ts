@@ -1,27 +1,28 @@
 // npm run audit:verify: checks the access audit trail — its archived segments first (see
 // supergraph/audit/retention.ts), then the records kept in the trail after them, the recipients
-// index and the decision trail — against the signed checkpoints. Flags: --file FILE (default:
-// audit.db in JG_STATE_DIR), --dir DIR (the archive; default: JG_AUDIT_ARCHIVE_DIR, else
-// audit-archive beside the file), --public-key FILE and --checkpoints FILE (default: beside the
-// signing key), --checkpoint FILE (a checkpoint from `npm run audit:export`, with its public key:
-// verifies without the key folder), --providers DIR (where the providers keep their
-// countersigning public keys, `keys/providers/<party>-countersign.pub.pem`, and their copies,
-// `access/<party>.countersigned.jsonl`; default: JG_DATA_DIR when those are there).
+// index and the decision trail — against the signed checkpoints, and the providers' countersignatures
+// (their public keys in `keys/providers/<party>-countersign.pub.pem` and their copies in
+// `access/<party>.countersigned.jsonl` under --providers DIR). Its flags are in cli/commands.ts.
 // With stores.postgres (JG_POSTGRES_URL) and no --file, it checks the trail replicas share there
 // instead: every replica's chain and the decision chain, against the checkpoints in the store and
 // the copies beside the key (cli/audit-shared.ts).
 
 import { existsSync } from 'node:fs';
-import {
+import type { TrailCheck } from '../supergraph/audit/index.ts';
+import { AUDIT_VERIFY } from './commands.ts';
+import { parseCommand } from './usage.ts';
+
+const args = parseCommand(AUDIT_VERIFY).values;
+// Loaded once the flags are read: the help answers without them.
+const {
   checkpointsFileOf, countersignaturesFileOf, publicKeyFileOf, readCheckpointExport, readPublicKey, singleChainOperatorOnly, verifyCountersignatures, verifyTrail,
-  type TrailCheck,
-} from '../supergraph/audit/index.ts';
-import { ConfigError } from '../supergraph/config/index.ts';
-import { StoreUnavailableError } from '../supergraph/stores/index.ts';
-import { cliArgs, cliSettings, CONFIG_FLAG } from './args.ts';
-import { countersignedLines, providerEvidence } from './audit-countersigned.ts';
-import { auditFiles, plural, requireTrail } from './audit-files.ts';
-import { verifySharedTrail } from './audit-shared.ts';
+} = await import('../supergraph/audit/index.ts');
+const { ConfigError } = await import('../supergraph/config/index.ts');
+const { StoreUnavailableError } = await import('../supergraph/stores/index.ts');
+const { cliSettings } = await import('./settings.ts');
+const { countersignedLines, providerEvidence } = await import('./audit-countersigned.ts');
+const { auditFiles, plural, requireTrail } = await import('./audit-files.ts');
+const { verifySharedTrail } = await import('./audit-shared.ts');
 
 const EXPLAINED: Record<string, string> = {
   'checkpoint-mismatch': 'its hash is not the one a signed checkpoint gives: the chain was recomputed after an edit',
@@ -58,10 +59,6 @@ function signedLines(check: TrailCheck, sources: string): string[] {
 }
 
 try {
-  const args = cliArgs({
-    file: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' }, checkpoints: { type: 'string' }, checkpoint: { type: 'string' }, providers: { type: 'string' },
-    json: { type: 'boolean' }, ...CONFIG_FLAG,
-  });
   const { settings, file, dir, keyFile } = auditFiles(args);
   const providersDir = args.providers ?? cliSettings(args.config).dataDir;
   const exported = args.checkpoint === undefined ? undefined : readCheckpointExport(args.checkpoint);

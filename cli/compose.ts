@@ -1,15 +1,20 @@
-// npm run compose: the operator's subgraph list → supergraph/supergraph.graphql.
-// Flags: --list FILE, --out FILE, --live (read every SDL from the running subgraph).
+// jointgraph compose (npm run compose): the operator's subgraph list → supergraph/supergraph.graphql,
+// with the label report. Its flags are in cli/commands.ts.
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callerKeyFile, registryHeaders as signedAsRegistry } from '../supergraph/execution/index.ts';
 import type { SdlHeaders } from '../supergraph/compose/index.ts';
-import { composeSupergraph, formatProblem, loadSubgraphSdl, SdlUnavailableError } from '../supergraph/compose/index.ts';
-import { ConfigError, readSubgraphList } from '../supergraph/config/index.ts';
 import type { Label } from '../directives/index.ts';
-import { buildLabelCatalog, labelReport, readLabelOverlay } from '../supergraph/labels/index.ts';
-import { cliArgs, cliSettings, CONFIG_FLAG } from './args.ts';
+import { COMPOSE } from './commands.ts';
+import { parseCommand } from './usage.ts';
+
+const args = parseCommand(COMPOSE).values;
+// Loaded once the flags are read: the help answers without them.
+const { callerKeyFile, registryHeaders: signedAsRegistry } = await import('../supergraph/execution/index.ts');
+const { composeSupergraph, formatProblem, loadSubgraphSdl, SdlUnavailableError } = await import('../supergraph/compose/index.ts');
+const { ConfigError, readSubgraphList } = await import('../supergraph/config/index.ts');
+const { buildLabelCatalog, labelReport, readLabelOverlay } = await import('../supergraph/labels/index.ts');
+const { cliSettings } = await import('./settings.ts');
 
 /** Providers answer `_service` to the registry only: sign as it, with the platform's key, when there is one. */
 async function registryHeaders(keyFile: string): Promise<SdlHeaders | undefined> {
@@ -22,7 +27,6 @@ function describeLabel(l: Label): string {
 }
 
 async function main(): Promise<number> {
-  const args = cliArgs({ list: { type: 'string' }, out: { type: 'string' }, labels: { type: 'string' }, live: { type: 'boolean' }, ...CONFIG_FLAG });
   const settings = cliSettings(args.config);
   const entries = readSubgraphList(args.list ?? settings.subgraphListFile);
   const headers = args.live ? await registryHeaders(join(settings.dataDir, 'keys', 'gateway-signing.jwk')) : undefined;

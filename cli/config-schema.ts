@@ -9,6 +9,8 @@ import { appRegistrySchema } from '../supergraph/identity/app-registry.ts';
 import { cachePolicySchema } from '../supergraph/cache/cache-policy.ts';
 import { configurationJsonSchema, configurationReference, fileJsonSchema, fromPackageRoot, subgraphListFileSchema } from '../supergraph/config/index.ts';
 import { labelOverlaySchema } from '../supergraph/labels/label-overlay.ts';
+import { CONFIG_SCHEMA } from './commands.ts';
+import { parseCommand } from './usage.ts';
 
 export const SCHEMA_FILE = pathToFileURL(fromPackageRoot('config/jointgraph.schema.json'));
 const README = pathToFileURL(fromPackageRoot('README.md'));
@@ -39,6 +41,7 @@ export function withReference(readme: string): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  parseCommand(CONFIG_SCHEMA);
   writeFileSync(SCHEMA_FILE, schemaFileText());
   for (const { name, schema } of FILE_SCHEMAS) writeFileSync(fileSchemaFile(name), schemaFileText(schema));
   writeFileSync(README, withReference(readFileSync(README, 'utf8')));

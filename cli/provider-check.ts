@@ -1,33 +1,26 @@
 // jointgraph provider-check URL --name SUBGRAPH --key FILE [--json]: probes a provider with calls the
 // protocol says it must refuse (docs/provider-protocol.md, "Checking your implementation") and
 // reports what it accepted. Exit 0 when every probe passes, 1 when one fails, 2 when the check
-// cannot run (a usage error, a key that does not load, a provider that does not answer).
+// cannot run (a usage error, a key that does not load, a provider that does not answer). Its
+// argument and flags are in cli/commands.ts.
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { JWK } from 'jose';
-import { ERRORS, type ErrorCode } from '../supergraph/errors/index.ts';
-import { checkProvider, importCallerKey, type CallerKey, type ProbeResult } from '../supergraph/execution/index.ts';
+import type { ErrorCode } from '../supergraph/errors/index.ts';
+import type { CallerKey, ProbeResult } from '../supergraph/execution/index.ts';
+import { PROVIDER_CHECK } from './commands.ts';
+import { parseCommand } from './usage.ts';
 
-const USAGE = `usage: jointgraph provider-check URL --name SUBGRAPH --key FILE [--json]
-  URL        the provider's GraphQL endpoint, as the gateway calls it (http://tax.internal:4004/graphql)
-  --name     its subgraph name, the audience of the assertions it accepts (tax)
-  --key      a private Ed25519 JWK the provider trusts as it trusts the gateway's (the operator's registry key)
-  --json     the report as JSON`;
-const USAGE_EXIT = 2;
+const { positionals, values } = parseCommand(PROVIDER_CHECK);
+// Loaded once the arguments are read: the help answers without them.
+const { ERRORS } = await import('../supergraph/errors/index.ts');
+const { checkProvider, importCallerKey } = await import('../supergraph/execution/index.ts');
+const CANNOT_RUN = 2;
 
 function stop(code: ErrorCode, message: string, json: boolean): never {
   if (json) console.log(JSON.stringify({ ok: false, code, message, hint: ERRORS[code].hint }));
-  else console.error(`[${code}] ${message}\n${code === 'CONFIG_INVALID' ? USAGE : `hint: ${ERRORS[code].hint}`}`);
-  process.exit(USAGE_EXIT);
-}
-
-function parsed() {
-  try {
-    return parseArgs({ options: { name: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    return stop('CONFIG_INVALID', `${(error as Error).message.split('. ')[0]}.`, process.argv.includes('--json'));
-  }
+  else console.error(`[${code}] ${message}\nhint: ${ERRORS[code].hint}`);
+  process.exit(CANNOT_RUN);
 }
 
 async function keyFrom(file: string, json: boolean): Promise<CallerKey> {
@@ -46,14 +39,8 @@ function table(results: readonly ProbeResult[]): string {
   return rows.map((row) => row.map((cell, k) => (k < row.length - 1 ? cell.padEnd(widths[k]!) : cell)).join('  ')).join('\n');
 }
 
-const { positionals, values } = parsed();
 const json = values.json === true;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const [url, ...extra] = positionals;
-if (!url || extra.length > 0 || !values.name || !values.key) stop('CONFIG_INVALID', 'Name one provider URL, its --name and a --key file.', json);
+const url = positionals[0]!;
 if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) stop('CONFIG_INVALID', `${url} is no http(s) URL.`, json);
 
 const check = await checkProvider({ url, name: values.name, key: await keyFrom(values.key, json) });

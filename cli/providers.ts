@@ -4,14 +4,17 @@
 // gateway's key in <server.dataDir>/keys/gateway-signing.jwk, made here if the gateway has none yet.
 
 import { join } from 'node:path';
-import { platformKeys } from '../server/sample-platform.ts';
-import { startSupervisedProviders } from '../server/supervisor.ts';
-import { ALL_PROVIDERS } from '../subgraphs/index.ts';
-import { ConfigError } from '../supergraph/config/index.ts';
-import { callerKeyFile, exportCallerKey } from '../supergraph/execution/index.ts';
-import { cliArgs, cliSettings, CONFIG_FLAG } from './args.ts';
+import { PROVIDERS } from './commands.ts';
+import { parseCommand } from './usage.ts';
 
-const args = cliArgs({ only: { type: 'string' }, ...CONFIG_FLAG }, `npm run providers -- [--config FILE] [--only ${ALL_PROVIDERS.map((p) => p.name).join(',')}]`);
+const args = parseCommand(PROVIDERS).values;
+// Loaded once the flags are read: the help answers without them.
+const { platformKeys } = await import('../server/sample-platform.ts');
+const { startSupervisedProviders } = await import('../server/supervisor.ts');
+const { ALL_PROVIDERS } = await import('../subgraphs/index.ts');
+const { ConfigError } = await import('../supergraph/config/index.ts');
+const { callerKeyFile, exportCallerKey } = await import('../supergraph/execution/index.ts');
+const { cliSettings } = await import('./settings.ts');
 
 async function main(): Promise<void> {
   const settings = cliSettings(args.config);

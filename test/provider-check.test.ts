@@ -130,10 +130,10 @@ describe('jointgraph provider-check', () => {
     expect(stderr).toMatch(/^hint: .*check the URL/m);
   });
 
-  it('exits 2 with CONFIG_INVALID and the usage on a usage error', async () => {
+  it('exits 2 with USAGE_INVALID and the usage on a usage error', async () => {
     const { code, stderr } = await providerCheck(tax.url, '--name', 'tax');
     expect(code).toBe(2);
-    expect(stderr).toContain('[CONFIG_INVALID] Name one provider URL, its --name and a --key file.');
-    expect(stderr).toContain('usage: jointgraph provider-check URL --name SUBGRAPH --key FILE [--json]');
+    expect(stderr).toContain('[USAGE_INVALID] jointgraph provider-check: missing --key FILE');
+    expect(stderr).toContain('usage: jointgraph provider-check URL --name SUBGRAPH --key FILE [flags]');
   });
 });

@@ -61,6 +61,7 @@ export const ERRORS = Object.freeze({
   COMPOSITION_FAILED: { status: 500, hint: 'Fix the named subgraph at the named schema coordinate, then compose again.' },
   PROVIDER_UNREACHABLE: { status: 500, hint: 'jointgraph provider-check could not reach the provider: check the URL (scheme, host, port and path of its GraphQL endpoint), that the provider runs and that this machine may reach it, then check again.' },
   CONFIG_INVALID: { status: 500, hint: 'Fix the named setting; see the README for every setting and its default.' },
+  USAGE_INVALID: { status: 500, hint: 'Fix the command line: run the command with --help for its commands, arguments and flags; the message names the nearest known one where one is close.' },
   STATE_DIR_LOCKED: { status: 500, hint: 'Another instance uses this state directory (grants, audit trail): stop it, or set JG_STATE_DIR to another directory. A killed instance\'s lock expires within 15 s.' },
   CACHE_UNAVAILABLE: { status: 503, hint: 'The shared cache (Redis, stores.redis / JG_REDIS_URL) did not answer during the purge: some entries may remain; retry the purge once it answers. Data requests are unaffected (a lookup that cannot reach it is a miss).' },
   STORE_UNAVAILABLE: { status: 503, hint: 'PostgreSQL (stores.postgres, JG_POSTGRES_URL) does not answer: the change was not made; retry once it answers. Data requests are still served from what each replica holds in memory.' },
