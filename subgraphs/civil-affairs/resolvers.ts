@@ -6,6 +6,8 @@ type MaritalRow = { personId: string; status: string };
 type AllowanceRow = { personId: string; startDate: string; endDate: string | null; monthlyAmount: number; district: string };
 
 export interface CivilAffairsContext {
+  /** Who asks (the verified assertion), when the provider verifies its callers. */
+  caller?: CallerAssertion;
   files: DataLoader<string, FileRow | null>;
   marital: DataLoader<string, MaritalRow | null>;
   allowances: DataLoader<string, AllowanceRow[]>;
@@ -38,9 +40,10 @@ export function createCivilAffairsContext(db: Db, caller?: CallerAssertion): Civ
 
 export const civilAffairsResolvers: ResolverMap = {
   Person: {
-    // The resident's file names its district; a resident without one has none (and under a
-    // district-limited grant nothing of it is released).
-    __resolveReference: async (ref: { id: string }, ctx: CivilAffairsContext) => ({ id: ref.id, district: (await ctx.files.load(ref.id))?.district ?? null }),
+    // The resident's file names its district, read only when a district-limited grant needs it; a
+    // resident without a file has none (and under such a grant nothing of it is released).
+    __resolveReference: async (ref: { id: string }, ctx: CivilAffairsContext) =>
+      ctx.caller?.rows ? { id: ref.id, district: (await ctx.files.load(ref.id))?.district ?? null } : { id: ref.id },
     maritalStatus: async (p: { id: string }, _: unknown, ctx: CivilAffairsContext) => (await ctx.marital.load(p.id))?.status ?? null,
     subsistenceAllowances: (p: { id: string }, _: unknown, ctx: CivilAffairsContext) => ctx.allowances.load(p.id),
   },
