@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { JWK } from 'jose';
 import { join } from 'node:path';
-import { SAMPLE_PROVIDERS, startProvider, type RequestLog, type RunningProvider } from '../subgraphs/index.ts';
+import type { RequestLog, RunningProvider } from '../subgraphs/index.ts';
 import type { ProviderDefinition } from '../subgraphs/index.ts';
 import type { CitySettings, SubgraphEntry } from '../supergraph/config/index.ts';
 import { composeSupergraph, CompositionFailedError, formatProblem, loadSubgraphSdl, type SdlHeaders, type SubgraphSdl } from '../supergraph/compose/index.ts';
@@ -90,6 +90,8 @@ export function providerTrust(trust: ProviderTrust, provider: string) {
 }
 
 export async function startSampleProviders(options: Omit<SamplePlatformOptions, 'gateway'> & { trust?: ProviderTrust }): Promise<RunningProvider[]> {
+  // Loaded here: a gateway process serves no provider and does not load their servers.
+  const { SAMPLE_PROVIDERS, startProvider } = await import('../subgraphs/index.ts');
   const definitions = options.providers ?? SAMPLE_PROVIDERS;
   const started: RunningProvider[] = [];
   try {

@@ -3,7 +3,6 @@
 // stays one crash.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { ALL_PROVIDERS, SAMPLE_PROVIDERS } from '../subgraphs/index.ts';
 import { fromPackageRoot, type CitySettings } from '../supergraph/config/index.ts';
 import type { GatewayProcessStart } from './gateway-process.ts';
 import type { ProviderProcessStart } from './provider-process.ts';
@@ -52,6 +51,8 @@ interface ChildSpec<S extends { port: number }> {
 }
 
 export async function startSupervisedProviders(options: SupervisedProvidersOptions): Promise<SupervisedProvider[]> {
+  // Loaded here: the supervisor names providers; their code runs in the children it starts.
+  const { ALL_PROVIDERS, SAMPLE_PROVIDERS } = await import('../subgraphs/index.ts');
   const chosen = options.names ? ALL_PROVIDERS.filter((p) => options.names!.includes(p.name)) : SAMPLE_PROVIDERS;
   const starts = chosen.map(async (p): Promise<SupervisedProvider> => {
     const port = options.subgraphBasePort === 0 ? 0 : options.subgraphBasePort + ALL_PROVIDERS.indexOf(p);

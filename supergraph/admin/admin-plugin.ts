@@ -4,7 +4,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse, visit, type DocumentNode, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { readFileSync } from 'node:fs';
-import mercurius from 'mercurius';
 import { documentErrorCode, errorBody, ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { AppRegistry, Authenticator } from '../identity/index.ts';
 import type { AdminCaller } from './admin-caller.ts';
@@ -88,6 +87,8 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
         }
         return reply.code(401).type(request.adminMediaType ?? JSON_TYPE).send(errorBody('ADMIN_UNAUTHENTICATED', 'Missing or invalid admin credentials.'));
       });
+      // Loaded when the admin endpoint is registered, not with the module.
+      const { default: mercurius } = await import('mercurius');
       await admin.register(mercurius, {
         schema: SCHEMA,
         resolvers: adminResolvers(options) as never,

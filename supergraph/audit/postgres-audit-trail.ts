@@ -33,8 +33,11 @@
 
 import type { KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { runner } from 'node-pg-migrate';
-import pg from 'pg';
+import type pg from 'pg';
+import { createRequire } from 'node:module';
+
+// Required when a PostgreSQL store opens: a gateway on SQLite does not load the driver at start.
+const driver = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
 import type { ErrorCode } from '../errors/index.ts';
 import { recordHash, type AccessRecord, type AuditSearch } from './audit-log.ts';
 import { appendCheckpoint } from './checkpoint.ts';
@@ -213,6 +216,7 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** Runs the trail's migrations not yet run in `schema` (creating it), on a connection closed afterwards: they move its search_path. */
 async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+  const { runner } = await import('node-pg-migrate');
   const client = await pool.connect();
   try {
     await runner({
@@ -250,7 +254,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
   const timeoutMs = options.timeoutMs ?? 5_000;
   const owned = !options.pool;
   const poolFor = (role: string, max: number) => {
-    const created = new pg.Pool({
+    const created = new (driver().Pool)({
       connectionString: options.connectionString, max, application_name: `jointgraph audit ${role} ${replica}`.slice(0, 63),
       connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, query_timeout: timeoutMs + 1_000, idleTimeoutMillis: 10_000,
     });
@@ -465,7 +469,7 @@ export function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Post
   let claim: pg.Client | undefined;
   let reclaim: NodeJS.Timeout | undefined;
   const claimChain = async (): Promise<boolean> => {
-    const client = new pg.Client({
+    const client = new (driver().Client)({
       connectionString: options.connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs,
       // Named, for an operator reading pg_stat_activity: which replica holds which chain.
       application_name: `jointgraph chain ${replica}`.slice(0, 63),

@@ -2,7 +2,11 @@
 // command waits for a connection (no offline queue) and each is bounded by a short timeout: with
 // Redis slow or down, a cache lookup is a miss and a rate check is skipped, and no request is held up.
 
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+
+// Required when a Redis connection is made: a gateway without Redis does not load the client at start.
+const driver = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
 
 export interface SharedRedisOptions {
   /** `redis://host:6379/0` (or `rediss://` for TLS). */
@@ -24,7 +28,7 @@ const COMMAND_TIMEOUT_MS = 50;
 const CONNECT_TIMEOUT_MS = 1_000;
 
 export function sharedRedis({ url, keyPrefix = 'jointgraph:' }: SharedRedisOptions): SharedRedis {
-  const client = new Redis(url, {
+  const client = new (driver().Redis)(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

@@ -1,7 +1,8 @@
 // Composes provider SDL into a Federation-2 supergraph with @theguild/federation-composition.
 // Every problem names the subgraph(s) and the schema coordinate it concerns.
 
-import { composeServices } from '@theguild/federation-composition';
+import type { composeServices as ComposeServices } from '@theguild/federation-composition';
+import { createRequire } from 'node:module';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import type { SubgraphSdl } from './fetch-sdl.ts';
 
@@ -34,7 +35,7 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): Compositio
   }
   if (problems.length > 0) return { ok: false, problems };
 
-  const result = composeServices(parsed);
+  const result = composer()(parsed);
   if (result.errors && result.errors.length > 0) {
     const names = subgraphs.map((s) => s.name);
     return { ok: false, problems: result.errors.map((e) => describe(e, names)) };
@@ -67,4 +68,10 @@ export class CompositionFailedError extends Error {
   constructor(problems: string) {
     super(`the subgraphs do not compose:\n${problems}`);
   }
+}
+
+/** Required on the first composition: a gateway serving a composed supergraph file does not load the composer. */
+function composer(): typeof ComposeServices {
+  const { composeServices } = createRequire(import.meta.url)('@theguild/federation-composition') as { composeServices: typeof ComposeServices };
+  return composeServices;
 }

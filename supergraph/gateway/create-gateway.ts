@@ -133,7 +133,7 @@ function assertionClaims(context: CallContext): AssertionClaims {
 export async function createGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const authorization = options.authorization;
   const metrics = new ServiceMetrics(supergraphGraphs(options.supergraphSdl).map((g) => g.name));
-  const tracing = createTracing(options.tracing);
+  const tracing = await createTracing(options.tracing);
   const redis = options.redis ? sharedRedis(options.redis) : undefined;
   const cachePolicy = options.cachePolicy;
   const cache = !cachePolicy ? undefined

@@ -8,7 +8,11 @@
 // NOTIFY gives by construction). Events here carry ids, not data, and a replica that missed some
 // reloads from the tables anyway, so JetStream's durable replay buys nothing.
 
-import pg from 'pg';
+import type pg from 'pg';
+import { createRequire } from 'node:module';
+
+// Required when a PostgreSQL store opens: a gateway on SQLite does not load the driver at start.
+const driver = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
 
 export const CHANGES_CHANNEL = 'jointgraph_changes';
 
@@ -57,7 +61,7 @@ export async function openChangeFeed(config: pg.ClientConfig, origin: string, on
   };
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ ...config, query_timeout: HEARTBEAT.timeoutMs, keepAlive: true });
+    const next = new (driver().Client)({ ...config, query_timeout: HEARTBEAT.timeoutMs, keepAlive: true });
     next.on('error', () => undefined); // followed by 'end', which reconnects
     try {
       await next.connect();

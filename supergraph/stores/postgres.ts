@@ -4,7 +4,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
+import { createRequire } from 'node:module';
+
+// Required when a PostgreSQL store opens: a gateway on SQLite does not load the driver at start.
+const driver = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
 import { CHANGES_CHANNEL, openChangeFeed, type Change, type ChangeFeed } from './change-feed.ts';
 import { storeUnavailable, unreachable } from './store-unavailable.ts';
 
@@ -47,7 +51,7 @@ export async function openPostgres(settings: PostgresSettings, onError: (error: 
     connectionString: settings.url,
     connectionTimeoutMillis: connectTimeoutMs,
     application_name: 'jointgraph',
-    options: `-c search_path=${pg.escapeIdentifier(settings.schema)}`,
+    options: `-c search_path=${driver().escapeIdentifier(settings.schema)}`,
   };
   try {
     // Loaded only here: a gateway on SQLite does not pay for the migration tool at start.
@@ -67,7 +71,7 @@ export async function openPostgres(settings: PostgresSettings, onError: (error: 
   } catch (error) {
     throw unreachable(error) ? storeUnavailable(where, error, AT_START) : error;
   }
-  const pool = new pg.Pool({
+  const pool = new (driver().Pool)({
     ...connection,
     max: settings.maxConnections ?? 10,
     statement_timeout: statementTimeoutMs,

@@ -5,9 +5,7 @@
 
 import { ROOT_CONTEXT, trace, type Context, type TextMapGetter, type TextMapSetter, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export interface TracingOptions {
   /** An OTLP/HTTP collector's base URL (http://collector:4318): spans go to its /v1/traces in batches. */
@@ -22,7 +20,14 @@ export interface Tracing {
 }
 
 /** A tracer when an exporter or an endpoint is configured; undefined (no spans at all) otherwise. */
-export function createTracing(options: TracingOptions | undefined): Tracing | undefined {
+/** Loads the SDK and the exporter only when tracing is configured: most gateways start without them. */
+export async function createTracing(options: TracingOptions | undefined): Promise<Tracing | undefined> {
+  if (!options?.exporter && !options?.endpoint) return undefined;
+  const [{ BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+  ]);
   const processor = options?.exporter
     ? new SimpleSpanProcessor(options.exporter)
     : options?.endpoint
