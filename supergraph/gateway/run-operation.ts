@@ -108,6 +108,10 @@ export function createOperationRunner(stages: OperationStages) {
 
   function prepare(document: DocumentNode, source: string, operation: OperationDefinitionNode, operationName: string | null, request: OperationRequest): Prepared {
     const { authz, lineage } = request;
+    // This entry memoises the whole rewrite (pruning, then instrumentForLineage/instrumentForKeys),
+    // so it is keyed by the text plus the scope that shaped it, never by a DocumentNode: in dry-run
+    // the unpruned document is shared by every scope, yet the keys instrumented follow the verdicts.
+    // The mode is the gateway's own, and a label change swaps in a new runner (test/prepared-operations).
     const key = `${authz ? authz.scope : ''}\u0000${lineage ? 'L' : ''}\u0000${operationName ?? ''}\u0000${source}`;
     let entry = prepared.get(key);
     if (entry) return entry;
