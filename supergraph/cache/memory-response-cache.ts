@@ -22,6 +22,9 @@ export class MemoryResponseCache implements ResponseCache {
       maxSize: maxBytes,
       sizeCalculation: (entry, key) => key.length + JSON.stringify(entry.value).length + 64,
       ttlAutopurge: false,
+      // Every check reads the clock: lru-cache otherwise reuses one reading until a timer clears it, which
+      // a busy event loop (or a test's clock) can leave stale for longer than a TTL's last milliseconds.
+      ttlResolution: 0,
       ...(perf ? { perf } : {}),
     });
     this.#metrics = new CacheMetrics(registry, () => ({ entries: this.#lru.size, sizeBytes: this.#lru.calculatedSize }));
