@@ -8,10 +8,12 @@ import { ConfigError, loadConfiguration, type Settings } from '../supergraph/con
 import { CompositionFailedError, SdlUnavailableError } from '../supergraph/compose/index.ts';
 import { StoreUnavailableError } from '../supergraph/stores/index.ts';
 
+// Fields any authenticated app may receive (UNCONDITIONAL), so the first request answers without
+// denials; the banner says how CONDITIONAL fields are obtained instead of showing them refused.
 const EXAMPLE = `{
   enterprises(first: 2) {
-    name status taxCreditRating insuredEmployees
-    legalRepresentative { name maritalStatus }
+    creditCode name status district
+    taxCreditRating taxRatedOn
   }
 }`;
 
@@ -79,4 +81,5 @@ function banner(settings: Readonly<Settings>, serving: Serving, ms: number): voi
   if (!settings.sampleProviders) return;
   const credentials = serving.authorization ? `-H 'x-api-key: jg-demo-tax-inspection' -H 'x-jointgraph-purpose: tax-inspection/CASE-2026-0042' ` : '';
   console.log(`\nTry:\n  curl -s ${address}/graphql -H 'content-type: application/json' ${credentials}\\\n    -d '${JSON.stringify({ query: EXAMPLE.replace(/\s+/g, ' ') })}'\n`);
+  if (serving.authorization) console.log('CONDITIONAL fields (Enterprise.taxArrears, Person.name, …) answer FORBIDDEN_FIELD until the provider and the operator approve an application (console: Applications).\n');
 }

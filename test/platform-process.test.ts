@@ -132,6 +132,17 @@ describe('npm start', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('suggests a first curl request that answers with data and no errors', async () => {
+    const printed = await until('the suggested request', () => first.output().match(/^Try:\n\s+curl -s (\S+) ((?:-H '[^']*' )+)\\\n\s+-d '([^']*)'$/m) ?? undefined);
+    const headers = Object.fromEntries([...printed[2]!.matchAll(/-H '([^:]+): ([^']*)'/g)].map((m) => [m[1]!, m[2]!]));
+    expect(headers).toMatchObject({ 'x-api-key': expect.any(String), 'x-jointgraph-purpose': expect.any(String) });
+    const response = await fetch(printed[1]!, { method: 'POST', headers, body: printed[3]! });
+    const body = (await response.json()) as GraphQLBody;
+    expect(body.errors).toBeUndefined();
+    expect(response.status).toBe(200);
+    expect((body.data?.enterprises as unknown[]).length).toBeGreaterThan(0);
+  });
+
   it('runs each provider in a process of its own and restarts one killed with SIGKILL, on the same URL', async () => {
     const before = providers(first.output());
     expect([...before.keys()].sort()).toEqual(['civil-affairs', 'enterprise', 'population', 'social-insurance', 'tax']);
