@@ -63,8 +63,8 @@ export async function createPlanExecutor(options: PlanExecutorOptions): Promise<
   const handler = await unifiedGraphHandler({
     unifiedGraph: buildASTSchema(parse(options.supergraphSdl, { noLocation: true }), { assumeValidSDL: true }),
     getUnifiedGraphSDL: () => options.supergraphSdl,
-    onSubgraphExecute: ((subgraph: string, request: ExecutionRequest) => executors.get(subgraph)!(request)) as never,
-  } as Parameters<typeof unifiedGraphHandler>[0]);
+    onSubgraphExecute: (subgraph, request) => executors.get(subgraph)!(request),
+  });
   const run = handler.executor!;
   // A document object weighs a small multiple of its text; its plan goes with it (the runtime's
   // plan cache is a WeakMap on the document).
