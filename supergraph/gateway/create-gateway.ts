@@ -50,6 +50,8 @@ export interface GatewayOptions {
   bodyLimitBytes: number;
   /** A request's headers and body must arrive within this (default 30 s): a slow client holds no connection longer. */
   requestTimeoutMs?: number;
+  /** How long a replaced schema's runtime waits for the requests still on it before it closes (default 30 s). */
+  drainTimeoutMs?: number;
   onSubgraphCall?: (call: SubgraphCall) => void;
   /** Structured JSON logs (pino): one line per /graphql request; off when absent. `stream` takes the lines (tests). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
@@ -144,6 +146,8 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     ...(authorization ? { authorization } : {}),
     subgraphs: options.subgraphs ?? [],
     defaultTimeoutMs: options.defaultTimeoutMs,
+    // Requests are bounded by their provider deadlines: one still holding a replaced runtime after this is stuck.
+    drainMs: options.drainTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     ...(options.providerConnections ? { providerConnections: options.providerConnections } : {}),
     ...(options.breaker ? { breaker: options.breaker } : {}),
     ...(options.callerKey ? { callerKey: options.callerKey } : {}),

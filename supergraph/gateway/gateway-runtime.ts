@@ -34,6 +34,8 @@ export interface RuntimeShared {
   authorization?: { catalog: LabelCatalog; grants: GrantService; objections?: ObjectionService };
   subgraphs: readonly SubgraphEntry[];
   defaultTimeoutMs: number;
+  /** How long a retired runtime waits for the requests holding it before it closes anyway. */
+  drainMs: number;
   providerConnections?: number;
   breaker?: BreakerOptions;
   callerKey?: CallerKey;
@@ -65,7 +67,10 @@ export interface GatewayRuntime {
   checkOperation?: (document: string, requester: Requester, purpose: string) => OperationCheck;
   /** Holds the runtime for one request; call the answer when the request is done. */
   hold(): () => void;
-  /** No new request starts on it; its executor closes once the requests holding it are done. */
+  /**
+   * No new request starts on it; its executor closes once the requests holding it are done, or
+   * once `drainMs` has passed (a request still on it then fails instead of holding it open).
+   */
   retire(): Promise<void>;
 }
 
@@ -148,7 +153,7 @@ export async function buildRuntime(shared: RuntimeShared, supergraphSdl: string,
       supergraphSdl, catalog, declarations, providers, executor, served, runOperation,
       ...(signer ? { signer } : {}),
       ...(checkOperation ? { checkOperation } : {}),
-      ...holding(() => executor.close()),
+      ...holding(() => executor.close(), shared.drainMs),
     };
   } catch (error) {
     await executor.close();
@@ -156,8 +161,8 @@ export async function buildRuntime(shared: RuntimeShared, supergraphSdl: string,
   }
 }
 
-/** A reference count: the close runs once the runtime is retired and no request holds it. */
-function holding(close: () => Promise<void>): Pick<GatewayRuntime, 'hold' | 'retire'> {
+/** A reference count: the close runs once the runtime is retired and no request holds it, or `drainMs` after the retirement. */
+export function holding(close: () => Promise<void>, drainMs: number): Pick<GatewayRuntime, 'hold' | 'retire'> {
   let held = 0;
   let retired: (() => void) | undefined;
   let closing: Promise<void> | undefined;
@@ -175,8 +180,14 @@ function holding(close: () => Promise<void>): Pick<GatewayRuntime, 'hold' | 'ret
     },
     retire() {
       if (held === 0) return closeOnce();
-      return new Promise<void>((resolve) => {
-        retired = () => void closeOnce().then(resolve);
+      return new Promise<void>((resolve, reject) => {
+        const closeNow = () => {
+          clearTimeout(bound);
+          closeOnce().then(resolve, reject);
+        };
+        const bound = setTimeout(closeNow, drainMs);
+        bound.unref();
+        retired = closeNow;
       });
     },
   };
