@@ -102,7 +102,7 @@ export const AUDIT_ARCHIVE = defineCommand({
 
 export const CONFIG_SCHEMA = defineCommand({
   name: 'npm run config:schema',
-  summary: 'write the JSON Schemas of the configuration and the operator\'s files (config/*.schema.json) and the README\'s configuration reference',
+  summary: 'write the JSON Schemas of the configuration and the operator\'s files (config/*.schema.json) and the configuration reference in docs/configuration.md',
   flags: {},
 });
 

@@ -1,6 +1,6 @@
 // npm run config:schema: writes the JSON Schemas of the configuration (config/jointgraph.schema.json)
-// and of the operator's JSON files (config/<file>.schema.json), and the README's configuration
-// reference, all made from the schemas the files are validated with.
+// and of the operator's JSON files (config/<file>.schema.json), and the configuration reference in
+// docs/configuration.md, all made from the schemas the files are validated with.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +13,7 @@ import { CONFIG_SCHEMA } from './commands.ts';
 import { parseCommand } from './usage.ts';
 
 export const SCHEMA_FILE = pathToFileURL(fromPackageRoot('config/jointgraph.schema.json'));
-const README = pathToFileURL(fromPackageRoot('README.md'));
+export const CONFIGURATION_DOC = pathToFileURL(fromPackageRoot('docs/configuration.md'));
 export const REFERENCE_START = '<!-- configuration reference: made by npm run config:schema -->';
 export const REFERENCE_END = '<!-- end of the configuration reference -->';
 
@@ -33,17 +33,17 @@ export function schemaFileText(schema?: z.ZodType): string {
   return jsonText(schema ? fileJsonSchema(schema) : configurationJsonSchema());
 }
 
-export function withReference(readme: string): string {
-  const start = readme.indexOf(REFERENCE_START);
-  const end = readme.indexOf(REFERENCE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${REFERENCE_START} … ${REFERENCE_END} block`);
-  return `${readme.slice(0, start + REFERENCE_START.length)}\n${configurationReference()}\n${readme.slice(end)}`;
+export function withReference(doc: string): string {
+  const start = doc.indexOf(REFERENCE_START);
+  const end = doc.indexOf(REFERENCE_END);
+  if (start < 0 || end < start) throw new Error(`docs/configuration.md has no ${REFERENCE_START} … ${REFERENCE_END} block`);
+  return `${doc.slice(0, start + REFERENCE_START.length)}\n${configurationReference()}\n${doc.slice(end)}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   parseCommand(CONFIG_SCHEMA);
   writeFileSync(SCHEMA_FILE, schemaFileText());
   for (const { name, schema } of FILE_SCHEMAS) writeFileSync(fileSchemaFile(name), schemaFileText(schema));
-  writeFileSync(README, withReference(readFileSync(README, 'utf8')));
-  console.log(`wrote config/jointgraph.schema.json, ${FILE_SCHEMAS.map(({ name }) => `config/${name}.schema.json`).join(', ')} and the README configuration reference`);
+  writeFileSync(CONFIGURATION_DOC, withReference(readFileSync(CONFIGURATION_DOC, 'utf8')));
+  console.log(`wrote config/jointgraph.schema.json, ${FILE_SCHEMAS.map(({ name }) => `config/${name}.schema.json`).join(', ')} and the configuration reference in docs/configuration.md`);
 }

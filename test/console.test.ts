@@ -1,7 +1,7 @@
 // The console and GraphiQL end to end, in headless Chromium against a gateway on a real port:
 // a joint approval across three sign-ins, an objection filed and answered, an audit search, an
 // app and its key, a publication approved, keyboard use and labels, and GraphiQL with everything
-// outside this machine refused. Each flow leaves screenshots of its main pages in console/screenshots for the README.
+// outside this machine refused. Each flow leaves screenshots of its main pages in console/screenshots for docs/operator.md.
 
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';

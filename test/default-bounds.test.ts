@@ -1,5 +1,5 @@
-// The bounds a caller meets when the operator sets none, as the README's "Limits" section states
-// them; the refusals themselves are met in operation-limits, fair-use and provider-client.
+// The bounds a caller meets when the operator sets none, as docs/security.md's "Limits" section
+// states them; the refusals themselves are met in operation-limits, fair-use and provider-client.
 
 import { describe, expect, it } from 'vitest';
 import { MAX_VALUE_DIGESTS } from '../supergraph/audit/received-values.ts';

@@ -2,7 +2,7 @@
 // `jointgraph serve --config FILE` in a process of its own in front of them, the operator creates
 // a new department's publisher, the department publishes its subgraph from its own directory with
 // the jointgraph CLI, an app queries it with authorization on, and the operator registers an app
-// and rotates its key: no restart anywhere (the README's "Deploying it" walk-through).
+// and rotates its key: no restart anywhere (docs/deployment.md, "Deploying it").
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformKeys, providerTrust, startSampleProviders } from '../server/sample-platform.ts';
 import { EXAMPLE_PROVIDERS, startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { callerKeyFile, exportCallerKey } from '../supergraph/execution/index.ts';
-import { README_HOUSING_SDL } from './support/housing.ts';
+import { DOCUMENTED_HOUSING_SDL } from './support/housing.ts';
 import { freePort } from '../bench/measure/child.ts';
 import { SMALL_CITY, tempDataDir } from './support/platform.ts';
 import { watchOutput } from './support/process-output.ts';
@@ -85,7 +85,7 @@ describe('a deployment from a configuration file', () => {
     expect(token).toMatch(/^jg-admin-/);
 
     // The department publishes from its own directory, its SDL beside it.
-    writeFileSync(join(providerDir, 'housing.graphql'), README_HOUSING_SDL);
+    writeFileSync(join(providerDir, 'housing.graphql'), DOCUMENTED_HOUSING_SDL);
     const published = await jointgraph(providerDir, 'admin', 'publish', 'housing', '--url', housing!.url, '--sdl-file', 'housing.graphql', '--endpoint', `${url}/admin/graphql`, '--token', token);
     expect(JSON.parse(published.stdout).data.publishSubgraph.version).toMatchObject({ subgraph: 'housing', version: 1, status: 'ACTIVE', publishedBy: 'housing/li.na' });
 

@@ -23,7 +23,7 @@ const LONG_RUN = RUNS >= 10_000;
 const PROBE_INTERVAL_MS = 250;
 const PROBE_QUERY = '{ enterprises(first: 2) { name legalRepresentative { name } } }';
 const MIB = 2 ** 20;
-/** Measured on 100,000 inputs: see the README's note on `npm run fuzz`. */
+/** Measured on 100,000 inputs: see the note on `npm run fuzz` in docs/architecture.md. */
 const PEAK_HEAP_BOUND = 512 * MIB;
 /** The whole process (gateway, the five providers and the test runner): the container limit docs/ names. */
 const PEAK_RSS_BOUND = 1024 * MIB;

@@ -17,7 +17,7 @@ import { openSharedStores } from '../server/shared-stores.ts';
 import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { exportCallerKey, generateCallerKey } from '../supergraph/execution/index.ts';
 import { adminCall, answer, APPS, applyFor, asApp } from './support/authorization.ts';
-import { README_HOUSING_SDL, housingProvider } from './support/housing.ts';
+import { DOCUMENTED_HOUSING_SDL, housingProvider } from './support/housing.ts';
 import { sampleAuthorization, SMALL_CITY, startTestPlatform, tempDataDir, type TestPlatform } from './support/platform.ts';
 import { POSTGRES_URL, postgresForTests } from './support/postgres.ts';
 
@@ -69,7 +69,7 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
     copyFileSync(new URL('../supergraph/labels.json', import.meta.url), overlayFile);
     a = await startTestPlatform({ callerJwk: await callerJwk, authorization: sampleAuthorization({ postgres: postgres(), labelOverlayFile: overlayFile, auditSigning }) });
     [b, c] = await Promise.all([replica(), replica()]);
-    housing = await startProvider(housingProvider(README_HOUSING_SDL), { host: '127.0.0.1', port: 0, dataDir: tempDataDir(), city: SMALL_CITY });
+    housing = await startProvider(housingProvider(DOCUMENTED_HOUSING_SDL), { host: '127.0.0.1', port: 0, dataDir: tempDataDir(), city: SMALL_CITY });
   }, 60_000);
   afterAll(async () => {
     for (const served of [b, c, ...extra]) await served?.close();
@@ -112,7 +112,7 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
   it('serves through B and C a subgraph published through A', async () => {
     const ask = (gateway: FastifyInstance) => asApp(on(gateway), APPS.tax, 'tax-inspection/CASE-7')('{ housingOffice(district: "xihu") { phone } }');
     expect((await ask(b.gateway)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const published = await adminCall(a, OPERATOR, 'mutation($u: String!, $s: String!) { publishSubgraph(name: "housing", url: $u, sdl: $s) { version { version status } } }', { u: housing.url, s: README_HOUSING_SDL });
+    const published = await adminCall(a, OPERATOR, 'mutation($u: String!, $s: String!) { publishSubgraph(name: "housing", url: $u, sdl: $s) { version { version status } } }', { u: housing.url, s: DOCUMENTED_HOUSING_SDL });
     expect(published.errors).toBeUndefined();
     expect(published.data?.publishSubgraph).toEqual({ version: { version: 1, status: 'ACTIVE' } });
     for (const replicaGateway of [b.gateway, c.gateway]) {

@@ -1,6 +1,6 @@
 // Housing Bureau: one office per district. Not one of the sample city's five departments: the
-// example of a department that joins later and publishes its subgraph itself (the README's
-// "How a provider adds a subgraph" prints this schema, and `npm run providers -- --only housing`
+// example of a department that joins later and publishes its subgraph itself (docs/provider.md,
+// "How a provider adds a subgraph", prints this schema, and `npm run providers -- --only housing`
 // serves it).
 
 import { withSpecDefinitions } from '../../directives/index.ts';

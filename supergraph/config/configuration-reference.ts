@@ -1,4 +1,4 @@
-// The README's configuration reference, made from the schema: one row per setting with its path
+// The configuration reference in docs/configuration.md, made from the schema: one row per setting with its path
 // in the file, the variable that overrides it, its default and its meaning.
 
 import { settingLeaves } from './load-configuration.ts';

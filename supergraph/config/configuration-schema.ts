@@ -1,12 +1,13 @@
 // The configuration file's schema: every setting, its type, range, default, meaning and the
-// environment variable that overrides it. Settings, the JSON Schema and the README table come from here.
+// environment variable that overrides it. Settings, the JSON Schema and the reference table in docs/configuration.md
+// come from here.
 
 import { z } from 'zod';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const AUTHORIZATION_MODES = ['enforce', 'reject', 'dry-run', 'off'] as const;
 
-/** What the README and the JSON Schema say about a setting besides its type. */
+/** What docs/configuration.md and the JSON Schema say about a setting besides its type. */
 export interface SettingMeta {
   [key: string]: unknown;
   description: string;

@@ -125,7 +125,7 @@ export async function isolatedContext(browser: Browser): Promise<IsolatedContext
   };
 }
 
-/** A screenshot of the viewport into console/screenshots, which the README shows. */
+/** A screenshot of the viewport into console/screenshots, which docs/operator.md shows. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: new URL(`../../console/screenshots/${name}.png`, import.meta.url).pathname, });

@@ -1,4 +1,4 @@
-// The subgraph the README shows a provider how to write ("How a provider adds a subgraph", the
+// The subgraph docs/provider.md shows a provider how to write ("How a provider adds a subgraph", the
 // example housing provider's schema), served by a test double: any district has an office, and
 // district "slow" answers only once a test releases it, to hold a request in flight.
 
@@ -6,16 +6,16 @@ import { readFileSync } from 'node:fs';
 import { withSpecDefinitions } from '../../directives/index.ts';
 import type { ProviderDefinition } from '../../subgraphs/index.ts';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const PROVIDER_DOC = readFileSync(new URL('../../docs/provider.md', import.meta.url), 'utf8');
 
-/** The SDL block printed in the README. */
-export const README_HOUSING_SDL = /```graphql\n(extend schema[\s\S]*?)```/.exec(README.slice(README.indexOf('## How a provider adds a subgraph')))![1]!;
+/** The SDL block printed in docs/provider.md. */
+export const DOCUMENTED_HOUSING_SDL = /```graphql\n(extend schema[\s\S]*?)```/.exec(PROVIDER_DOC.slice(PROVIDER_DOC.indexOf('## How a provider adds a subgraph')))![1]!;
 
-/** The example housing provider's own schema file, which the README must print as it is. */
+/** The example housing provider's own schema file, which docs/provider.md must print as it is. */
 export const HOUSING_SCHEMA_FILE = readFileSync(new URL('../../subgraphs/housing/schema.graphql', import.meta.url), 'utf8');
 
-/** The README's subgraph with an `hours` field beside `phone`. */
-export const HOUSING_WITH_HOURS = README_HOUSING_SDL.replace('phone: String!', 'phone: String!\n  hours: String');
+/** docs/provider.md's subgraph with an `hours` field beside `phone`. */
+export const HOUSING_WITH_HOURS = DOCUMENTED_HOUSING_SDL.replace('phone: String!', 'phone: String!\n  hours: String');
 
 /** District "slow"'s office, held at the provider: a test waits for a request to arrive and lets it answer. */
 export interface HeldOffice {
@@ -37,7 +37,7 @@ export function heldOffice(): HeldOffice & { arrive(): Promise<void> } {
   return { reached, release, arrive };
 }
 
-/** A provider serving `sdl` (the README's, with hours by default): every district has an office, district "slow" held by `slow`. */
+/** A provider serving `sdl` (docs/provider.md's, with hours by default): every district has an office, district "slow" held by `slow`. */
 export function housingProvider(sdl = HOUSING_WITH_HOURS, slow = heldOffice()): ProviderDefinition {
   return {
     name: 'housing',
