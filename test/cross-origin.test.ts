@@ -37,6 +37,11 @@ describe('cross-origin requests', () => {
     expect(wrongApp.json().errors[0].extensions.code).toBe('ORIGIN_NOT_ALLOWED');
     const unlisted = await post('https://evil.example', APPS.portal);
     expect(unlisted.statusCode).toBe(403);
+    // The trail says why: the origin was refused (not the operation, also a 403).
+    expect(platform.authorization!.audit.recent(2).map((r) => [r.appId, r.outcome, r.status])).toEqual([
+      ['credit-portal', 'ORIGIN_REFUSED', 403],
+      ['tax-inspection', 'ORIGIN_REFUSED', 403],
+    ]);
     // From its own origin the portal gets as far as its document (not registered here) and may read the answer.
     const own = await post(PORTAL, APPS.portal);
     expect(own.json().errors[0].extensions.code).toBe('OPERATION_NOT_REGISTERED');

@@ -25,6 +25,8 @@ describe('fair use per app', () => {
     const limited = await ask(APPS.assistance);
     expect(limited.headers['retry-after']).toMatch(/^\d+$/);
     expect(limited.json().errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', hint: expect.any(String) });
+    // The trail records a limited request as such, not as an invalid one.
+    expect(platform.authorization!.audit.recent(1)[0]).toMatchObject({ outcome: 'RATE_LIMITED', status: 429, returned: [] });
     // The tax app's own entry in apps.json sets higher limits than the gateway's defaults.
     for (let i = 0; i < 5; i++) expect((await ask(APPS.tax)).statusCode).toBe(200);
   });

@@ -110,6 +110,23 @@ function withheldAtSource(error: GraphQLFormattedError, authz: RequestAuthorizat
   return { ...forbiddenRowError(coordinate ?? '', authz.requester.district).toJSON(), path: error.path };
 }
 
+/**
+ * How a request that was not answered ended, from the code its answer carries (set by the stage that
+ * refused it), not guessed from the status: a refused origin and a refused operation are both 403, a
+ * shed request and a store that is down both 503.
+ */
+export function refusalOutcome(code: string | undefined, status: number): string {
+  switch (code) {
+    case 'UNAUTHENTICATED': return 'UNAUTHENTICATED';
+    case 'PURPOSE_REQUIRED': case 'PURPOSE_INVALID': return 'PURPOSE_REQUIRED';
+    case 'PURPOSE_NOT_PERMITTED': case 'OPERATION_REJECTED': return 'REJECTED';
+    case 'ORIGIN_NOT_ALLOWED': return 'ORIGIN_REFUSED';
+    case 'RATE_LIMITED': return 'RATE_LIMITED';
+    case 'SERVICE_UNAVAILABLE': case 'NOT_READY': return 'UNAVAILABLE';
+    default: return status >= 500 ? 'FAILED' : 'INVALID';
+  }
+}
+
 export interface ExecutionOutcome {
   data: Record<string, unknown> | null | undefined;
   errors: GraphQLFormattedError[];
@@ -127,13 +144,7 @@ export function recordAccess(options: AuthorizationOptions) {
     const status = reply.statusCode;
     const answered = request.answered;
     const denied = authz?.pruned?.denied.map((d) => d.coordinate) ?? [];
-    const outcome =
-      status === 401 ? 'UNAUTHENTICATED'
-      : status === 403 ? 'REJECTED'
-      : !authz ? (status === 400 ? 'PURPOSE_REQUIRED' : 'REFUSED')
-      : !answered ? 'INVALID'
-      : denied.length > 0 || answered.errors > 0 ? 'PARTIAL'
-      : 'OK';
+    const outcome = answered ? (denied.length > 0 || answered.errors > 0 ? 'PARTIAL' : 'OK') : refusalOutcome(request.summary?.codes[0], status);
     return {
       at: new Date().toISOString(),
       appId: authz?.requester.appId ?? null,
