@@ -27,7 +27,7 @@ export interface AdminCommand {
 const text = (value: string, description: string, more: Partial<Flag> = {}): Flag => ({ type: 'string', value, description, ...more });
 const required = (value: string, description: string): Flag => text(value, description, { required: true });
 
-const ID: Argument = { name: 'ID', description: 'the application id (applications lists them)' };
+const ID: Argument = { name: 'ID', description: 'the application id, or a unique prefix of 8 characters or more (applications lists them)' };
 const APP_ID: Argument = { name: 'APP', description: 'the app id (apps lists them)' };
 const SUBGRAPH: Argument = { name: 'NAME', description: 'the subgraph name' };
 const PRINCIPAL_ID: Argument = { name: 'ID', description: 'the principal id' };
@@ -143,7 +143,7 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   },
   'answer-objection': {
     summary: 'answer an objection to your field (its provider)',
-    arg: { name: 'ID', description: 'the objection id (objections lists them)' },
+    arg: { name: 'ID', description: 'the objection id, or a unique prefix of 8 characters or more (objections lists them)' },
     flags: { decision: required('DECISION', 'CONFIRMED or REJECTED'), reason: REASON, corrected: text('VALUE', 'the corrected value, when confirmed') },
     request: (id, v) => [
       'mutation($id: ID!, $d: ObjectionDecision!, $r: String!, $c: String) { answerObjection(id: $id, decision: $d, reason: $r, correctedValue: $c) { id status answeredBy answeredAt reason correctedValue } }',

@@ -50,6 +50,8 @@ export interface AuthorizationSettings {
   /** This replica's chain in the shared access trail; without it, a chain of its own per opening. */
   replicaId?: string;
   now?: () => Date;
+  /** A new application's id; a random UUID unless a test needs ids that share a prefix. */
+  newApplicationId?: () => string;
 }
 
 export interface OpenAuthorization {
@@ -131,6 +133,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     replyWorkingDays: settings.replyWorkingDays,
     ...(settings.workingCalendar ? { calendar: settings.workingCalendar } : {}),
     ...(settings.now ? { now: settings.now } : {}),
+    ...(settings.newApplicationId ? { newId: settings.newApplicationId } : {}),
     onDecision: (decision) => decided.append(grantDecision(decision)),
   });
   const retention = settings.auditRetention && !settings.postgres

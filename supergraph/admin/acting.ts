@@ -33,7 +33,8 @@ export function acting(ctx: AdminContext, ...roles: PrincipalRole[]): { party: P
 
 /** A refusal of the grant service or the app registry, or a shared store out of reach, as a coded error. */
 function coded(error: unknown): never {
-  if (error instanceof GrantError || error instanceof AppKeyError || error instanceof PrincipalError || error instanceof StoreUnavailableError) fail(error.code, error.message);
+  if (error instanceof GrantError) fail(error.code, error.message, error.extensions);
+  if (error instanceof AppKeyError || error instanceof PrincipalError || error instanceof StoreUnavailableError) fail(error.code, error.message);
   throw error;
 }
 

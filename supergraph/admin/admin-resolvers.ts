@@ -4,7 +4,7 @@
 
 import type { AccessTrail } from '../audit/index.ts';
 import { CacheUnavailableError } from '../cache/index.ts';
-import { type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
+import { GrantError, type Application, type ApplicationStatus, type GrantService } from '../grants/index.ts';
 import { principalName, type AppRegistry, type Party } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { owns } from './admin-caller.ts';
@@ -31,6 +31,16 @@ export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelO
   registry: AppRegistry;
 }
 
+/** A lookup by id that answers null for an unknown id (a query's answer), still coded for an ambiguous prefix. */
+function unknownIsNull<T>(find: () => T): T | null {
+  try {
+    return find();
+  } catch (error) {
+    if (error instanceof GrantError && error.code === 'APPLICATION_NOT_FOUND') return null;
+    throw error;
+  }
+}
+
 /** Operations one app keeps registered at most. */
 const MAX_REGISTERED_OPERATIONS = 500;
 
@@ -42,6 +52,8 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
   const visible = (ctx: AdminContext, a: Application) =>
     ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
+  // An id as the caller gives it (full, or a unique prefix of the applications the caller sees).
+  const applicationId = (ctx: AdminContext, given: string) => grants.named(given, (a) => visible(ctx, a)).id;
   const objectionsFor = (ctx: AdminContext, list: Objection[]) => list.filter((o) => objectionVisible(ctx.caller, o, catalog));
 
   return {
@@ -58,8 +70,8 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
       },
       applications: (_: unknown, { status }: { status?: ApplicationStatus }, ctx: AdminContext) =>
         grants.list(status ? { status } : {}).filter((a) => visible(ctx, a)).map(withStatus),
-      application: (_: unknown, { id }: { id: string }, ctx: AdminContext) => {
-        const a = grants.get(id);
+      application: async (_: unknown, { id }: { id: string }, ctx: AdminContext) => {
+        const a = await guarded(() => unknownIsNull(() => grants.named(id, (x) => visible(ctx, x))));
         return a && visible(ctx, a) ? withStatus(a) : null;
       },
       overdueApplications: (_: unknown, __: unknown, ctx: AdminContext) =>
@@ -110,15 +122,15 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
       },
       approve: async (_: unknown, { id, note }: { id: string; note?: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'approver');
-        return withStatus(await guarded(() => grants.answer(id, party, 'APPROVED', note, who)));
+        return withStatus(await guarded(() => grants.answer(applicationId(ctx, id), party, 'APPROVED', note, who)));
       },
       refuse: async (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'approver');
-        return withStatus(await guarded(() => grants.answer(id, party, 'REFUSED', reason, who)));
+        return withStatus(await guarded(() => grants.answer(applicationId(ctx, id), party, 'REFUSED', reason, who)));
       },
       revoke: async (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
         const { party, who } = acting(ctx, 'approver');
-        return withStatus(await guarded(() => grants.revoke(id, party, reason, who)));
+        return withStatus(await guarded(() => grants.revoke(applicationId(ctx, id), party, reason, who)));
       },
       fileObjection: async (_: unknown, { input }: { input: ObjectionInput }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Objections are filed by requesting apps with their own credentials.');
@@ -132,7 +144,7 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
       answerObjection: async (_: unknown, args: { id: string; decision: 'CONFIRMED' | 'REJECTED'; reason: string; correctedValue?: string }, ctx: AdminContext) => {
         if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
         const { party, who } = acting(ctx, 'approver');
-        return guarded(() => objections.answer(args.id, party, args.decision, args.reason, args.correctedValue ?? null, who));
+        return guarded(() => objections.answer(objections.named(args.id, (o) => objectionVisible(ctx.caller, o, catalog)).id, party, args.decision, args.reason, args.correctedValue ?? null, who));
       },
       purgeCache: async (_: unknown, filter: { type?: string; key?: string; coordinate?: string }, ctx: AdminContext) => {
         const caller = acting(ctx, 'maintainer').party;

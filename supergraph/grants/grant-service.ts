@@ -6,16 +6,29 @@ import { admitPurpose, type Party, type PurposeRefusal, type Requester } from '.
 import type { LabelCatalog } from '../labels/index.ts';
 import { statusOf, type Application, type ApplicationStatus, type RowScope } from './application.ts';
 import type { GrantStore } from './grant-store.ts';
+import { matchIdPrefix } from './id-prefix.ts';
 import { selectCoordinates, SelectorError } from './label-selector.ts';
 import { requiredParties } from './required-parties.ts';
 import { addWorkingDays, OFFICIAL_CALENDAR, type WorkingCalendar } from './working-days.ts';
 
-export type GrantErrorCode = 'APPLICATION_INVALID' | 'APPLICATION_NOT_FOUND' | 'NOT_A_PARTY' | 'ALREADY_ANSWERED' | 'REASON_REQUIRED' | 'LIMIT_REACHED' | PurposeRefusal['code'];
+export type GrantErrorCode = 'APPLICATION_INVALID' | 'APPLICATION_NOT_FOUND' | 'ID_AMBIGUOUS' | 'NOT_A_PARTY' | 'ALREADY_ANSWERED' | 'REASON_REQUIRED' | 'LIMIT_REACHED' | PurposeRefusal['code'];
 
 export class GrantError extends Error {
-  constructor(readonly code: GrantErrorCode, message: string) {
+  /** `extensions`: what the coded error carries beside code and hint, e.g. an ambiguous id's candidates. */
+  constructor(readonly code: GrantErrorCode, message: string, readonly extensions: Record<string, unknown> = {}) {
     super(message);
   }
+}
+
+/**
+ * The record `given` names, by its full id or a unique prefix of the ids of `among` (the records
+ * the caller may see, so an ambiguity names no one else's); ambiguous: ID_AMBIGUOUS with the candidates.
+ */
+export function recordNamed<T extends { id: string }>(given: string, exact: T | undefined, among: Iterable<T>, what: string, notFound: GrantErrorCode): T {
+  if (exact) return exact;
+  const match = matchIdPrefix(given, among, what);
+  if (match.kind === 'found') return match.record;
+  throw match.kind === 'ambiguous' ? new GrantError('ID_AMBIGUOUS', match.message, { candidates: match.candidates }) : new GrantError(notFound, match.message);
 }
 
 export interface ApplicationInput {
@@ -37,6 +50,8 @@ export interface GrantServiceOptions {
   /** Applications one app may have waiting for answers at once (filing is not free for the parties). */
   maxPendingPerApp?: number;
   now?: () => Date;
+  /** A new application's id: a random UUID. */
+  newId?: () => string;
   /** Told of each decision once it is stored: the audit's decision trail (awaited: the call fails when it cannot be recorded). */
   onDecision?: (decision: { action: 'apply' | 'approve' | 'refuse' | 'revoke'; by: string; party?: Party; application: Application }) => void | Promise<unknown>;
 }
@@ -46,7 +61,7 @@ export type GrantService = ReturnType<typeof createGrantService>;
 /** Apps whose grants in force are remembered between requests, at most. */
 const MAX_APPS_REMEMBERED = 10_000;
 
-export function createGrantService({ store, catalog, replyWorkingDays, calendar = OFFICIAL_CALENDAR, maxPendingPerApp = 50, now = () => new Date(), onDecision }: GrantServiceOptions) {
+export function createGrantService({ store, catalog, replyWorkingDays, calendar = OFFICIAL_CALENDAR, maxPendingPerApp = 50, now = () => new Date(), newId = randomUUID, onDecision }: GrantServiceOptions) {
   // Every data request needs its app's grants in force: read once per change, not per request.
   const activeByApp = new Map<string, { version: number; until: number; grants: Application[] }>();
   function resolveCoordinates(input: ApplicationInput): string[] {
@@ -102,7 +117,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
       }
       const coordinates = resolveCoordinates(input);
       const application: Application = {
-        id: randomUUID(),
+        id: newId(),
         appId: requester.appId,
         purpose: admitted.purpose,
         basis: input.basis.trim(),
@@ -151,6 +166,9 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
     },
 
     get: (id: string) => store.get(id),
+    /** The application `given` names (its id or a unique prefix of those `visible` says the caller may see). */
+    named: (given: string, visible: (a: Application) => boolean = () => true): Application =>
+      recordNamed(given, store.get(given), store.list().filter(visible), 'application', 'APPLICATION_NOT_FOUND'),
     status: (a: Application): ApplicationStatus => statusOf(a, now()),
 
     list(filter: { appId?: string; status?: ApplicationStatus; party?: Party } = {}): Application[] {

@@ -1,7 +1,7 @@
 // The rules of objections: only a field that exists can be objected to; only its owning
 // provider answers; a rejection needs a reason; a confirmed correction invalidates cached copies.
 
-import { GrantError } from '../grants/index.ts';
+import { GrantError, recordNamed } from '../grants/index.ts';
 import { addWorkingDays, OFFICIAL_CALENDAR, type WorkingCalendar } from '../grants/index.ts';
 import type { Party, Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
@@ -94,6 +94,9 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
     /** The open objection on a value, if any: read on every answer that asks for lineage. */
     openFor: (coordinate: string, entityKey: string) => open.get(`${coordinate}|${entityKey}`),
     list: (status?: Objection['status']) => store.list(status),
+    /** The objection `given` names (its id or a unique prefix of those `visible` says the caller may see). */
+    named: (given: string, visible: (o: Objection) => boolean = () => true): Objection =>
+      recordNamed(given, store.get(given), store.list().filter(visible), 'objection', 'APPLICATION_NOT_FOUND'),
     overdue: () => {
       const at = now().getTime();
       return store.list('OPEN').filter((o) => Date.parse(o.deadline) < at);
