@@ -1,5 +1,6 @@
 // GraphiQL from local assets, for /graphiql (requesters, against /graphql) and /admin/graphiql
-// (against /admin/graphql). The page names the endpoint and its default headers in data attributes.
+// (against /admin/graphql). The page names the endpoint, its default headers and the query it
+// opens with (fields every app may receive) in data attributes.
 
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
 import 'graphiql/graphiql.css';
@@ -51,6 +52,7 @@ const storage = {
 };
 
 const query = new URLSearchParams(location.search).get('query') ?? undefined;
+const example = root.dataset.query;
 
 /**
  * The requester's explorer opens the denied-fields pane when an answer denies a field. GraphiQL
@@ -70,6 +72,7 @@ function Explorer() {
       storage={storage}
       {...(admin ? {} : { plugins: [DENIED_PLUGIN] })}
       {...(query ? { query } : {})}
+      {...(example ? { defaultQuery: example } : {})}
     />
   );
 }

@@ -3,9 +3,12 @@
 // from elsewhere: the content security policy lets the pages load and call this origin only.
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fromPackageRoot } from '../config/index.ts';
+import type { LabelCatalog } from '../labels/index.ts';
+import { exampleQuery } from '../policy/index.ts';
 import { graphiqlPage } from './graphiql-page.ts';
 
 const DIST = fromPackageRoot('console/dist/');
@@ -28,6 +31,8 @@ const SECURITY_HEADERS = {
 export interface ConsoleRoutesOptions {
   /** The console and the admin GraphiQL, served only where the admin endpoint is. */
   admin: boolean;
+  /** The schema requesters are served now, and its labels where authorization is on: GraphiQL's example query is made from them (none without). */
+  served?: () => { schema: GraphQLSchema; catalog?: LabelCatalog };
 }
 
 function readAssets(): Map<string, Buffer> {
@@ -40,8 +45,16 @@ export async function consoleRoutes(app: FastifyInstance, options: ConsoleRoutes
   const assets = readAssets();
   const send = (reply: FastifyReply, type: string, body: string | Buffer) => reply.headers(SECURITY_HEADERS).type(type).send(body);
 
-  const requesterGraphiql = graphiqlPage('/graphql', 'requester');
-  app.get('/graphiql', async (_, reply) => send(reply, TYPES['.html']!, requesterGraphiql));
+  // Made again only when a new schema generation is served.
+  const requesterPages = new WeakMap<GraphQLSchema, string>();
+  const requesterGraphiql = () => {
+    if (!options.served) return graphiqlPage('/graphql', 'requester');
+    const { schema, catalog } = options.served();
+    const page = requesterPages.get(schema) ?? graphiqlPage('/graphql', 'requester', exampleQuery(schema, catalog));
+    requesterPages.set(schema, page);
+    return page;
+  };
+  app.get('/graphiql', async (_, reply) => send(reply, TYPES['.html']!, requesterGraphiql()));
   app.get<{ Params: { file: string } }>('/console/assets/:file', async (request, reply) => {
     const body = assets.get(request.params.file);
     if (!body) {

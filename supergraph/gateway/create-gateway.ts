@@ -349,7 +349,10 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
       },
     });
   });
-  await app.register(consoleRoutes, { admin: Boolean(authorization && options.admin) });
+  await app.register(consoleRoutes, {
+    admin: Boolean(authorization && options.admin),
+    served: () => ({ schema: current().served, ...(authorization ? { catalog: current().catalog } : {}) }),
+  });
 
   const objections = authorization?.objections;
   objections?.whenCorrected((o) => {

@@ -1,6 +1,6 @@
 // The GraphiQL page, for requesters against /graphql and for admin callers against
-// /admin/graphql. Its script and styles are the console build's own (no CDN); the endpoint and
-// the default headers travel in data attributes, so the page needs no inline script.
+// /admin/graphql. Its script and styles are the console build's own (no CDN); the endpoint, the
+// default headers and the query it opens with travel in data attributes, so the page needs no inline script.
 
 export type GraphiqlKind = 'requester' | 'admin';
 
@@ -11,7 +11,8 @@ const DEFAULT_HEADERS: Record<GraphiqlKind, Record<string, string>> = {
 
 const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function graphiqlPage(endpoint: string, kind: GraphiqlKind): string {
+/** `query`: what the editor opens with when this tab has no query of its own yet. */
+export function graphiqlPage(endpoint: string, kind: GraphiqlKind, query?: string): string {
   const headers = JSON.stringify(DEFAULT_HEADERS[kind], null, 2);
   return `<!doctype html>
 <html lang="en">
@@ -23,7 +24,7 @@ export function graphiqlPage(endpoint: string, kind: GraphiqlKind): string {
 <script type="module" src="/console/assets/graphiql.js"></script>
 </head>
 <body>
-<div id="graphiql" data-endpoint="${escapeAttribute(endpoint)}" data-kind="${kind}" data-headers="${escapeAttribute(headers)}">Loading GraphiQL…</div>
+<div id="graphiql" data-endpoint="${escapeAttribute(endpoint)}" data-kind="${kind}" data-headers="${escapeAttribute(headers)}"${query === undefined ? '' : ` data-query="${escapeAttribute(query)}"`}>Loading GraphiQL…</div>
 </body>
 </html>
 `;

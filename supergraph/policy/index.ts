@@ -8,3 +8,4 @@ export { requestAuthorization, type EnforcementMode, type RequestAuthorization }
 export { shieldFor } from './shield-rules.ts';
 export { releaseUnderShield, shieldDocument } from './release-under-shield.ts';
 export { shieldedReader } from './shielded-reader.ts';
+export { exampleQuery } from './example-query.ts';
