@@ -47,10 +47,12 @@ export function build() {
   // Exit code 2: errors reported, every file written (noEmitOnError is off). Code with a type error
   // still runs, as it did through tsx, so that one file being edited stops no one's tests or start.
   if (compiled.status !== 0 && compiled.status !== 2) throw new Error(`tsc -p tsconfig.build.json failed (exit code ${compiled.status ?? compiled.signal}); dist/ was not updated.`);
-  const assets = inputs().filter(isAsset);
-  // A migration removed from the sources must not be applied from an old copy.
-  for (const path of SOURCE_FOLDERS.flatMap((folder) => filesUnder(folder, DIST)).filter(isAsset)) {
-    if (!assets.includes(path)) rmSync(join(DIST, path));
+  const sources = new Set(inputs());
+  const assets = [...sources].filter(isAsset);
+  // A module or migration removed from the sources must not be run, applied or packed from an old copy.
+  const sourceOf = (path) => (path.endsWith('.js') ? path.replace(/\.js$/, '.ts') : path);
+  for (const path of SOURCE_FOLDERS.flatMap((folder) => filesUnder(folder, DIST))) {
+    if (!sources.has(sourceOf(path))) rmSync(join(DIST, path));
   }
   for (const path of assets) {
     mkdirSync(dirname(join(DIST, path)), { recursive: true });
