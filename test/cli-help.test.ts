@@ -4,7 +4,9 @@
 // setup) that package.json and the jointgraph bin run, walked through cli/commands.ts.
 
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROGRAMS } from '../cli/commands.ts';
 import { didYouMean, editDistance } from '../cli/did-you-mean.ts';
@@ -27,6 +29,21 @@ function cli(program: string, ...args: string[]): Promise<Ran> {
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
     });
   });
+}
+
+/** The files a compiled program loads to answer, relative to dist/ (test/support/module-log.mjs records them). */
+async function modulesLoaded(program: string, ...args: string[]): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'jointgraph-modules-'));
+  const log = join(dir, 'modules.log');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      execFile(process.execPath, ['--import', './test/support/module-log.mjs', `dist/cli/${program}.js`, ...args], { cwd: ROOT, env: { ...process.env, JG_MODULE_LOG: log } }, (error) => (error ? reject(error) : resolve()));
+    });
+    const dist = new URL('../dist/', import.meta.url).href;
+    return readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith(dist)).map((url) => url.slice(dist.length));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs the calls at most `width` at a time: the machine's cores are shared. */
@@ -108,6 +125,13 @@ describe('--help', () => {
     const programs = Object.keys(PROGRAMS);
     const answers = await inTurns(programs, 4, async (program) => [await cli(program, '-h'), await cli(program, '--help')] as const);
     answers.forEach(([short, long], i) => expect({ program: programs[i], ...short }).toEqual({ program: programs[i], ...long, code: 0 }));
+  });
+
+  it('jointgraph --help and jointgraph serve --help load the command tables alone, no module of the gateway, the providers or the server', async () => {
+    const [help, serveHelp] = await Promise.all([modulesLoaded('jointgraph', '--help'), modulesLoaded('jointgraph', 'serve', '--help')]);
+    expect(help).toContain('cli/jointgraph.js');
+    expect(serveHelp).toContain('cli/serve.js');
+    for (const loaded of [help, serveHelp]) expect(loaded.filter((path) => !path.startsWith('cli/'))).toEqual([]);
   });
 
   it('jointgraph with no arguments lists its commands, not a configuration error', async () => {
