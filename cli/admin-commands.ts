@@ -11,7 +11,7 @@ const ISSUED = 'appId keyId key retired { keyId notAfter }';
 const PRINCIPAL = 'party id name kind roles';
 const VERSION = 'subgraph version url publishedBy publishedAt status decisions { party decision decidedBy decidedAt reason }';
 const PUBLISHED = `version { ${VERSION} } diff { added removed changed { coordinate from to } } unlabeled labelConflicts derivedFromNotShared
-  ownershipChanges { coordinate change owners to readBy apps grants } awaiting`;
+  elsewhere { unlabeled labelConflicts derivedFromNotShared } ownershipChanges { coordinate change owners to readBy apps grants } awaiting`;
 const list = (value: string | undefined) => value?.split(',').map((v) => v.trim());
 
 type Values = Readonly<Record<string, string | undefined>>;

@@ -64,7 +64,7 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOver
   };
   const withDecisions = (v: SubgraphVersion) => ({ ...v, decisions: registry().decisions(v.subgraph, v.version) });
   const published = (p: Extract<Publication, { ok: true }>) => ({
-    version: withDecisions(p.version), diff: p.diff, ...labelSummary(p.labels), ownershipChanges: p.ownership, awaiting: p.awaiting,
+    version: withDecisions(p.version), diff: p.diff, ...labelSummary(p.labels.own), elsewhere: labelSummary(p.labels.others), ownershipChanges: p.ownership, awaiting: p.awaiting,
   });
   const operator = (ctx: AdminContext, ...roles: Parameters<typeof acting>[1][]) => {
     const acted = acting(ctx, ...roles);

@@ -7,7 +7,8 @@
 
 import { composeSupergraph, CompositionFailedError, formatProblem, type CompositionProblem, type SubgraphSdl } from '../compose/index.ts';
 import { withSpecDefinitions } from '../../directives/index.ts';
-import { buildLabelCatalog, labelReport, type LabelCatalog, type LabelOverlay, type LabelReport } from '../labels/index.ts';
+import { buildLabelCatalog, labelReport, type LabelCatalog, type LabelOverlay } from '../labels/index.ts';
+import { publisherLabelReport, type PublicationLabels } from './publisher-label-report.ts';
 import { breakingChanges, type BreakingChange } from './breaking-changes.ts';
 import type { UsageSource } from './field-use.ts';
 import { deciders, ownershipChanges, withUsers, type ReportedOwnershipChange } from './ownership-changes.ts';
@@ -37,7 +38,7 @@ export type Refusal =
   | { reason: 'not-a-party'; message: string; deciders: string[] };
 
 export type Publication =
-  | { ok: true; version: SubgraphVersion; diff: SchemaDiff; labels: LabelReport; ownership: ReportedOwnershipChange[]; awaiting: string[] }
+  | { ok: true; version: SubgraphVersion; diff: SchemaDiff; labels: PublicationLabels; ownership: ReportedOwnershipChange[]; awaiting: string[] }
   | { ok: false; refusal: Refusal };
 
 export type Apply = (supergraphSdl: string) => Promise<void>;
@@ -67,7 +68,7 @@ interface Checked {
   subgraphs: SubgraphSdl[];
   catalog: LabelCatalog;
   diff: SchemaDiff;
-  labels: LabelReport;
+  labels: PublicationLabels;
 }
 
 export type SchemaRegistry = ReturnType<typeof createSchemaRegistry>;
@@ -115,10 +116,11 @@ export function createSchemaRegistry(options: RegistryOptions) {
       return { ok: false, refusal: { reason: 'composition', message: `Composition failed:\n${composed.problems.map(formatProblem).join('\n')}`, problems: composed.problems } };
     }
     const catalog = buildLabelCatalog(composed.supergraphSdl, options.overlay());
-    const labels = labelReport(catalog);
-    if (labels.missingBasis.length > 0) {
-      return { ok: false, refusal: { reason: 'labels', message: `NOT_SHARED without a legal basis: ${labels.missingBasis.join(', ')}.`, missingBasis: labels.missingBasis } };
+    const report = labelReport(catalog);
+    if (report.missingBasis.length > 0) {
+      return { ok: false, refusal: { reason: 'labels', message: `NOT_SHARED without a legal basis: ${report.missingBasis.join(', ')}.`, missingBasis: report.missingBasis } };
     }
+    const labels = publisherLabelReport(report, catalog, next.name);
     const before = list.find((s) => s.name === next.name)?.sdl;
     const diff = before ? schemaDiff(before, next.sdl) : schemaDiff('type Query', next.sdl);
     if (breaking) {
