@@ -19,6 +19,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // npm run fuzz measures the heap after a forced collection (command-line --execArgv does not reach projects).
+    execArgv: process.env.JG_FUZZ_RUNS ? ['--expose-gc'] : [],
     // Each worker runs its files in turn and keeps the modules it loaded: each file re-importing
     // the gateway, its engines and vitest itself cost about 100 s of a run (20 small files: import 24 s
     // of 49 s isolated, 2.7 s not). Tests share no module state by design: each builds its own gateways.
