@@ -1,4 +1,4 @@
-export { checkHealth, type HealthReport, type SubgraphHealth } from './health.ts';
+export { checkHealth, type HealthReport, type ProbeHeaders, type SubgraphHealth } from './health.ts';
 export { createPlanExecutor, type PlanExecutor, type PlanRequest } from './plan-executor.ts';
 export { checkProvider, type ProbeOutcome, type ProbeResult, type ProviderCheck, type ProviderCheckOptions } from './provider-check.ts';
 export { createProviderClient, DEFAULT_BREAKER, type BreakerOptions, type CircuitState, type ProviderClient, type SubgraphCall } from './provider-client.ts';
