@@ -82,9 +82,9 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   // before the heap limit or an unbounded queue takes the process down.
   const pressure = options.pressure ?? { maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.85), maxEventLoopDelayMs: 2_000 };
   await shedLoad(app, pressure, RETRY_AFTER_S);
+  // Every per-request field the stages set, declared up front: each request object keeps one shape.
   app.decorateRequest('graphqlMediaType', JSON_TYPE);
-  app.decorateRequest('graphqlSource', undefined);
-  app.decorateRequest('answered', undefined);
+  for (const field of ['graphqlSource', 'answered', 'authz', 'summary', 'traceSpan', 'traceContext'] as const) app.decorateRequest(field, undefined);
 
   app.setErrorHandler(async (error, request, reply) => {
     const edge = edgeError(error as Parameters<typeof edgeError>[0]);
