@@ -24,9 +24,10 @@ export class GrantError extends Error {
  * The record `given` names, by its full id or a unique prefix of the ids of `among` (the records
  * the caller may see, so an ambiguity names no one else's); ambiguous: ID_AMBIGUOUS with the candidates.
  */
-export function recordNamed<T extends { id: string }>(given: string, exact: T | undefined, among: Iterable<T>, what: string, notFound: GrantErrorCode): T {
+export function recordNamed<T extends { id: string }>(given: string, exact: T | undefined, among: () => Iterable<T>, what: string, notFound: GrantErrorCode): T {
   if (exact) return exact;
-  const match = matchIdPrefix(given, among, what);
+  // Listed only when the id is not a full one: approving by full id reads one record.
+  const match = matchIdPrefix(given, among(), what);
   if (match.kind === 'found') return match.record;
   throw match.kind === 'ambiguous' ? new GrantError('ID_AMBIGUOUS', match.message, { candidates: match.candidates }) : new GrantError(notFound, match.message);
 }
@@ -168,7 +169,7 @@ export function createGrantService({ store, catalog, replyWorkingDays, calendar 
     get: (id: string) => store.get(id),
     /** The application `given` names (its id or a unique prefix of those `visible` says the caller may see). */
     named: (given: string, visible: (a: Application) => boolean = () => true): Application =>
-      recordNamed(given, store.get(given), store.list().filter(visible), 'application', 'APPLICATION_NOT_FOUND'),
+      recordNamed(given, store.get(given), () => store.list().filter(visible), 'application', 'APPLICATION_NOT_FOUND'),
     status: (a: Application): ApplicationStatus => statusOf(a, now()),
 
     list(filter: { appId?: string; status?: ApplicationStatus; party?: Party } = {}): Application[] {

@@ -96,7 +96,7 @@ export function createObjectionService({ store, catalog, workingDays, calendar =
     list: (status?: Objection['status']) => store.list(status),
     /** The objection `given` names (its id or a unique prefix of those `visible` says the caller may see). */
     named: (given: string, visible: (o: Objection) => boolean = () => true): Objection =>
-      recordNamed(given, store.get(given), store.list().filter(visible), 'objection', 'APPLICATION_NOT_FOUND'),
+      recordNamed(given, store.get(given), () => store.list().filter(visible), 'objection', 'APPLICATION_NOT_FOUND'),
     overdue: () => {
       const at = now().getTime();
       return store.list('OPEN').filter((o) => Date.parse(o.deadline) < at);
