@@ -198,7 +198,8 @@ function fromRow(row: Row): StoredRecord {
   };
 }
 
-export function openAuditLog(file: string, options: AuditLogOptions = {}): AuditLog {
+/** Opens the store and brings its tables up to date: trails made before a column existed gain it, their records keep null. */
+function openAuditDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -222,18 +223,11 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     CREATE INDEX IF NOT EXISTS audit_by_request ON audit_record (request_id) WHERE request_id IS NOT NULL;
     CREATE INDEX IF NOT EXISTS audit_by_withholds ON audit_record (withholds) WHERE withholds IS NOT NULL;
   `);
-  const head = linkRow(db, 'audit_head');
-  const base = linkRow(db, 'audit_base');
-  const deleteRecords = db.prepare('DELETE FROM audit_record WHERE seq <= ?');
-  const deleteCoordinate = db.prepare('DELETE FROM audit_coordinate WHERE coordinate = ? AND seq <= ?');
-  const deleteValue = db.prepare('DELETE FROM audit_value WHERE digest = ? AND seq <= ?');
-  const insert = db.prepare(
-    `INSERT INTO audit_record (seq, at, app_id, department, purpose, operation_hash, returned, denied, providers, entities, outcome, status, prev_hash, hash, request_id, value_digests, withholds)
-     VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash, @requestId, @valueDigests, @withholds)`,
-  );
-  const insertCoordinate = db.prepare('INSERT OR IGNORE INTO audit_coordinate VALUES (?, ?)');
-  const insertValue = db.prepare('INSERT OR IGNORE INTO audit_value VALUES (?, ?)');
-  const all = db.prepare('SELECT * FROM audit_record ORDER BY seq');
+  return db;
+}
+
+/** Who received what, and the searches. */
+function auditQueries(db: Database.Database): Pick<AuditLog, 'recipients' | 'received' | 'receivedValue' | 'recent' | 'search'> {
   // A record a WITHHELD record withdraws was never received: its answer did not leave.
   const delivered = 'NOT EXISTS (SELECT 1 FROM audit_record w WHERE w.withholds = r.seq)';
   const recipients = db.prepare(
@@ -260,18 +254,26 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
       requestId: q.requestId ?? null, from: q.from ?? null, to: q.to ?? null, beforeSeq: q.beforeSeq ?? null,
       coordinate: q.coordinate ?? null, provider: q.provider ?? null, limit: q.limit,
     }) as Row[]).map(fromRow);
-
-  const inOrder = function* (): Generator<StoredRecord> {
-    for (const row of all.iterate() as Iterable<Row>) yield fromRow(row);
+  return {
+    recipients: (coordinate, from = '0000', to = '9999') => (recipients.all(coordinate, from, to) as Row[]).map(fromRow),
+    received: (appId, coordinate) => received.get(coordinate, appId) !== undefined,
+    receivedValue: (appId, digest) => receivedValue.get(digest, appId) !== undefined,
+    recent: (limit, appId = null) => searched({ limit, appId }),
+    search: searched,
   };
-  const { signing } = options;
-  const checkpoints = openCheckpoints(db, () => ({ access: head.get() ?? GENESIS, decisions: decisions.head() }), signing);
-  const decisions = openDecisionLog(db, () => void checkpoints.write());
-  /** What this trail's own checkpoints vouch for: those in its file and those stored here. */
-  const ownSigned = (): SignedHeads | undefined =>
-    signing && signedHeads({ stored: checkpoints.stored(), ...(existsSync(signing.checkpointsFile) ? { file: readCheckpointFile(signing.checkpointsFile) } : {}) }, { operator: signing.key.publicKey });
+}
 
-  const appendAll = db.transaction((records: readonly AccessRecord[]): StoredRecord[] => {
+type LinkRow = ReturnType<typeof linkRow>;
+
+/** Appends records after the head, with their coordinates and value digests indexed, in one transaction. */
+function recordAppender(db: Database.Database, head: LinkRow) {
+  const insert = db.prepare(
+    `INSERT INTO audit_record (seq, at, app_id, department, purpose, operation_hash, returned, denied, providers, entities, outcome, status, prev_hash, hash, request_id, value_digests, withholds)
+     VALUES (@seq, @at, @appId, @department, @purpose, @operationHash, @returned, @denied, @providers, @entities, @outcome, @status, @prevHash, @hash, @requestId, @valueDigests, @withholds)`,
+  );
+  const insertCoordinate = db.prepare('INSERT OR IGNORE INTO audit_coordinate VALUES (?, ?)');
+  const insertValue = db.prepare('INSERT OR IGNORE INTO audit_value VALUES (?, ?)');
+  return db.transaction((records: readonly AccessRecord[]): StoredRecord[] => {
     const last = head.get();
     let seq = last?.seq ?? GENESIS.seq;
     let prevHash = last?.hash ?? GENESIS.hash;
@@ -288,8 +290,14 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     head.set({ seq, hash: prevHash });
     return stored;
   });
+}
 
-  const moveOut = db.transaction((before: string, max: number, persist: (records: readonly StoredRecord[]) => void): StoredRecord[] => {
+/** Moves the oldest records out (to an archive segment, by `persist`) and sets the base after them. */
+function recordMover(db: Database.Database, base: LinkRow, inOrder: () => Iterable<StoredRecord>) {
+  const deleteRecords = db.prepare('DELETE FROM audit_record WHERE seq <= ?');
+  const deleteCoordinate = db.prepare('DELETE FROM audit_coordinate WHERE coordinate = ? AND seq <= ?');
+  const deleteValue = db.prepare('DELETE FROM audit_value WHERE digest = ? AND seq <= ?');
+  return db.transaction((before: string, max: number, persist: (records: readonly StoredRecord[]) => void): StoredRecord[] => {
     const prefix: StoredRecord[] = [];
     for (const record of inOrder()) {
       if (record.at >= before || prefix.length >= max) break;
@@ -305,24 +313,13 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     base.set(last);
     return prefix;
   });
+}
 
-  // Immediate: the write lock is taken before the head is read, so an archival committed by
-  // another connection in between cannot make the append fail. The checkpoint is a transaction
-  // of its own, after the records are durable: it never vouches for records that were not written.
-  const appendSealed = (records: readonly AccessRecord[]): StoredRecord[] => {
-    const stored = appendAll.immediate(records);
-    try {
-      if (signing && checkpoints.unsealed() >= signing.everyRecords) checkpoints.write();
-    } catch (error) {
-      throw new SealFailed(stored.map(({ seq, hash }) => ({ seq, hash })), error);
-    }
-    return stored;
-  };
-
-  // One snapshot for the whole walk: records, head, index and decisions as they stood together,
-  // while another connection (the writer thread) goes on appending. Read in separate statements,
-  // a head moved on since the records were read would look like a cut tail.
-  const verifyInSnapshot = db.transaction((signed: SignedHeads | undefined): ChainCheck => {
+// One snapshot for the whole walk: records, head, index and decisions as they stood together,
+// while another connection (the writer thread) goes on appending. Read in separate statements,
+// a head moved on since the records were read would look like a cut tail.
+function snapshotVerifier(db: Database.Database, { head, base, decisions, inOrder }: { head: LinkRow; base: LinkRow; decisions: DecisionLog; inOrder: () => Iterable<StoredRecord> }) {
+  return db.transaction((signed: SignedHeads | undefined): ChainCheck => {
     const from = base.get();
     const check = checkChain(inOrder(), from ?? GENESIS, signed);
     const decided = decisions.verify(signed?.decisions);
@@ -345,6 +342,38 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     if (index) return result(index);
     return result(decided.brokenAt && { seq: decided.brokenAt.seq, problem: `decision-${decided.brokenAt.problem}` });
   });
+}
+
+export function openAuditLog(file: string, options: AuditLogOptions = {}): AuditLog {
+  const db = openAuditDatabase(file);
+  const head = linkRow(db, 'audit_head');
+  const base = linkRow(db, 'audit_base');
+  const all = db.prepare('SELECT * FROM audit_record ORDER BY seq');
+  const inOrder = function* (): Generator<StoredRecord> {
+    for (const row of all.iterate() as Iterable<Row>) yield fromRow(row);
+  };
+  const { signing } = options;
+  const checkpoints = openCheckpoints(db, () => ({ access: head.get() ?? GENESIS, decisions: decisions.head() }), signing);
+  const decisions = openDecisionLog(db, () => void checkpoints.write());
+  /** What this trail's own checkpoints vouch for: those in its file and those stored here. */
+  const ownSigned = (): SignedHeads | undefined =>
+    signing && signedHeads({ stored: checkpoints.stored(), ...(existsSync(signing.checkpointsFile) ? { file: readCheckpointFile(signing.checkpointsFile) } : {}) }, { operator: signing.key.publicKey });
+  const appendAll = recordAppender(db, head);
+  const moveOut = recordMover(db, base, inOrder);
+  const verifyInSnapshot = snapshotVerifier(db, { head, base, decisions, inOrder });
+
+  // Immediate: the write lock is taken before the head is read, so an archival committed by
+  // another connection in between cannot make the append fail. The checkpoint is a transaction
+  // of its own, after the records are durable: it never vouches for records that were not written.
+  const appendSealed = (records: readonly AccessRecord[]): StoredRecord[] => {
+    const stored = appendAll.immediate(records);
+    try {
+      if (signing && checkpoints.unsealed() >= signing.everyRecords) checkpoints.write();
+    } catch (error) {
+      throw new SealFailed(stored.map(({ seq, hash }) => ({ seq, hash })), error);
+    }
+    return stored;
+  };
 
   return {
     file,
@@ -356,11 +385,7 @@ export function openAuditLog(file: string, options: AuditLogOptions = {}): Audit
     checkpoint: () => checkpoints.write(),
     storedCheckpoints: () => checkpoints.stored(),
     checkpointsAfter: (n, limit) => checkpoints.after(n, limit),
-    recipients: (coordinate, from = '0000', to = '9999') => (recipients.all(coordinate, from, to) as Row[]).map(fromRow),
-    received: (appId, coordinate) => received.get(coordinate, appId) !== undefined,
-    receivedValue: (appId, digest) => receivedValue.get(digest, appId) !== undefined,
-    recent: (limit, appId = null) => searched({ limit, appId }),
-    search: searched,
+    ...auditQueries(db),
     moveOut: (before, max, persist) => moveOut.immediate(before, max, persist),
     exclusive: (work) => db.transaction(work).immediate(),
     close() {
