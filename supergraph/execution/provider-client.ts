@@ -9,7 +9,7 @@ import { SpanKind, SpanStatusCode, trace, type Context, type Tracer } from '@ope
 import type { ExecutionResult } from '@graphql-tools/utils';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { codedError, type ErrorCode } from '../errors/index.ts';
 import type { BoundCall } from '../../protocol/index.ts';
 import { ASSERTION_HEADER } from './caller-assertion.ts';
@@ -139,75 +139,48 @@ function isJson(contentType: string | string[] | undefined): boolean {
   return type !== undefined && type.includes('json');
 }
 
-export function createProviderClient(options: ProviderClientOptions): ProviderClient {
-  const { name, url, timeoutMs, connections, breaker = DEFAULT_BREAKER, maxResponseBytes = 32 * 2 ** 20, onCall, onCircuit } = options;
-  const retries = new RetryBudget(options.retryBudget ?? DEFAULT_RETRY_BUDGET);
-  const target = new URL(url);
-  const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-  const path = `${target.pathname}${target.search}`;
-  const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
-  const clock = options.clock ?? (() => performance.now());
-  // Stall detection: calls waiting on the provider, and when it last showed progress (an answer of
-  // any kind, or the first call after none were waiting).
-  let waiting = 0;
-  let progressAt = clock();
-  const stalled = () => waiting >= breaker.volumeThreshold && clock() - progressAt > breaker.stallMs;
+/** The provider's answer as GraphQL, or the coded failure it amounts to. */
+async function readAnswer(name: string, response: Dispatcher.ResponseData, maxResponseBytes: number): Promise<ExecutionResult> {
+  if (!isJson(response.headers['content-type'])) {
+    await response.body.dump();
+    const type = response.headers['content-type'] ?? 'no content type';
+    return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} with ${type}, not GraphQL.`);
+  }
+  const text = await readCapped(response.body, maxResponseBytes);
+  if (text === null) {
+    return { errors: [codedError('SUBGRAPH_RESPONSE_TOO_LARGE', `Provider "${name}" answered more than ${maxResponseBytes} bytes; the answer was cut off.`, { extensions: { subgraph: name, maxBytes: maxResponseBytes } })] };
+  }
+  let body: { data?: unknown; errors?: unknown; extensions?: Record<string, unknown> };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} with malformed JSON.`);
+  }
+  if (body === null || typeof body !== 'object' || (!('data' in body) && !Array.isArray(body.errors))) {
+    return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} without "data" or "errors".`);
+  }
+  const errors = Array.isArray(body.errors) ? body.errors.map((e) => providerError(name, e as never)) : undefined;
+  return { data: (body.data ?? null) as ExecutionResult['data'], ...(errors?.length ? { errors } : {}), ...(body.extensions ? { extensions: body.extensions } : {}) };
+}
 
-  async function send(request: ProviderRequest, traced?: Record<string, string>): Promise<ExecutionResult> {
-    const controller = new AbortController();
-    const deadline = deadlines.add(timeoutMs, controller);
-    const payload = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
-    retries.called();
-    if (waiting++ === 0) progressAt = clock();
+/** Sends the call; a connection refused or dropped is tried once more while `retry` (the deadline and the budget) allows. */
+async function requestWithRetry(pool: Pool, call: Dispatcher.RequestOptions, retry: () => boolean): Promise<Dispatcher.ResponseData> {
+  for (;;) {
     try {
-      const own = traced ? { ...headers, ...traced } : headers;
-      const callHeaders = options.assert ? { ...own, [ASSERTION_HEADER]: await options.assert(request, { method: 'POST', url, body: payload }) } : own;
-      let response;
-      for (;;) {
-        try {
-          // A retry is the same call: the provider never saw the first attempt's assertion used.
-          response = await pool.request({ path, method: 'POST', headers: callHeaders, body: payload, signal: controller.signal });
-          break;
-        } catch (error) {
-          // A connection refused or dropped is tried once more while the deadline and the budget allow.
-          const code = (error as { code?: string }).code;
-          if (deadline.expired || !code || !RETRYABLE.has(code) || !retries.withdraw()) throw error;
-          options.onRetry?.(name);
-        }
-      }
-      if (!isJson(response.headers['content-type'])) {
-        await response.body.dump();
-        const type = response.headers['content-type'] ?? 'no content type';
-        return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} with ${type}, not GraphQL.`);
-      }
-      const text = await readCapped(response.body, maxResponseBytes);
-      if (text === null) {
-        return { errors: [codedError('SUBGRAPH_RESPONSE_TOO_LARGE', `Provider "${name}" answered more than ${maxResponseBytes} bytes; the answer was cut off.`, { extensions: { subgraph: name, maxBytes: maxResponseBytes } })] };
-      }
-      let body: { data?: unknown; errors?: unknown; extensions?: Record<string, unknown> };
-      try {
-        body = JSON.parse(text) as typeof body;
-      } catch {
-        return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} with malformed JSON.`);
-      }
-      if (body === null || typeof body !== 'object' || (!('data' in body) && !Array.isArray(body.errors))) {
-        return transportFailure(name, 'SUBGRAPH_BAD_RESPONSE', `Provider "${name}" answered HTTP ${response.statusCode} without "data" or "errors".`);
-      }
-      const errors = Array.isArray(body.errors) ? body.errors.map((e) => providerError(name, e as never)) : undefined;
-      return { data: (body.data ?? null) as ExecutionResult['data'], ...(errors?.length ? { errors } : {}), ...(body.extensions ? { extensions: body.extensions } : {}) };
+      // A retry is the same call: the provider never saw the first attempt's assertion used.
+      return await pool.request(call);
     } catch (error) {
-      if (deadline.expired) return transportFailure(name, 'SUBGRAPH_TIMEOUT', `Provider "${name}" did not answer within ${timeoutMs} ms.`);
-      const cause = (error as { code?: string }).code ?? (error as Error).message;
-      return transportFailure(name, 'SUBGRAPH_UNAVAILABLE', `Provider "${name}" is unreachable (${cause}).`);
-    } finally {
-      deadlines.remove(deadline);
-      waiting -= 1;
-      if (!deadline.expired) progressAt = clock();
+      const code = (error as { code?: string }).code;
+      if (!code || !RETRYABLE.has(code) || !retry()) throw error;
     }
   }
+}
 
-  // A provider in trouble is not asked again and again: while the circuit is open, calls fail at
-  // once with SUBGRAPH_CIRCUIT_OPEN; after resetMs one probe call decides whether it closes.
+type Send = (request: ProviderRequest, traced?: Record<string, string>) => Promise<ExecutionResult>;
+
+// A provider in trouble is not asked again and again: while the circuit is open, calls fail at
+// once with SUBGRAPH_CIRCUIT_OPEN; after resetMs one probe call decides whether it closes.
+function behindCircuit(name: string, breaker: BreakerOptions, send: Send, stalled: () => boolean, onCircuit: ProviderClientOptions['onCircuit']) {
   const circuit = new CircuitBreaker(
     async (request: ProviderRequest, traced?: Record<string, string>) => {
       const result = await send(request, traced);
@@ -228,7 +201,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
   const open = (): ExecutionResult => ({
     errors: [codedError('SUBGRAPH_CIRCUIT_OPEN', `Provider "${name}" failed repeatedly; the gateway stops asking it for ${breaker.resetMs} ms at a time until a probe succeeds.`, { extensions: { subgraph: name } })],
   });
-  const guarded = async (request: ProviderRequest, traced?: Record<string, string>): Promise<ExecutionResult> => {
+  const guarded: Send = async (request, traced) => {
     if (!circuit.opened && stalled()) circuit.open();
     try {
       return (await circuit.fire(request, traced)) as ExecutionResult;
@@ -238,12 +211,56 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       throw error;
     }
   };
+  return { guarded, shutdown: () => circuit.shutdown() };
+}
+
+export function createProviderClient(options: ProviderClientOptions): ProviderClient {
+  const { name, url, timeoutMs, connections, breaker = DEFAULT_BREAKER, maxResponseBytes = 32 * 2 ** 20, onCall, onCircuit } = options;
+  const retries = new RetryBudget(options.retryBudget ?? DEFAULT_RETRY_BUDGET);
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const path = `${target.pathname}${target.search}`;
+  const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  const clock = options.clock ?? (() => performance.now());
+  // Stall detection: calls waiting on the provider, and when it last showed progress (an answer of
+  // any kind, or the first call after none were waiting).
+  let waiting = 0;
+  let progressAt = clock();
+  const stalled = () => waiting >= breaker.volumeThreshold && clock() - progressAt > breaker.stallMs;
+
+  const send: Send = async (request, traced) => {
+    const controller = new AbortController();
+    const deadline = deadlines.add(timeoutMs, controller);
+    const payload = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    retries.called();
+    if (waiting++ === 0) progressAt = clock();
+    try {
+      const own = traced ? { ...headers, ...traced } : headers;
+      const callHeaders = options.assert ? { ...own, [ASSERTION_HEADER]: await options.assert(request, { method: 'POST', url, body: payload }) } : own;
+      const retry = () => {
+        if (deadline.expired || !retries.withdraw()) return false;
+        options.onRetry?.(name);
+        return true;
+      };
+      const response = await requestWithRetry(pool, { path, method: 'POST', headers: callHeaders, body: payload, signal: controller.signal }, retry);
+      return await readAnswer(name, response, maxResponseBytes);
+    } catch (error) {
+      if (deadline.expired) return transportFailure(name, 'SUBGRAPH_TIMEOUT', `Provider "${name}" did not answer within ${timeoutMs} ms.`);
+      const cause = (error as { code?: string }).code ?? (error as Error).message;
+      return transportFailure(name, 'SUBGRAPH_UNAVAILABLE', `Provider "${name}" is unreachable (${cause}).`);
+    } finally {
+      deadlines.remove(deadline);
+      waiting -= 1;
+      if (!deadline.expired) progressAt = clock();
+    }
+  };
+  const circuit = behindCircuit(name, breaker, send, stalled, onCircuit);
 
   const client = async (request: ProviderRequest): Promise<ExecutionResult> => {
     const started = performance.now();
     const parent = options.traceOf?.(request);
     const span = parent && options.tracer?.startSpan(`provider ${name}`, { kind: SpanKind.CLIENT, attributes: { 'jointgraph.subgraph': name } }, parent);
-    const result = await guarded(request, parent && traceHeaders(span ? trace.setSpan(parent, span) : parent));
+    const result = await circuit.guarded(request, parent && traceHeaders(span ? trace.setSpan(parent, span) : parent));
     const first = result.errors?.[0]?.extensions?.code as ErrorCode | undefined;
     const outcome: SubgraphCall['outcome'] = first === undefined ? 'ok' : first === 'SUBGRAPH_ERROR' ? 'error' : first;
     if (span) {
