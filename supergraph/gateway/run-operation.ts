@@ -101,130 +101,152 @@ function formatExecutionError(error: GraphQLError | GraphQLFormattedError): Grap
   return { ...json, extensions: { ...extensions, code, hint: extensions.hint ?? ERRORS[code].hint } };
 }
 
+type PreparedCache = LRUCache<string, Prepared>;
+
+function prepare(stages: OperationStages, prepared: PreparedCache, document: DocumentNode, source: string, operation: OperationDefinitionNode, operationName: string | null, request: OperationRequest): Prepared {
+  const { authz, lineage } = request;
+  // This entry memoises the whole rewrite (pruning, then instrumentForLineage/instrumentForKeys),
+  // so it is keyed by the text plus the scope that shaped it, never by a DocumentNode: in dry-run
+  // the unpruned document is shared by every scope, yet the keys instrumented follow the verdicts.
+  // The mode is the gateway's own, and a label change swaps in a new runner (test/prepared-operations).
+  const key = `${authz ? authz.scope : ''}\u0000${lineage ? 'L' : ''}\u0000${operationName ?? ''}\u0000${source}`;
+  let entry = prepared.get(key);
+  if (entry) return entry;
+  let pruned: PrunedOperation | undefined;
+  let planned: DocumentNode | null = document;
+  let name = operationName ?? undefined;
+  if (authz) {
+    pruned = pruneDeniedFields({ schema: stages.served, document, operationName, verdictFor: authz.verdictFor });
+    if (authz.mode !== 'dry-run') planned = pruned.nothingLeft ? null : pruned.document;
+  }
+  if (planned && lineage) planned = instrumentForLineage(stages.quality, planned, name ?? null, authz?.verdictFor);
+  else if (planned && authz) planned = instrumentForKeys(stages.quality, planned, name ?? null, authz.verdictFor);
+  if (planned && planned !== document) name = operation.name?.value;
+  const shield = planned && authz && authz.mode !== 'dry-run' && stages.shielded ? shieldDocument(stages.served, planned, authz.verdictFor) : null;
+  let internal = false;
+  let bytes = 0;
+  if (planned) {
+    // Requesters cannot use the `_jg_` prefix (ReservedAliasRule): only a document the gateway changed has it.
+    const text = planned === document ? `${name ?? ''}\u0000${source}` : print(planned);
+    if (planned !== document) {
+      internal = text.includes(INTERNAL_ALIAS_PREFIX);
+      bytes = text.length;
+    }
+    const build = planned;
+    planned = stages.executor.canonicalDocument(text, () => build);
+  }
+  entry = { pruned, planned, operationName: name, shield, internal, bytes };
+  if ((key.length + bytes) * PREPARED_WEIGHT <= stages.maxPreparedBytes / 8) prepared.set(key, entry);
+  return entry;
+}
+
+/** The operation to run, or the response refusing it: by method, as a document, by its variables or by its cost. */
+function checkOperation(stages: OperationStages, request: OperationRequest): { document: DocumentNode; operation: OperationDefinitionNode } | OperationResponse {
+  const { params, documentStatus } = request;
+  const checked = stages.documents(params.query);
+  if (request.method !== 'POST' && checked.document) {
+    // GET may only read: anything else is refused by method, before the document is judged.
+    const kind = getOperationAST(checked.document, params.operationName)?.operation;
+    if (kind && kind !== 'query') return { status: 405, headers: { allow: 'POST' }, body: errorBody('METHOD_NOT_ALLOWED', `A ${kind} must be sent with POST.`) };
+  }
+  if (!checked.ok) return { status: documentStatus, body: { errors: documentErrors(checked.errors) } };
+  const operation = getOperationAST(checked.document, params.operationName);
+  if (!operation) {
+    const message = params.operationName ? `Unknown operation named "${params.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+    return { status: documentStatus, body: errorBody('OPERATION_NOT_FOUND', message) };
+  }
+  if (operation.operation === 'subscription' || !stages.served.getRootType(operation.operation)) {
+    return { status: documentStatus, body: errorBody('OPERATION_NOT_SUPPORTED', `This gateway does not serve ${operation.operation} operations.`) };
+  }
+  const coerced = getVariableValues(stages.served, operation.variableDefinitions ?? [], params.variables ?? {});
+  if (coerced.errors) return { status: documentStatus, body: { errors: documentErrors(coerced.errors, 'BAD_USER_INPUT') } };
+  const refusals = costRefusals(stages.costOf(checked.document, operation, params.variables), request.maxCost);
+  if (refusals.length > 0) return { status: documentStatus, body: { errors: documentErrors(refusals) } };
+  return { document: checked.document, operation };
+}
+
+/** Runs the planned document (and re-checks it under the shield), or answers from the schema what is left without one. */
+async function executePlan(stages: OperationStages, request: OperationRequest, plan: Prepared, context: RequestContext, outcome: ExecutionOutcome): Promise<void> {
+  const { params } = request;
+  const tracer = request.trace ? stages.tracer : undefined;
+  if (plan.planned) {
+    context.quality.document = plan.planned;
+    const executing = tracer?.startSpan('execute plan', {}, request.trace);
+    if (executing) context.trace = trace.setSpan(request.trace!, executing);
+    const result = await stages.executor.execute({ document: plan.planned, operationName: plan.operationName, variables: params.variables, context }).finally(() => executing?.end());
+    outcome.data = (result.data ?? null) as Record<string, unknown> | null;
+    outcome.errors = (result.errors ?? []).map(formatExecutionError);
+    if (plan.shield && stages.shielded && outcome.data) {
+      outcome.errors.push(...(await releaseUnderShield({ schema: stages.shielded, document: plan.shield, data: outcome.data, variables: params.variables, context })));
+    }
+  } else if (plan.pruned && plan.pruned.document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.selectionSet.selections.length > 0)) {
+    // Only `__typename` is left: the gateway answers it from the schema.
+    outcome.data = (execute({ schema: stages.served, document: plan.pruned.document }) as { data?: Record<string, unknown> | null }).data ?? {};
+  } else {
+    outcome.data = {};
+  }
+}
+
+/** The introspection half answered from the schema, merged with the data half in the order the root keys were asked. */
+async function mergeIntrospection(stages: OperationStages, params: OperationRequest['params'], introspection: DocumentNode, keys: readonly string[], outcome: ExecutionOutcome): Promise<void> {
+  const result = await execute({ schema: stages.served, document: introspection, operationName: params.operationName, variableValues: params.variables ?? {} });
+  const merged: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (result.data && key in result.data) merged[key] = result.data[key];
+    else if (outcome.data && key in outcome.data) merged[key] = outcome.data[key];
+  }
+  outcome.data = merged;
+  outcome.errors.push(...(result.errors ?? []).map(formatExecutionError));
+}
+
+/** Quality observed, what was returned counted for the audit record, the gateway's own fields stripped. */
+function respond(stages: OperationStages, request: OperationRequest, context: RequestContext, outcome: ExecutionOutcome, plan: Prepared | undefined): OperationResponse {
+  const pruned = plan?.pruned;
+  const lineage = observeQuality(stages.quality, stages.worthObserving, context.quality, outcome.data);
+  if (lineage) outcome.extensions = { ...outcome.extensions, lineage };
+  const returned = request.authz && pruned ? returnedCoordinates(stages.served, pruned.document, outcome.data, stages.catalog.entityTypes, stages.catalog.keyFields) : undefined;
+  if (plan?.internal) stripInternalFields(outcome.data);
+  const unexpected = outcome.errors.filter((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
+  if (unexpected.length > 0) stages.log(unexpected);
+  const body: OperationResponse['body'] = { data: outcome.data ?? null };
+  if (outcome.errors.length > 0) body.errors = outcome.errors;
+  if (outcome.extensions) body.extensions = outcome.extensions;
+  return {
+    status: 200,
+    body,
+    answered: { returned: returned?.coordinates ?? [], entities: returned?.entities ?? 0, errors: outcome.errors.length, valueDigests: returned?.valueDigests ?? [] },
+  };
+}
+
 export function createOperationRunner(stages: OperationStages) {
   // Weighed by what an entry holds: its key, and the pruned document it keeps (which fragments
   // inlined can make larger than the source).
-  const prepared = new LRUCache<string, Prepared>({ maxSize: stages.maxPreparedBytes, sizeCalculation: (entry, key) => Math.max(1, (key.length + entry.bytes) * PREPARED_WEIGHT) });
-
-  function prepare(document: DocumentNode, source: string, operation: OperationDefinitionNode, operationName: string | null, request: OperationRequest): Prepared {
-    const { authz, lineage } = request;
-    // This entry memoises the whole rewrite (pruning, then instrumentForLineage/instrumentForKeys),
-    // so it is keyed by the text plus the scope that shaped it, never by a DocumentNode: in dry-run
-    // the unpruned document is shared by every scope, yet the keys instrumented follow the verdicts.
-    // The mode is the gateway's own, and a label change swaps in a new runner (test/prepared-operations).
-    const key = `${authz ? authz.scope : ''}\u0000${lineage ? 'L' : ''}\u0000${operationName ?? ''}\u0000${source}`;
-    let entry = prepared.get(key);
-    if (entry) return entry;
-    let pruned: PrunedOperation | undefined;
-    let planned: DocumentNode | null = document;
-    let name = operationName ?? undefined;
-    if (authz) {
-      pruned = pruneDeniedFields({ schema: stages.served, document, operationName, verdictFor: authz.verdictFor });
-      if (authz.mode !== 'dry-run') planned = pruned.nothingLeft ? null : pruned.document;
-    }
-    if (planned && lineage) planned = instrumentForLineage(stages.quality, planned, name ?? null, authz?.verdictFor);
-    else if (planned && authz) planned = instrumentForKeys(stages.quality, planned, name ?? null, authz.verdictFor);
-    if (planned && planned !== document) name = operation.name?.value;
-    const shield = planned && authz && authz.mode !== 'dry-run' && stages.shielded ? shieldDocument(stages.served, planned, authz.verdictFor) : null;
-    let internal = false;
-    let bytes = 0;
-    if (planned) {
-      // Requesters cannot use the `_jg_` prefix (ReservedAliasRule): only a document the gateway changed has it.
-      const text = planned === document ? `${name ?? ''}\u0000${source}` : print(planned);
-      if (planned !== document) {
-        internal = text.includes(INTERNAL_ALIAS_PREFIX);
-        bytes = text.length;
-      }
-      const build = planned;
-      planned = stages.executor.canonicalDocument(text, () => build);
-    }
-    entry = { pruned, planned, operationName: name, shield, internal, bytes };
-    if ((key.length + bytes) * PREPARED_WEIGHT <= stages.maxPreparedBytes / 8) prepared.set(key, entry);
-    return entry;
-  }
+  const prepared: PreparedCache = new LRUCache<string, Prepared>({ maxSize: stages.maxPreparedBytes, sizeCalculation: (entry, key) => Math.max(1, (key.length + entry.bytes) * PREPARED_WEIGHT) });
 
   return async function runOperation(request: OperationRequest): Promise<OperationResponse> {
-    const { params, authz, documentStatus } = request;
-    const checked = stages.documents(params.query);
-    if (request.method !== 'POST' && checked.document) {
-      // GET may only read: anything else is refused by method, before the document is judged.
-      const kind = getOperationAST(checked.document, params.operationName)?.operation;
-      if (kind && kind !== 'query') return { status: 405, headers: { allow: 'POST' }, body: errorBody('METHOD_NOT_ALLOWED', `A ${kind} must be sent with POST.`) };
-    }
-    if (!checked.ok) return { status: documentStatus, body: { errors: documentErrors(checked.errors) } };
-    const operation = getOperationAST(checked.document, params.operationName);
-    if (!operation) {
-      const message = params.operationName ? `Unknown operation named "${params.operationName}".` : 'Must provide operation name if query contains multiple operations.';
-      return { status: documentStatus, body: errorBody('OPERATION_NOT_FOUND', message) };
-    }
-    if (operation.operation === 'subscription' || !stages.served.getRootType(operation.operation)) {
-      return { status: documentStatus, body: errorBody('OPERATION_NOT_SUPPORTED', `This gateway does not serve ${operation.operation} operations.`) };
-    }
-    const coerced = getVariableValues(stages.served, operation.variableDefinitions ?? [], params.variables ?? {});
-    if (coerced.errors) return { status: documentStatus, body: { errors: documentErrors(coerced.errors, 'BAD_USER_INPUT') } };
-    const refusals = costRefusals(stages.costOf(checked.document, operation, params.variables), request.maxCost);
-    if (refusals.length > 0) return { status: documentStatus, body: { errors: documentErrors(refusals) } };
-
+    const { params, authz } = request;
+    const checked = checkOperation(stages, request);
+    if ('status' in checked) return checked;
+    const { operation } = checked;
     const split = splitIntrospection(checked.document, operation);
     const dataDocument = split ? split.data : checked.document;
     const context: RequestContext = {
       ...(authz ? { authz } : {}), quality: { calls: [], lineage: request.lineage }, ...(request.requestId ? { requestId: request.requestId } : {}), ...(request.trace ? { trace: request.trace } : {}),
     };
-    const tracer = request.trace ? stages.tracer : undefined;
     const outcome: ExecutionOutcome = { data: undefined, errors: [] };
-    let pruned: PrunedOperation | undefined;
-    let internal = false;
+    let plan: Prepared | undefined;
     if (dataDocument) {
       const source = split ? split.dataSource : params.query;
-      const preparing = tracer?.startSpan('prune and plan', {}, request.trace);
-      const plan = prepare(dataDocument, source, operation, params.operationName, request);
+      const preparing = request.trace ? stages.tracer?.startSpan('prune and plan', {}, request.trace) : undefined;
+      plan = prepare(stages, prepared, dataDocument, source, operation, params.operationName, request);
       preparing?.end();
-      pruned = plan.pruned;
-      internal = plan.internal;
+      const { pruned } = plan;
       if (authz) authz.pruned = pruned;
       if (authz?.mode === 'reject' && pruned && pruned.denied.length > 0) return { status: 403, body: rejection(ownDenials(pruned, authz)) };
-      if (plan.planned) {
-        context.quality.document = plan.planned;
-        const executing = tracer?.startSpan('execute plan', {}, request.trace);
-        if (executing) context.trace = trace.setSpan(request.trace!, executing);
-        const result = await stages.executor.execute({ document: plan.planned, operationName: plan.operationName, variables: params.variables, context }).finally(() => executing?.end());
-        outcome.data = (result.data ?? null) as Record<string, unknown> | null;
-        outcome.errors = (result.errors ?? []).map(formatExecutionError);
-        if (plan.shield && stages.shielded && outcome.data) {
-          outcome.errors.push(...(await releaseUnderShield({ schema: stages.shielded, document: plan.shield, data: outcome.data, variables: params.variables, context })));
-        }
-      } else if (pruned && pruned.document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.selectionSet.selections.length > 0)) {
-        // Only `__typename` is left: the gateway answers it from the schema.
-        outcome.data = (execute({ schema: stages.served, document: pruned.document }) as { data?: Record<string, unknown> | null }).data ?? {};
-      } else {
-        outcome.data = {};
-      }
+      await executePlan(stages, request, plan, context, outcome);
       if (authz && pruned) settleDenials(outcome, authz, pruned);
     }
-    if (split?.introspection) {
-      const result = await execute({ schema: stages.served, document: split.introspection, operationName: params.operationName, variableValues: params.variables ?? {} });
-      const merged: Record<string, unknown> = {};
-      for (const key of split.keys) {
-        if (result.data && key in result.data) merged[key] = result.data[key];
-        else if (outcome.data && key in outcome.data) merged[key] = outcome.data[key];
-      }
-      outcome.data = merged;
-      outcome.errors.push(...(result.errors ?? []).map(formatExecutionError));
-    }
-
-    const lineage = observeQuality(stages.quality, stages.worthObserving, context.quality, outcome.data);
-    if (lineage) outcome.extensions = { ...outcome.extensions, lineage };
-    const returned = authz && pruned ? returnedCoordinates(stages.served, pruned.document, outcome.data, stages.catalog.entityTypes, stages.catalog.keyFields) : undefined;
-    if (internal) stripInternalFields(outcome.data);
-    const unexpected = outcome.errors.filter((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
-    if (unexpected.length > 0) stages.log(unexpected);
-    const body: OperationResponse['body'] = { data: outcome.data ?? null };
-    if (outcome.errors.length > 0) body.errors = outcome.errors;
-    if (outcome.extensions) body.extensions = outcome.extensions;
-    return {
-      status: 200,
-      body,
-      answered: { returned: returned?.coordinates ?? [], entities: returned?.entities ?? 0, errors: outcome.errors.length, valueDigests: returned?.valueDigests ?? [] },
-    };
+    if (split?.introspection) await mergeIntrospection(stages, params, split.introspection, split.keys, outcome);
+    return respond(stages, request, context, outcome, plan);
   };
 }
