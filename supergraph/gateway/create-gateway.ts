@@ -4,7 +4,7 @@
 // negotiate the media type → authenticate and state a purpose → read the parameters →
 // run the operation (run-operation.ts) → record the access → answer.
 
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Context, Span } from '@opentelemetry/api';
 import { getHeapStatistics } from 'node:v8';
 import { registerAdmin, type GatewayState } from '../admin/index.ts';
@@ -13,6 +13,7 @@ import { MemoryResponseCache, RedisResponseCache, sharedRedis, type ResponseCach
 import { errorBody } from '../errors/index.ts';
 import { ASSERTION_HEADER, checkHealth, publishedKeys, supergraphGraphs } from '../execution/index.ts';
 import type { BoundCall } from '../../protocol/index.ts';
+import type { ObjectionService } from '../objections/index.ts';
 import { ServiceMetrics } from '../quality/service-metrics.ts';
 import { createTracing, REQUEST_ID_HEADER, requestIdOf, type RequestSummary } from '../telemetry/index.ts';
 import { consoleRoutes } from './console-routes.ts';
@@ -86,12 +87,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   app.decorateRequest('graphqlMediaType', JSON_TYPE);
   for (const field of ['graphqlSource', 'answered', 'authz', 'summary', 'traceSpan', 'traceContext'] as const) app.decorateRequest(field, undefined);
 
-  app.setErrorHandler(async (error, request, reply) => {
-    const edge = edgeError(error as Parameters<typeof edgeError>[0]);
-    if (edge.status >= 500) request.log.error({ err: error }, 'gateway error');
-    if (edge.headers) reply.headers(edge.headers);
-    return reply.code(edge.status).type(request.graphqlMediaType).send(edge.body);
-  });
+  app.setErrorHandler(answerEdgeError);
   // A last write or checkpoint that fails at close is logged: the records it answered for were written already.
   if (authorization) app.addHook('onClose', async () => authorization.access.close().catch((error) => app.log.error({ err: error }, 'the access trail did not close cleanly')));
 
@@ -107,17 +103,8 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   });
 
   const objections = authorization?.objections;
-  objections?.whenCorrected((o) => {
-    const [type, key] = [o.entityKey.slice(0, o.entityKey.indexOf(':')), o.entityKey.slice(o.entityKey.indexOf(':') + 1)];
-    if (!cache) return;
-    Promise.all([cache.purge({ type, key }), cache.purge({ coordinate: o.coordinate })])
-      .catch((error) => app.log.error({ err: error }, 'the corrected value could not be purged from the cache'));
-  });
-  if (options.probeIntervalMs) {
-    const timer = setInterval(() => void checkHealth(current().providers, options.healthTimeoutMs, probeHeaders).then((r) => metrics.recordProbe(r)), options.probeIntervalMs);
-    timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
-  }
+  if (objections) purgeCorrections(app, objections, cache);
+  if (options.probeIntervalMs) probeEvery(app, options.probeIntervalMs, () => checkHealth(current().providers, options.healthTimeoutMs, probeHeaders).then((r) => metrics.recordProbe(r)));
   app.addHook('onClose', async () => swapper.close());
   const state = gatewayState({ metrics, cache, current, swapper, countersigning: startCountersigning(app, options, current) });
   if (authorization && options.admin) {
@@ -131,6 +118,31 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     return reply.code(404).type(JSON_TYPE).send(errorBody('NOT_FOUND', `Nothing is served at ${request.method} ${request.url.split('?')[0]}.`));
   });
   return app;
+}
+
+/** An error at the HTTP edge (a body too large, a timeout, a bad content type), answered in the request's media type. */
+async function answerEdgeError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const edge = edgeError(error as Parameters<typeof edgeError>[0]);
+  if (edge.status >= 500) request.log.error({ err: error }, 'gateway error');
+  if (edge.headers) reply.headers(edge.headers);
+  return reply.code(edge.status).type(request.graphqlMediaType).send(edge.body);
+}
+
+/** A corrected value leaves the cache: the entity's entries and the coordinate's. */
+function purgeCorrections(app: FastifyInstance, objections: Pick<ObjectionService, 'whenCorrected'>, cache: ResponseCache | undefined): void {
+  objections.whenCorrected((o) => {
+    const [type, key] = [o.entityKey.slice(0, o.entityKey.indexOf(':')), o.entityKey.slice(o.entityKey.indexOf(':') + 1)];
+    if (!cache) return;
+    Promise.all([cache.purge({ type, key }), cache.purge({ coordinate: o.coordinate })])
+      .catch((error) => app.log.error({ err: error }, 'the corrected value could not be purged from the cache'));
+  });
+}
+
+/** Probes the providers' health every `intervalMs`, until the gateway closes. */
+function probeEvery(app: FastifyInstance, intervalMs: number, probe: () => Promise<void>): void {
+  const timer = setInterval(() => void probe(), intervalMs);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
 }
 
 /** Fastify with the gateway's bounds on a request's arrival, its id and its logging. */
