@@ -35,8 +35,8 @@ export function expectationFor(checked: CheckedRequest, withhold: readonly strin
 
 export interface LoneOutcome {
   check: LoneCheck;
-  /** The answers' lengths, which the load driver compares every answer with. */
-  lengths: number[];
+  /** The answers as sent, which the load driver compares every answer with. */
+  texts: string[];
   expectations: Expectation[];
   captured: CapturedRequest[];
 }
@@ -47,7 +47,7 @@ export async function loneCheck(
   subgraphs: SubgraphProcess,
   options: { withhold?: readonly string[]; supergraphSdl: string; capture: boolean },
 ): Promise<LoneOutcome> {
-  const outcome: LoneOutcome = { check: { correct: true, subgraphRequests: 0, representations: 0, ms: 0, perQuery: [] }, lengths: [], expectations: [], captured: [] };
+  const outcome: LoneOutcome = { check: { correct: true, subgraphRequests: 0, representations: 0, ms: 0, perQuery: [] }, texts: [], expectations: [], captured: [] };
   for (const checked of requests) {
     const expected = expectationFor(checked, options.withhold, options.supergraphSdl);
     if (options.capture) await subgraphs.startCapture();
@@ -61,7 +61,7 @@ export async function loneCheck(
     const problem = status === 200 ? mismatch(text, expected) : `HTTP ${status}: ${text.slice(0, 200)}`;
     if (problem && outcome.check.correct) Object.assign(outcome.check, { correct: false, problem: `${checked.request.title}: ${problem}` });
     outcome.check.perQuery.push({ title: checked.request.title, subgraphRequests: delta.requests, representations: delta.representations, ms, perSubgraph: delta.perSubgraph });
-    outcome.lengths.push(text.length);
+    outcome.texts.push(text);
     outcome.expectations.push(expected);
   }
   const mean = (pick: (q: LoneCheck['perQuery'][number]) => number) => outcome.check.perQuery.reduce((t, q) => t + pick(q), 0) / requests.length;

@@ -1,10 +1,12 @@
 // One measurement: drive one gateway (or the providers directly) for one repeat, and read what
 // it cost — throughput, latency, the gateway's peak RSS in that window, and the subgraph requests
-// per client request counted at the subgraphs.
+// per client request counted at the subgraphs — and whether the machine was busy meanwhile.
+
+import { loadavg } from 'node:os';
 
 import type { CapturedRequest } from '../kit/subgraph-traffic.ts';
 import type { LoadSpec, LoadTarget } from '../load/load-spec.ts';
-import { cpuSnapshot, foreignShare, processTicks, waitForQuiet } from '../measure/cpu-usage.ts';
+import { cpuSnapshot, foreignShare, processTicks, stealShare, waitForQuiet } from '../measure/cpu-usage.ts';
 import { peakRss, resetPeakRss } from '../measure/memory.ts';
 import type { LoadShape } from '../plan/workloads.ts';
 import type { LoadRun } from '../report/results.ts';
@@ -12,8 +14,13 @@ import type { LoneOutcome } from './check-correctness.ts';
 import type { Driver } from './driver.ts';
 import { trafficDelta, type SubgraphProcess } from './subgraph-process.ts';
 
-/** Answers checked in full besides every answer whose length differs from the verified one. */
-const FULL_CHECK_EVERY = 10;
+/**
+ * A round is run on a busy machine when processes other than the benchmark's took more than this
+ * share of all cores (so the benchmark had less than 90 % of the CPU it was given) …
+ */
+export const BUSY_FOREIGN_SHARE = 0.1;
+/** … or the hypervisor took more than this share (steal). */
+export const BUSY_STEAL_SHARE = 0.05;
 
 /** A gateway's target: the workload's requests, each with the answer its lone request verified. */
 export function gatewayTarget(gateway: { url: string; headers: Record<string, string> }, bodies: string[], lone: LoneOutcome, connections: number): LoadTarget {
@@ -21,7 +28,7 @@ export function gatewayTarget(gateway: { url: string; headers: Record<string, st
     url: gateway.url,
     headers: gateway.headers,
     connections,
-    requests: bodies.map((body, i) => ({ body, expected: lone.expectations[i], expectedLength: lone.lengths[i] })),
+    requests: bodies.map((body, i) => ({ body, expected: lone.expectations[i], verifiedText: lone.texts[i] })),
   };
 }
 
@@ -54,12 +61,13 @@ export async function measureLoad(
   const cpuBefore = cpuSnapshot(context.ourPids());
   const idleBefore = context.idlePids().reduce((t, p) => t + processTicks(p), 0);
   const gatewayBefore = pid === null ? 0 : processTicks(pid);
-  const spec: LoadSpec = { targets, durationS: shape.durationS, timeoutS: shape.timeoutS, fullCheckEvery: FULL_CHECK_EVERY, ...(shape.amount ? { amount: shape.amount } : {}) };
+  const spec: LoadSpec = { targets, durationS: shape.durationS, timeoutS: shape.timeoutS, ...(shape.amount ? { amount: shape.amount } : {}) };
   const result = await driver.run(spec);
   const cpuAfter = cpuSnapshot(context.ourPids());
   // CPU time of the gateway process (user + system, clock ticks of 10 ms) per answered request.
   const gatewayCpuMs = pid === null ? null : (processTicks(pid) - gatewayBefore) * 10;
   const foreignCpu = foreignShare(cpuBefore, cpuAfter);
+  const steal = stealShare(cpuBefore, cpuAfter);
   const idleGatewaysCpu = (context.idlePids().reduce((t, p) => t + processTicks(p), 0) - idleBefore) / 100 / ((cpuAfter.at - cpuBefore.at) / 1000);
   const delta = trafficDelta(before, await subgraphs.settledStats([pid ?? subgraphs.child.pid]));
   // For the providers queried directly, one "client request" is the whole captured plan.
@@ -81,6 +89,9 @@ export async function measureLoad(
     mismatches: result.mismatches,
     ...(result.firstMismatch ? { firstMismatch: result.firstMismatch } : {}),
     foreignCpu,
+    steal,
+    loadAverage: loadavg()[0]!,
+    busy: foreignCpu > BUSY_FOREIGN_SHARE || steal > BUSY_STEAL_SHARE,
     idleGatewaysCpu,
     valid: result.errors === 0 && result.timeouts === 0 && result.non2xx === 0 && result.mismatches === 0 && result.completed > 0,
   };

@@ -4,10 +4,10 @@
 // fails or dies is reported as such and the run goes on without it.
 
 import { readFileSync } from 'node:fs';
-import { CONTENDERS as ALL_CONTENDERS } from '../plan/contenders.ts';
+import { BASELINE, CONTENDERS as ALL_CONTENDERS } from '../plan/contenders.ts';
 import type { Domain } from '../plan/domains.ts';
 import type { LoadShape, Workload } from '../plan/workloads.ts';
-import type { ContenderResult, WorkloadResult } from '../report/results.ts';
+import type { ContenderResult, LoadRun, WorkloadResult } from '../report/results.ts';
 import { directCheck, loneCheck, postGraphQL, referenceProblem, type CheckedRequest, type LoneOutcome } from './check-correctness.ts';
 import type { Driver } from './driver.ts';
 import { pinToCore } from '../measure/child.ts';
@@ -29,7 +29,12 @@ export interface DomainRun {
 const rotate = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length]!);
 const describe = (error: unknown) => (error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error));
 
-async function checkedRequests(workload: Workload, gateways: Map<string, RunningGateway>): Promise<CheckedRequest[] | string> {
+/**
+ * What every gateway must answer: the workload's known answer, or else Apollo Gateway's (an
+ * implementation independent of JointGraph, started for this alone when it is no contender),
+ * checked for sanity. JointGraph's own answer is never the reference.
+ */
+async function checkedRequests(workload: Workload, reference: () => Promise<RunningGateway>): Promise<CheckedRequest[] | string> {
   const checked: CheckedRequest[] = [];
   for (const request of workload.requests) {
     const body = JSON.stringify({ query: request.query });
@@ -37,17 +42,21 @@ async function checkedRequests(workload: Workload, gateways: Map<string, Running
       checked.push({ request, body, expected: { data: request.expected.data, forbidden: [] } });
       continue;
     }
-    // No known answer: JointGraph-plain's (or else Apollo Gateway's), checked for sanity; every
-    // other gateway must then give the same.
-    const reference = [gateways.get('jointgraph-plain'), gateways.get('apollo')].find((g) => g && !g.exitReason());
-    if (!reference) return 'no reference gateway is running';
-    const { status, text } = await postGraphQL(reference.url, reference.headers, body);
+    let gateway: RunningGateway;
+    try {
+      gateway = await reference();
+    } catch (error) {
+      return `no reference answer: Apollo Gateway did not start (${describe(error)})`;
+    }
+    const { status, text } = await postGraphQL(gateway.url, gateway.headers, body);
     const problem = status === 200 ? referenceProblem(text) : `HTTP ${status}`;
-    if (problem) return `reference answer from ${reference.contender.id}: ${problem}`;
+    if (problem) return `reference answer from ${gateway.contender.id}: ${problem}`;
     checked.push({ request, body, expected: { data: (JSON.parse(text) as { data: unknown }).data, forbidden: [] } });
   }
   return checked;
 }
+
+const machineState = (run: LoadRun) => `other processes ${(run.foreignCpu * 100).toFixed(0)}% of the machine, steal ${(run.steal * 100).toFixed(0)}%, load average ${run.loadAverage.toFixed(1)}`;
 
 /** Slow answers get a longer run, so that a single connection still sees a few of them (at most 6 s). */
 function shapeFor(load: LoadShape, loneMs: number): LoadShape {
@@ -72,7 +81,14 @@ export async function runDomain(run: DomainRun): Promise<WorkloadResult[]> {
     }),
   );
   log(`[${domain.id}] gateways up: ${[...gateways.keys()].join(', ')}${failures.size ? `; failed: ${[...failures.keys()].join(', ')}` : ''}`);
-  const ourPids = () => [process.pid, driver.pid, subgraphs.child.pid, ...[...gateways.values()].map((g) => g.pid)];
+  let referenceGateway: RunningGateway | undefined;
+  const reference = async () => {
+    const contender = gateways.get(BASELINE);
+    if (contender && !contender.exitReason()) return contender;
+    referenceGateway ??= await startGateway(ALL_CONTENDERS.find((c) => c.id === BASELINE)!, domain, subgraphs.ready, placement);
+    return referenceGateway;
+  };
+  const ourPids = () => [process.pid, driver.pid, subgraphs.child.pid, ...[...gateways.values(), ...(referenceGateway ? [referenceGateway] : [])].map((g) => g.pid)];
   const failure = (id: string) => failures.get(id) ?? gateways.get(id)?.exitReason() ?? null;
   const results: WorkloadResult[] = [];
   const warmed = new Set<string>();
@@ -84,7 +100,7 @@ export async function runDomain(run: DomainRun): Promise<WorkloadResult[]> {
         ...(workload.n ? { n: workload.n } : {}), queries: workload.requests.map((r) => r.title), load: workload.load, contenders: [],
       };
       results.push(result);
-      const checked = await checkedRequests(workload, gateways);
+      const checked = await checkedRequests(workload, reference);
       const lone = new Map<string, LoneOutcome>();
       let captured: LoneOutcome['captured'] = [];
       for (const contender of CONTENDERS) {
@@ -132,11 +148,17 @@ export async function runDomain(run: DomainRun): Promise<WorkloadResult[]> {
               await measureLoad(targets, { ...load, durationS: Math.min(3, load.durationS), repeats: 1 }, context);
               warmed.add(entry.id);
             }
-            const measurement = await measureLoad(targets, load, context);
+            let measurement = await measureLoad(targets, load, context);
+            // A round on a busy machine is run again, and left out of every figure if it stays busy.
+            for (let retry = 0; measurement.busy && retry < load.busyRetries && !gateway?.exitReason(); retry++) {
+              log(`[${workload.id}] ${entry.id} #${repeat + 1}: busy machine (${machineState(measurement)}), running the round again`);
+              measurement = await measureLoad(targets, load, context);
+            }
+            if (measurement.busy && load.busyRetries > 0) measurement.excluded = true;
             const died = gateway?.exitReason();
             if (died) throw new Error(died);
             entry.runs.push(measurement);
-            log(`[${workload.id}] ${entry.id} #${repeat + 1}: ${measurement.rps.toFixed(1)} req/s, p50 ${measurement.p50 ?? '-'} ms, p99 ${measurement.p99 ?? '-'} ms, ${measurement.subgraphRequestsPerRequest.toFixed(2)} subgraph req/req${measurement.foreignCpu > 0.1 ? `, other processes used ${(measurement.foreignCpu * 100).toFixed(0)}% of the machine` : ''}${measurement.idleGatewaysCpu > 0.02 ? `, idle gateways used ${(measurement.idleGatewaysCpu * 100).toFixed(0)}% of a core` : ''}${measurement.valid ? '' : ` INVALID (${measurement.firstMismatch ?? `${measurement.errors} errors, ${measurement.timeouts} timeouts, ${measurement.non2xx} non-2xx`})`}`);
+            log(`[${workload.id}] ${entry.id} #${repeat + 1}: ${measurement.rps.toFixed(1)} req/s, ${measurement.cpuMsPerRequest?.toFixed(2) ?? '-'} CPU ms/req, p50 ${measurement.p50 ?? '-'} ms, p99 ${measurement.p99 ?? '-'} ms, ${measurement.subgraphRequestsPerRequest.toFixed(2)} subgraph req/req${measurement.busy ? `, busy machine (${machineState(measurement)})${measurement.excluded ? ': EXCLUDED' : ''}` : ''}${measurement.idleGatewaysCpu > 0.02 ? `, idle gateways used ${(measurement.idleGatewaysCpu * 100).toFixed(0)}% of a core` : ''}${measurement.valid ? '' : ` INVALID (${measurement.firstMismatch ?? `${measurement.errors} errors, ${measurement.timeouts} timeouts, ${measurement.non2xx} non-2xx`})`}`);
           } catch (error) {
             Object.assign(entry, { status: 'failed', note: `under load: ${gateway?.exitReason() ?? describe(error)}` });
             log(`[${workload.id}] ${entry.id} #${repeat + 1}: failed — ${entry.note}`);
@@ -148,7 +170,7 @@ export async function runDomain(run: DomainRun): Promise<WorkloadResult[]> {
       for (const entry of measured) if (entry.status === 'checked') entry.status = 'measured';
     }
   } finally {
-    await Promise.all([...gateways.values()].map((g) => g.stop()));
+    await Promise.all([...gateways.values(), ...(referenceGateway ? [referenceGateway] : [])].map((g) => g.stop()));
     await subgraphs.child.stop();
   }
   return results;

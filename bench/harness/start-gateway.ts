@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayReady, SubgraphProcessReady } from '../kit/ready-line.ts';
 import { entityOwners, toFederation1 } from '../gateways/fed1-sdl.ts';
+import { ensureBuilt, JOINTGRAPH_CLI, servedConfiguration } from '../gateways/served-configuration.ts';
 import { freePort, spawnChild, TSX, type Child } from '../measure/child.ts';
 import type { Contender } from '../plan/contenders.ts';
 import type { Domain } from '../plan/domains.ts';
@@ -71,6 +72,15 @@ export async function startGateway(contender: Contender, domain: Domain, subgrap
   let headers: Record<string, string> = {};
   switch (contender.kind) {
     case 'jointgraph': {
+      if (contender.served) {
+        ensureBuilt();
+        const port = await freePort();
+        const url = `http://127.0.0.1:${port}/graphql`;
+        const served = servedConfiguration(contender.served, domain, subgraphs, readFileSync(subgraphs.supergraphFile, 'utf8'), dir, port);
+        headers = served.headers;
+        child = await spawnChild(process.execPath, [JOINTGRAPH_CLI, 'serve', '--config', served.file], { cpu, logFile, readyUrl: url, readyHeaders: headers });
+        break;
+      }
       const args = [...TSX, path('bench/gateways/jointgraph-gateway.ts'), '--supergraph', subgraphs.supergraphFile];
       if (contender.grants) {
         const { labels, apps, plan, withhold, cachePolicy } = domain.authorization;

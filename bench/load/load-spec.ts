@@ -5,10 +5,10 @@ import type { Expectation } from '../measure/expectation.ts';
 
 export interface LoadRequest {
   body: string;
-  /** A gateway's answer: checked in full every `fullCheckEvery` answers and whenever its length differs. */
+  /** What a gateway's answer must be: every answer is checked against it in full. */
   expected?: Expectation;
-  /** The length of the lone answer that passed the full check. */
-  expectedLength?: number;
+  /** The lone answer that passed the full check: an answer with the same text passes it too. */
+  verifiedText?: string;
 }
 
 export interface LoadTarget {
@@ -26,7 +26,6 @@ export interface LoadSpec {
   /** Stop after this many requests per target instead (still bounded by durationS). */
   amount?: number;
   timeoutS: number;
-  fullCheckEvery: number;
 }
 
 export interface LoadResult {

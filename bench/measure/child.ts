@@ -22,6 +22,8 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
   /** Ready when this URL answers `{ __typename }` (for children that print no ready line). */
   readyUrl?: string;
+  /** Sent with that probe: a gateway that enforces authorization answers only a known app. */
+  readyHeaders?: Record<string, string>;
   /** Open an IPC channel. */
   ipc?: boolean;
   /** Working directory (default: this process's). */
@@ -59,14 +61,14 @@ export function spawnChild<T>(command: string, args: string[], options: SpawnOpt
         if (line.startsWith(READY_MARKER)) done(JSON.parse(line.slice(READY_MARKER.length)) as T);
       }
     });
-    if (options.readyUrl) void pollUntilAnswering(options.readyUrl, () => child.exitCode !== null).then((ok) => ok && done({ pid: child.pid!, url: options.readyUrl } as T));
+    if (options.readyUrl) void pollUntilAnswering(options.readyUrl, options.readyHeaders ?? {}, () => child.exitCode !== null).then((ok) => ok && done({ pid: child.pid!, url: options.readyUrl } as T));
   });
 }
 
-async function pollUntilAnswering(url: string, gone: () => boolean): Promise<boolean> {
+async function pollUntilAnswering(url: string, headers: Record<string, string>, gone: () => boolean): Promise<boolean> {
   for (let attempt = 0; attempt < 600 && !gone(); attempt++) {
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ __typename }"}' });
       if (response.ok) return true;
     } catch {
       // not listening yet

@@ -51,12 +51,12 @@ const gateway = await spawnChild<GatewayReady>(process.execPath, ['--cpu-prof', 
   logFile: join(dir, 'gateway.log'),
 });
 const headers: Record<string, string> = values.authz ? { 'x-api-key': plan.apiKey, 'x-jointgraph-purpose': plan.purpose } : {};
-const running = { contender: CONTENDERS.find((c) => c.id === (values.authz ? 'jointgraph-authz' : 'jointgraph-plain'))!, pid: gateway.pid, url: gateway.ready.url, headers, exitReason: () => null, stop: gateway.stop };
+const running = { contender: CONTENDERS.find((c) => c.id === (values.authz ? 'jointgraph-authz-cache' : 'jointgraph-plain'))!, pid: gateway.pid, url: gateway.ready.url, headers, exitReason: () => null, stop: gateway.stop };
 const body = JSON.stringify({ query: STANDARD_QUERY });
 const lone = await loneCheck(running, [{ request: { title: 'standard', query: STANDARD_QUERY }, body, expected: { data: STANDARD_EXPECTED.data, forbidden: [] } }], subgraphs, { supergraphSdl: '', capture: false });
 if (!lone.check.correct) throw new Error(`JointGraph answered wrongly: ${lone.check.problem}`);
 const loadStartedAt = performance.now();
-const run = await measureLoad([gatewayTarget(running, [body], lone, 10)], { connections: 10, durationS: Number(values.seconds), repeats: 1, timeoutS: 20 }, {
+const run = await measureLoad([gatewayTarget(running, [body], lone, 10)], { connections: 10, durationS: Number(values.seconds), repeats: 1, timeoutS: 20, busyRetries: 0 }, {
   driver, subgraphs, pid: gateway.pid, repeat: 1, perClientRequest: 1, ourPids: () => [process.pid, driver.pid, subgraphs.child.pid, gateway.pid], idlePids: () => [],
 });
 await gateway.stop();

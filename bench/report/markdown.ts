@@ -15,7 +15,7 @@ function row(w: WorkloadResult, c: ContenderResult): string {
   const lone = c.lone ? `${n1(c.lone.subgraphRequests)} / ${n0(c.lone.representations)}` : '—';
   const s = summarise(w, c);
   if (!s) return `| ${c.label} | ${c.status === 'checked' ? 'correct' : c.status}${c.note ? `: ${c.note.slice(0, 140)}` : ''} | | | | | | | | | ${lone} |`;
-  const rps = `${n1(s.rps.median)} (${n1(s.rps.min)}–${n1(s.rps.max)})${s.valid ? '' : ' ⚠ invalid runs'}${s.foreignCpu > 0.1 ? ` ⚠ busy machine (${(s.foreignCpu * 100).toFixed(0)}% used by other processes)` : ''}`;
+  const rps = `${n1(s.rps.median)} (${n1(s.rps.min)}–${n1(s.rps.max)})${s.valid ? '' : ' ⚠ invalid runs'}${s.busy ? ` ⚠ busy machine (${(s.foreignCpu * 100).toFixed(0)}% used by other processes)` : ''}${s.excludedRounds ? ` (${s.excludedRounds} round${s.excludedRounds > 1 ? 's' : ''} left out: busy machine)` : ''}`;
   const rounds = s.vsBaselineRounds.length > 1 ? ` (${s.vsBaselineRounds.map((r) => r.toFixed(2)).join(', ')})` : '';
   return `| ${c.label} | ${rps} | ${ratio(s.vsBaseline)}${rounds} | ${ratio(s.vsOurs)} | ${s.cpuMsPerRequest === null ? '—' : s.cpuMsPerRequest.toFixed(2)} | ${ms(s.p50)} | ${ms(s.p99)} | ${n0(s.peakRssMb)} | ${n1(s.subgraphRequestsPerRequest)} | ${n0(s.representationsPerRequest)} | ${lone} |`;
 }
@@ -54,6 +54,16 @@ function fanOutTable(results: BenchResults): string {
   ].join('\n');
 }
 
+/** How busy the machine was over every measured round, and how many rounds were left out for it. */
+function machineState(results: BenchResults): string {
+  const runs = results.workloads.flatMap((w) => w.contenders.flatMap((c) => c.runs));
+  if (runs.length === 0) return 'Machine state: no rounds measured.';
+  const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+  const loads = runs.map((r) => r.loadAverage);
+  const excluded = runs.filter((r) => r.excluded).length;
+  return `Machine state over the ${runs.length} rounds: other processes used up to ${pct(Math.max(...runs.map((r) => r.foreignCpu)))} of the machine, steal up to ${pct(Math.max(...runs.map((r) => r.steal)))}, 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}; ${excluded} round${excluded === 1 ? '' : 's'} left out as run on a busy machine.`;
+}
+
 export function markdownReport(results: BenchResults): string {
   const targets = judgeTargets(results);
   return [
@@ -62,11 +72,13 @@ export function markdownReport(results: BenchResults): string {
     `Run ${results.startedAt}, ${results.elapsedS.toFixed(0)} s. Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGb} GiB, Node ${results.machine.node}.`,
     `Placement: ${results.placement.pinned ? 'pinned with taskset' : 'not pinned'} — gateway under test: ${results.placement.gateway}; subgraphs: ${results.placement.subgraphs}; load driver (autocannon): ${results.placement.loadDriver}; harness: ${results.placement.harness}.`,
     `Versions: ${Object.entries(results.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    machineState(results),
     '',
     'Every figure is a median over the repeats with (min–max); ratios are taken within the same round and their median shown, with each round’s ratio. ',
     '"CPU ms / req" is the gateway process’s user + system time (from /proc) over the window, divided by the requests it answered: it moves far less than req/s on a shared machine. ',
     '"subgraph req / req" is counted at the subgraphs over the whole measurement and divided by the client requests sent; ',
     'the last column is the same count for one lone request. Peak RSS is the gateway process’s VmHWM within the measurement window.',
+    'A round during which other processes used more than 10 % of the machine, or the hypervisor stole more than 5 %, was run again (twice at most) and, still busy, left out of every figure; results.json keeps it, with the load average.',
     'Where JointGraph’s time goes: `PROFILE.md` (CPU profile by `npx tsx bench/profile/profile.ts`). Charts: `throughput.svg`, `fanout.svg`.',
     '',
     '## Targets',

@@ -35,8 +35,16 @@ export interface LoadRun {
   non2xx: number;
   mismatches: number;
   firstMismatch?: string;
-  /** Share of the machine (0–1) that processes other than the benchmark's used during the run. */
+  /** Share of the machine (0–1) that processes other than the benchmark's (and steal) used during the run. */
   foreignCpu: number;
+  /** Share of the machine (0–1) the hypervisor took (steal) during the run. */
+  steal: number;
+  /** The 1-minute load average at the end of the run (the benchmark's own processes included). */
+  loadAverage: number;
+  /** Other processes or steal took more than the harness allows (measure-load.ts): a busy machine. */
+  busy: boolean;
+  /** Left out of every figure: the round was run on a busy machine, and so were its repeats. */
+  excluded?: boolean;
   /** Share of one core the other, parked gateways used meanwhile (on the subgraphs' core). */
   idleGatewaysCpu: number;
   /** No errors, timeouts, non-2xx answers or wrong answers. */

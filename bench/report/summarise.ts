@@ -1,5 +1,6 @@
 // From repeats to reported figures: medians with their spread, and ratios taken within the same
-// round (repeat k of one gateway against repeat k of the baseline), then their median.
+// round (repeat k of one gateway against repeat k of the baseline), then their median. A round
+// left out for a busy machine counts in no figure and no ratio.
 
 import { BASELINE, OURS, type ContenderId } from '../plan/contenders.ts';
 import type { ContenderResult, LoadRun, WorkloadResult } from './results.ts';
@@ -23,8 +24,12 @@ export interface Summary {
   representationsPerRequest: number;
   /** Every repeat was free of errors and wrong answers. */
   valid: boolean;
-  /** The largest share of the machine other processes used during a repeat. */
+  /** The largest share of the machine other processes used during a counted repeat. */
   foreignCpu: number;
+  /** A counted repeat was run on a busy machine (only flagged where rounds are not run again: the smoke run). */
+  busy: boolean;
+  /** Rounds left out because the machine was busy (and stayed busy when they were run again). */
+  excludedRounds: number;
   vsBaseline: number | null;
   vsOurs: number | null;
 }
@@ -44,11 +49,14 @@ const optionalMedian = (values: (number | null)[]) => {
   return present.length ? median(present) : null;
 };
 
+/** The repeats every figure is made from: those not left out for a busy machine. */
+export const counted = (runs: readonly LoadRun[]): LoadRun[] => runs.filter((r) => !r.excluded);
+
 /** This contender's req/s divided by the other's in the same round, round by round. */
 export function roundRatios(runs: readonly LoadRun[], other: readonly LoadRun[] | undefined): number[] {
   if (!other?.length) return [];
-  return runs.flatMap((r) => {
-    const same = other.find((o) => o.repeat === r.repeat);
+  return counted(runs).flatMap((r) => {
+    const same = counted(other).find((o) => o.repeat === r.repeat);
     return same && same.rps > 0 ? [r.rps / same.rps] : [];
   });
 }
@@ -64,7 +72,7 @@ export function find(workload: WorkloadResult, id: ContenderId): ContenderResult
 }
 
 export function summarise(workload: WorkloadResult, contender: ContenderResult): Summary | null {
-  const runs = contender.runs;
+  const runs = counted(contender.runs);
   if (runs.length === 0) return null;
   const peaks = runs.map((r) => r.peakRssMb).filter((v): v is number => v !== null);
   return {
@@ -78,6 +86,8 @@ export function summarise(workload: WorkloadResult, contender: ContenderResult):
     representationsPerRequest: median(runs.map((r) => r.representationsPerRequest)),
     valid: runs.every((r) => r.valid),
     foreignCpu: Math.max(...runs.map((r) => r.foreignCpu)),
+    busy: runs.some((r) => r.busy),
+    excludedRounds: contender.runs.length - runs.length,
     vsBaseline: contender.id === BASELINE ? 1 : roundRatio(runs, find(workload, BASELINE)?.runs),
     vsOurs: contender.id === OURS ? 1 : roundRatio(runs, find(workload, OURS)?.runs),
   };

@@ -7,7 +7,7 @@ import { summarise } from './summarise.ts';
 
 const COLOURS: Record<ContenderId, string> = {
   'jointgraph-plain': '#1b7837',
-  'jointgraph-authz': '#5aae61',
+  'jointgraph-deployed': '#5aae61',
   'jointgraph-authz-cache': '#35978f',
   'jointgraph-authz-partial': '#b8e186',
   apollo: '#762a83',

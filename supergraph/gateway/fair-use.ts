@@ -21,13 +21,16 @@ export const DEFAULT_FAIR_USE: FairUseDefaults = Object.freeze({
 
 const keyOf = (request: FastifyRequest) => (request.authz ? `app:${request.authz.requester.appId}` : `ip:${request.ip}`);
 
-/** The route options that put a route under fair use, and the plugin that must be registered first. */
+/** Who a limit counts, in a refusal's message: without authorization only the address is known. */
+const callerOf = (request: FastifyRequest) => (request.authz ? 'this app' : 'this client address');
+
 /** The defaults: for an app without limits of its own, and for a client address (authorization off). */
 export interface FairUseDefaults {
   app: FairUse;
   address: FairUse;
 }
 
+/** The route options that put a route under fair use, after registering the rate-limit plugin they need. */
 export async function fairUse(app: FastifyInstance, defaults: FairUseDefaults, registry: AppRegistry | undefined, redis?: SharedRedis): Promise<Pick<RouteOptions, 'config' | 'onResponse'> & { preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> {
   const limitsOf = (request: FastifyRequest): FairUse => {
     if (!request.authz) return defaults.address;
@@ -46,8 +49,8 @@ export async function fairUse(app: FastifyInstance, defaults: FairUseDefaults, r
         timeWindow: 60_000,
         max: (request: FastifyRequest) => limitsOf(request).requestsPerMinute,
         keyGenerator: keyOf,
-        errorResponseBuilder: (_request: FastifyRequest, context: { after: string; max: number; ttl: number }) =>
-          Object.assign(new Error(`More than ${context.max} requests a minute from this app; retry in ${context.after}.`), {
+        errorResponseBuilder: (request: FastifyRequest, context: { after: string; max: number; ttl: number }) =>
+          Object.assign(new Error(`More than ${context.max} requests a minute from ${callerOf(request)}; retry in ${context.after}.`), {
             statusCode: 429,
             code: 'JG_RATE_LIMITED',
             retryAfterS: Math.ceil(context.ttl / 1000),
@@ -59,7 +62,7 @@ export async function fairUse(app: FastifyInstance, defaults: FairUseDefaults, r
       const now = inFlight.get(key) ?? 0;
       const max = limitsOf(request).concurrent;
       if (now >= max) {
-        return reply.code(429).header('retry-after', '1').type(request.graphqlMediaType).send(errorBody('RATE_LIMITED', `${now} requests of this app are already in flight; at most ${max} at once.`, { retryAfterSeconds: 1 }));
+        return reply.code(429).header('retry-after', '1').type(request.graphqlMediaType).send(errorBody('RATE_LIMITED', `${now} requests from ${callerOf(request)} are already in flight; at most ${max} at once.`, { retryAfterSeconds: 1 }));
       }
       inFlight.set(key, now + 1);
       counted.add(request);
