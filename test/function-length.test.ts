@@ -19,8 +19,6 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'supergraph/grants/grant-service.ts': 'being rewritten (store layer): createGrantService',
   'supergraph/registry/schema-registry.ts': 'being rewritten (store layer): createSchemaRegistry',
   'supergraph/stores/postgres.ts': 'being rewritten (store layer): openPostgres',
-  'supergraph/admin/admin-resolvers.ts': 'not split yet: adminResolvers, one resolver map for grants, objections, operations and the cache',
-  'supergraph/admin/registry-resolvers.ts': 'not split yet: registryResolvers, the publication resolvers in one map',
   'supergraph/admin/admin-plugin.ts': 'being edited by another change in progress: registerAdmin, the admin endpoint wired in one function',
 };
 

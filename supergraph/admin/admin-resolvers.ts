@@ -44,30 +44,16 @@ function unknownIsNull<T>(find: () => T): T | null {
 /** Operations one app keeps registered at most. */
 const MAX_REGISTERED_OPERATIONS = 500;
 
-export function adminResolvers({ grants, catalog, access, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile, sharedOverlay }: AdminDeps) {
-  const apps = appResolvers({ registry, decisions: access.decisions });
-  const principals = principalResolvers({ registry, decisions: access.decisions });
-  const searched = searchResolvers({ access, catalog, gateway });
-  const published = registryResolvers({ decisions: access.decisions, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}), ...(sharedOverlay ? { sharedOverlay } : {}) });
+const visible = (ctx: AdminContext, a: Application) =>
+  ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
+
+/** Applications: filed by apps, answered and revoked by the parties, each seen only by those it concerns. */
+function grantResolvers(grants: GrantService) {
   const withStatus = (a: Application) => ({ ...a, status: grants.status(a) });
-  const visible = (ctx: AdminContext, a: Application) =>
-    ctx.caller.kind === 'app' ? a.appId === ctx.caller.requester.appId : ctx.caller.party === 'operator' || a.parties.some((p) => p.party === (ctx.caller as { party: Party }).party);
   // An id as the caller gives it (full, or a unique prefix of the applications the caller sees).
   const applicationId = (ctx: AdminContext, given: string) => grants.named(given, (a) => visible(ctx, a)).id;
-  const objectionsFor = (ctx: AdminContext, list: Objection[]) => list.filter((o) => objectionVisible(ctx.caller, o, catalog));
-
   return {
     Query: {
-      ...apps.Query,
-      ...principals.Query,
-      ...published.Query,
-      ...searched.Query,
-      whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : principalName(ctx.caller.principal)),
-      registeredOperations: (_: unknown, { appId }: { appId?: string }, ctx: AdminContext) => {
-        if (ctx.caller.kind === 'app') return operations?.list(ctx.caller.requester.appId) ?? [];
-        if (ctx.caller.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator and the apps themselves read registered operations.');
-        return operations?.list(appId ?? undefined) ?? [];
-      },
       applications: (_: unknown, { status }: { status?: ApplicationStatus }, ctx: AdminContext) =>
         grants.list(status ? { status } : {}).filter((a) => visible(ctx, a)).map(withStatus),
       application: async (_: unknown, { id }: { id: string }, ctx: AdminContext) => {
@@ -76,6 +62,86 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
       },
       overdueApplications: (_: unknown, __: unknown, ctx: AdminContext) =>
         grants.overdue().filter((o) => visible(ctx, o.application)).map((o) => ({ ...o, application: withStatus(o.application) })),
+    },
+    Mutation: {
+      apply: async (_: unknown, { input }: { input: Parameters<GrantService['apply']>[1] }, ctx: AdminContext) => {
+        if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Applications are filed by requesting apps with their own credentials.');
+        const requester = ctx.caller.requester;
+        return withStatus(await guarded(() => grants.apply(requester, input)));
+      },
+      approve: async (_: unknown, { id, note }: { id: string; note?: string }, ctx: AdminContext) => {
+        const { party, who } = acting(ctx, 'approver');
+        return withStatus(await guarded(() => grants.answer(applicationId(ctx, id), party, 'APPROVED', note, who)));
+      },
+      refuse: async (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
+        const { party, who } = acting(ctx, 'approver');
+        return withStatus(await guarded(() => grants.answer(applicationId(ctx, id), party, 'REFUSED', reason, who)));
+      },
+      revoke: async (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
+        const { party, who } = acting(ctx, 'approver');
+        return withStatus(await guarded(() => grants.revoke(applicationId(ctx, id), party, reason, who)));
+      },
+    },
+  };
+}
+
+/** An app registers an operation it may run, checked against the served schema and its purpose, within its bound. */
+async function registerOperation(operations: OperationStore | undefined, gateway: GatewayState, document: string, purpose: string, ctx: AdminContext) {
+  if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Operations are registered by requesting apps with their own credentials.');
+  if (!operations) fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no registered operations.');
+  const requester = ctx.caller.requester;
+  const hash = documentHash(document);
+  if (!operations.find(requester.appId, hash) && operations.count(requester.appId) >= MAX_REGISTERED_OPERATIONS) {
+    fail('LIMIT_REACHED', `App "${requester.appId}" already has ${MAX_REGISTERED_OPERATIONS} registered operations.`);
+  }
+  const checked = gateway.checkOperation(document, requester, purpose.trim());
+  if (!checked.ok) fail(checked.code, checked.message);
+  return guarded(() => operations.register({
+    appId: requester.appId, hash, operationName: checked.operationName, document, purpose: purpose.trim(), coordinates: checked.coordinates, registeredAt: new Date().toISOString(),
+  }));
+}
+
+type PurgeFilter = { type?: string; key?: string; coordinate?: string };
+
+/** A maintainer purges cache entries: the operator any, a provider only those holding its own fields. */
+async function purgeCache(catalog: LabelCatalog, gateway: GatewayState, filter: PurgeFilter, ctx: AdminContext) {
+  const caller = acting(ctx, 'maintainer').party;
+  if (!filter.type && !filter.coordinate) fail('APPLICATION_INVALID', 'Name a type (with an optional key) or a coordinate to purge.');
+  if (filter.key && !filter.type) fail('APPLICATION_INVALID', 'A key purges one entity: name its type too.');
+  // A provider purges the entries holding its own fields, never another provider's.
+  const owned = caller === 'operator' ? undefined : new Set([...catalog.fields.values()].filter((f) => owns(ctx.caller, f)).map((f) => f.coordinate));
+  const mayPurge = !owned || (filter.coordinate ? owned.has(filter.coordinate) : [...owned].some((c) => c.startsWith(`${filter.type}.`)));
+  if (!mayPurge) fail('NOT_A_PARTY', `${caller} provides none of ${filter.coordinate ?? filter.type}.`);
+  const { type, key, coordinate } = filter;
+  try {
+    return { removed: (await gateway.cache?.purge({ ...(type ? { type } : {}), ...(key ? { key } : {}), ...(coordinate ? { coordinate } : {}), ...(owned ? { owned } : {}) })) ?? 0 };
+  } catch (error) {
+    if (error instanceof CacheUnavailableError) fail('CACHE_UNAVAILABLE', error.message);
+    throw error;
+  }
+}
+
+export function adminResolvers({ grants, catalog, access, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile, sharedOverlay }: AdminDeps) {
+  const apps = appResolvers({ registry, decisions: access.decisions });
+  const principals = principalResolvers({ registry, decisions: access.decisions });
+  const searched = searchResolvers({ access, catalog, gateway });
+  const granted = grantResolvers(grants);
+  const published = registryResolvers({ decisions: access.decisions, gateway, ...(schemaRegistry ? { schemaRegistry } : {}), ...(labelOverlayFile ? { labelOverlayFile } : {}), ...(sharedOverlay ? { sharedOverlay } : {}) });
+  const objectionsFor = (ctx: AdminContext, list: Objection[]) => list.filter((o) => objectionVisible(ctx.caller, o, catalog));
+
+  return {
+    Query: {
+      ...apps.Query,
+      ...principals.Query,
+      ...granted.Query,
+      ...published.Query,
+      ...searched.Query,
+      whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : principalName(ctx.caller.principal)),
+      registeredOperations: (_: unknown, { appId }: { appId?: string }, ctx: AdminContext) => {
+        if (ctx.caller.kind === 'app') return operations?.list(ctx.caller.requester.appId) ?? [];
+        if (ctx.caller.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator and the apps themselves read registered operations.');
+        return operations?.list(appId ?? undefined) ?? [];
+      },
       labels: (_: unknown, __: unknown, ctx: AdminContext) => labelView(ctx.caller, catalog),
       recipients: (_: unknown, args: { coordinate: string; from?: string; to?: string }, ctx: AdminContext) => {
         const caller = acting(ctx, 'auditor').party;
@@ -100,38 +166,9 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
     Mutation: {
       ...apps.Mutation,
       ...principals.Mutation,
+      ...granted.Mutation,
       ...published.Mutation,
-      registerOperation: async (_: unknown, { document, purpose }: { document: string; purpose: string }, ctx: AdminContext) => {
-        if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Operations are registered by requesting apps with their own credentials.');
-        if (!operations) fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no registered operations.');
-        const requester = ctx.caller.requester;
-        const hash = documentHash(document);
-        if (!operations.find(requester.appId, hash) && operations.count(requester.appId) >= MAX_REGISTERED_OPERATIONS) {
-          fail('LIMIT_REACHED', `App "${requester.appId}" already has ${MAX_REGISTERED_OPERATIONS} registered operations.`);
-        }
-        const checked = gateway.checkOperation(document, requester, purpose.trim());
-        if (!checked.ok) fail(checked.code, checked.message);
-        return guarded(() => operations.register({
-          appId: requester.appId, hash, operationName: checked.operationName, document, purpose: purpose.trim(), coordinates: checked.coordinates, registeredAt: new Date().toISOString(),
-        }));
-      },
-      apply: async (_: unknown, { input }: { input: Parameters<GrantService['apply']>[1] }, ctx: AdminContext) => {
-        if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Applications are filed by requesting apps with their own credentials.');
-        const requester = ctx.caller.requester;
-        return withStatus(await guarded(() => grants.apply(requester, input)));
-      },
-      approve: async (_: unknown, { id, note }: { id: string; note?: string }, ctx: AdminContext) => {
-        const { party, who } = acting(ctx, 'approver');
-        return withStatus(await guarded(() => grants.answer(applicationId(ctx, id), party, 'APPROVED', note, who)));
-      },
-      refuse: async (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
-        const { party, who } = acting(ctx, 'approver');
-        return withStatus(await guarded(() => grants.answer(applicationId(ctx, id), party, 'REFUSED', reason, who)));
-      },
-      revoke: async (_: unknown, { id, reason }: { id: string; reason: string }, ctx: AdminContext) => {
-        const { party, who } = acting(ctx, 'approver');
-        return withStatus(await guarded(() => grants.revoke(applicationId(ctx, id), party, reason, who)));
-      },
+      registerOperation: (_: unknown, { document, purpose }: { document: string; purpose: string }, ctx: AdminContext) => registerOperation(operations, gateway, document, purpose, ctx),
       fileObjection: async (_: unknown, { input }: { input: ObjectionInput }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Objections are filed by requesting apps with their own credentials.');
         if (!objections) fail('APPLICATION_INVALID', 'Objections are not enabled on this gateway.');
@@ -146,22 +183,7 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
         const { party, who } = acting(ctx, 'approver');
         return guarded(() => objections.answer(objections.named(args.id, (o) => objectionVisible(ctx.caller, o, catalog)).id, party, args.decision, args.reason, args.correctedValue ?? null, who));
       },
-      purgeCache: async (_: unknown, filter: { type?: string; key?: string; coordinate?: string }, ctx: AdminContext) => {
-        const caller = acting(ctx, 'maintainer').party;
-        if (!filter.type && !filter.coordinate) fail('APPLICATION_INVALID', 'Name a type (with an optional key) or a coordinate to purge.');
-        if (filter.key && !filter.type) fail('APPLICATION_INVALID', 'A key purges one entity: name its type too.');
-        // A provider purges the entries holding its own fields, never another provider's.
-        const owned = caller === 'operator' ? undefined : new Set([...catalog.fields.values()].filter((f) => owns(ctx.caller, f)).map((f) => f.coordinate));
-        const mayPurge = !owned || (filter.coordinate ? owned.has(filter.coordinate) : [...owned].some((c) => c.startsWith(`${filter.type}.`)));
-        if (!mayPurge) fail('NOT_A_PARTY', `${caller} provides none of ${filter.coordinate ?? filter.type}.`);
-        const { type, key, coordinate } = filter;
-        try {
-          return { removed: (await gateway.cache?.purge({ ...(type ? { type } : {}), ...(key ? { key } : {}), ...(coordinate ? { coordinate } : {}), ...(owned ? { owned } : {}) })) ?? 0 };
-        } catch (error) {
-          if (error instanceof CacheUnavailableError) fail('CACHE_UNAVAILABLE', error.message);
-          throw error;
-        }
-      },
+      purgeCache: (_: unknown, filter: PurgeFilter, ctx: AdminContext) => purgeCache(catalog, gateway, filter, ctx),
     },
     LabeledField: searched.LabeledField,
   };

@@ -55,6 +55,38 @@ function answered<T extends { ok: true }>(result: T | Exclude<Publication, { ok:
   return result;
 }
 
+const operator = (ctx: AdminContext, ...roles: Parameters<typeof acting>[1][]) => {
+  const acted = acting(ctx, ...roles);
+  if (acted.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator does this.');
+  return acted;
+};
+
+/** The operator reloads the label overlay file: checked, shared with the other replicas, served from the next request and recorded. */
+async function reloadLabels({ labelOverlayFile, sharedOverlay, decisions, gateway }: Omit<RegistryDeps, 'schemaRegistry'>, ctx: AdminContext) {
+  const { who } = operator(ctx, 'label-editor');
+  if (!labelOverlayFile) fail('OPERATION_NOT_SUPPORTED', 'This gateway was started without a label overlay file.');
+  // Read once: the overlay checked, the one stored for the other replicas and the digest recorded are the same bytes.
+  let bytes: Buffer;
+  let json: unknown;
+  let overlay: LabelOverlay;
+  try {
+    bytes = readFileSync(labelOverlayFile);
+    json = JSON.parse(bytes.toString('utf8'));
+    overlay = parseLabelOverlay(json, labelOverlayFile);
+  } catch (error) {
+    fail('PUBLICATION_REFUSED', `The label overlay cannot be read: ${(error as Error).message}`);
+  }
+  const report = labelReport(buildLabelCatalog(gateway.supergraphSdl, overlay));
+  if (report.missingBasis.length > 0) fail('PUBLICATION_REFUSED', `NOT_SHARED without a legal basis: ${report.missingBasis.join(', ')}.`);
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  const at = new Date().toISOString();
+  // Shared first: a reload that cannot reach the other replicas changes none, this one included.
+  if (sharedOverlay) await guarded(() => sharedOverlay.save(json, digest, who, at));
+  await gateway.swap(undefined, overlay);
+  await decisions.append({ at, who, action: 'label-overlay', subject: labelOverlayFile, coordinates: [], decision: null, reason: 'reloadLabels', detail: JSON.stringify({ sha256: digest }) });
+  return { digest, fields: gateway.catalog.fields.size, unlabeled: report.unlabeled };
+}
+
 export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOverlay, decisions, gateway }: RegistryDeps) {
   const registry = (): SchemaRegistry => schemaRegistry ?? fail('OPERATION_NOT_SUPPORTED', 'This gateway keeps no schema registry.');
   const apply = (supergraphSdl: string) => gateway.swap(supergraphSdl);
@@ -66,11 +98,6 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOver
   const published = (p: Extract<Publication, { ok: true }>) => ({
     version: withDecisions(p.version), diff: p.diff, ...labelSummary(p.labels.own), elsewhere: labelSummary(p.labels.others), ownershipChanges: p.ownership, awaiting: p.awaiting,
   });
-  const operator = (ctx: AdminContext, ...roles: Parameters<typeof acting>[1][]) => {
-    const acted = acting(ctx, ...roles);
-    if (acted.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator does this.');
-    return acted;
-  };
   return {
     Query: {
       subgraphVersions: (_: unknown, { subgraph }: { subgraph?: string }, ctx: AdminContext) => {
@@ -117,30 +144,7 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOver
         const publication = await guarded(() => registry().rollback(args.subgraph, args.version, apply));
         return published(answered(await recorded('rollback-subgraph', who, args.subgraph, publication, args.version), args.subgraph, args.version));
       },
-      reloadLabels: async (_: unknown, __: unknown, ctx: AdminContext) => {
-        const { who } = operator(ctx, 'label-editor');
-        if (!labelOverlayFile) fail('OPERATION_NOT_SUPPORTED', 'This gateway was started without a label overlay file.');
-        // Read once: the overlay checked, the one stored for the other replicas and the digest recorded are the same bytes.
-        let bytes: Buffer;
-        let json: unknown;
-        let overlay: LabelOverlay;
-        try {
-          bytes = readFileSync(labelOverlayFile);
-          json = JSON.parse(bytes.toString('utf8'));
-          overlay = parseLabelOverlay(json, labelOverlayFile);
-        } catch (error) {
-          fail('PUBLICATION_REFUSED', `The label overlay cannot be read: ${(error as Error).message}`);
-        }
-        const report = labelReport(buildLabelCatalog(gateway.supergraphSdl, overlay));
-        if (report.missingBasis.length > 0) fail('PUBLICATION_REFUSED', `NOT_SHARED without a legal basis: ${report.missingBasis.join(', ')}.`);
-        const digest = createHash('sha256').update(bytes).digest('hex');
-        const at = new Date().toISOString();
-        // Shared first: a reload that cannot reach the other replicas changes none, this one included.
-        if (sharedOverlay) await guarded(() => sharedOverlay.save(json, digest, who, at));
-        await gateway.swap(undefined, overlay);
-        await decisions.append({ at, who, action: 'label-overlay', subject: labelOverlayFile, coordinates: [], decision: null, reason: 'reloadLabels', detail: JSON.stringify({ sha256: digest }) });
-        return { digest, fields: gateway.catalog.fields.size, unlabeled: report.unlabeled };
-      },
+      reloadLabels: (_: unknown, __: unknown, ctx: AdminContext) => reloadLabels({ labelOverlayFile, sharedOverlay, decisions, gateway }, ctx),
     },
   };
 }
