@@ -31,7 +31,7 @@ export interface FairUseDefaults {
 }
 
 /** The route options that put a route under fair use, after registering the rate-limit plugin they need. */
-export async function fairUse(app: FastifyInstance, defaults: FairUseDefaults, registry: AppRegistry | undefined, redis?: SharedRedis): Promise<Pick<RouteOptions, 'config' | 'onResponse'> & { preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> {
+export async function fairUse(app: FastifyInstance, defaults: FairUseDefaults, registry: AppRegistry | undefined, redis?: SharedRedis): Promise<Pick<RouteOptions, 'config'> & { preHandler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> }> {
   const limitsOf = (request: FastifyRequest): FairUse => {
     if (!request.authz) return defaults.address;
     const own = registry?.apps.get(request.authz.requester.appId)?.limits;
@@ -40,7 +40,11 @@ export async function fairUse(app: FastifyInstance, defaults: FairUseDefaults, r
   // Redis unreachable: the rate is not counted (skipOnError) rather than every request refused.
   await app.register(rateLimit, { global: false, ...(redis ? { redis: redis.client, nameSpace: `${redis.keyPrefix}rate:`, skipOnError: true } : {}) });
   const inFlight = new Map<string, number>();
-  const counted = new WeakSet<FastifyRequest>();
+  const release = (key: string) => {
+    const left = (inFlight.get(key) ?? 1) - 1;
+    if (left <= 0) inFlight.delete(key);
+    else inFlight.set(key, left);
+  };
   return {
     config: {
       rateLimit: {
@@ -65,14 +69,9 @@ export async function fairUse(app: FastifyInstance, defaults: FairUseDefaults, r
         return reply.code(429).header('retry-after', '1').type(request.graphqlMediaType).send(errorBody('RATE_LIMITED', `${now} requests from ${callerOf(request)} are already in flight; at most ${max} at once.`, { retryAfterSeconds: 1 }));
       }
       inFlight.set(key, now + 1);
-      counted.add(request);
-    },
-    onResponse: async (request: FastifyRequest) => {
-      if (!counted.has(request)) return;
-      const key = keyOf(request);
-      const left = (inFlight.get(key) ?? 1) - 1;
-      if (left <= 0) inFlight.delete(key);
-      else inFlight.set(key, left);
+      // 'close' comes once the answer is sent or the client has gone; onResponse never comes for a
+      // client that left first, and its place would stay taken until the gateway restarts.
+      reply.raw.once('close', () => release(key));
     },
   };
 }
