@@ -16,14 +16,13 @@ import {
 } from '../supergraph/audit/index.ts';
 import { ConfigError, type Settings } from '../supergraph/config/index.ts';
 import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
-import { createGrantService, openSqliteGrantStore, type GrantService, type GrantStore, type WorkingCalendar } from '../supergraph/grants/index.ts';
-import { createAuthenticator, mergeAppStore, openSqliteAppStore, readAppRegistry, type AppRegistry, type JwtKeys } from '../supergraph/identity/index.ts';
+import { createGrantService, type GrantService, type WorkingCalendar } from '../supergraph/grants/index.ts';
+import { createAuthenticator, mergeAppStore, readAppRegistry, type AppRegistry, type JwtKeys } from '../supergraph/identity/index.ts';
 import { buildLabelCatalog, labelReport, liveCatalog, readLabelOverlay, type LabelCatalog } from '../supergraph/labels/index.ts';
 import type { EnforcementMode } from '../supergraph/policy/index.ts';
-import { createObjectionService, openSqliteObjectionStore, type ObjectionService } from '../supergraph/objections/index.ts';
-import { openSqliteOperationStore } from '../supergraph/operations/index.ts';
+import { createObjectionService, type ObjectionService } from '../supergraph/objections/index.ts';
 import type { PostgresSettings } from '../supergraph/stores/index.ts';
-import type { SharedStores } from './shared-stores.ts';
+import type { ControlPlane } from './control-plane.ts';
 
 export interface AuthorizationSettings {
   labelOverlayFile: string;
@@ -103,16 +102,15 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
   };
 }
 
-/** `shared`: the stores replicas share, opened already (openSharedStores); SQLite files in the state folder without. */
-export function openAuthorization(supergraphSdl: string, settings: AuthorizationSettings, shared?: SharedStores): OpenAuthorization {
+/** `stores`: the control plane, opened already (openControlPlane), on SQLite or on PostgreSQL shared by replicas. */
+export function openAuthorization(supergraphSdl: string, settings: AuthorizationSettings, stores: ControlPlane): OpenAuthorization {
   const labelOverlay = readLabelOverlay(settings.labelOverlayFile);
   // Live: a schema swap (a publication, a reloaded overlay) replaces what every service reads.
   const catalog = liveCatalog(buildLabelCatalog(supergraphSdl, labelOverlay));
   const missing = labelReport(catalog).missingBasis;
   if (missing.length > 0) throw new ConfigError('labels', `NOT_SHARED without a legal basis: ${missing.join(', ')}`);
-  // Apps and keys the operator manages live (apps.db) are merged over the file.
-  const appStore = shared?.apps ?? openSqliteAppStore(join(settings.stateDir, 'apps.db'));
-  const registry = mergeAppStore(readAppRegistry(settings.appsFile), appStore);
+  // Apps and keys the operator manages live are merged over the file.
+  const registry = mergeAppStore(readAppRegistry(settings.appsFile), stores.apps);
   const keys: JwtKeys = {
     ...(settings.jwtSecret ? { hs256Secret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
@@ -126,9 +124,8 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
   const access = settings.postgres && replicaId ? sharedAccessTrail(settings, settings.postgres, replicaId, key, keyFile) : sqliteAccessTrail(audit);
   // A decision that cannot be recorded fails the call that took it (the change itself is stored: the error says so).
   const decided = access.decisions;
-  const store: GrantStore = shared?.grants ?? openSqliteGrantStore(join(settings.stateDir, 'grants.db'));
   const grants = createGrantService({
-    store,
+    store: stores.grants,
     catalog,
     replyWorkingDays: settings.replyWorkingDays,
     ...(settings.workingCalendar ? { calendar: settings.workingCalendar } : {}),
@@ -142,10 +139,9 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
         onError: (error) => console.error(`audit archival failed, the records stay in ${auditFile} and it is retried within the hour:`, error),
       })
     : undefined;
-  const objectionStore = shared?.objections ?? openSqliteObjectionStore(join(settings.stateDir, 'objections.db'));
-  const operations = shared?.operations ?? openSqliteOperationStore(join(settings.stateDir, 'operations.db'));
+  const operations = stores.operations;
   const objections = createObjectionService({
-    store: objectionStore,
+    store: stores.objections,
     catalog,
     workingDays: settings.objectionWorkingDays ?? 5,
     ...(settings.workingCalendar ? { calendar: settings.workingCalendar } : {}),
@@ -179,13 +175,9 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     access,
     objections,
     close() {
-      store.close();
       retention?.stop();
       checkpoints?.stop();
       audit.close();
-      objectionStore.close();
-      operations.close();
-      appStore.close();
     },
   };
 }

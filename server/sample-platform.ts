@@ -13,7 +13,7 @@ import { exportCallerKey, generateCallerKey, importCallerKey, registryHeaders, t
 import { createGateway, type GatewayOptions } from '../supergraph/gateway/index.ts';
 import { openAuthorization, type AuthorizationSettings, type OpenAuthorization } from './authorization.ts';
 import { openSchemaRegistry } from './schema-registry.ts';
-import { openSharedStores, type SharedStores } from './shared-stores.ts';
+import { openControlPlane, type ControlPlane } from './control-plane.ts';
 import type { GatewayProcessStart } from './gateway-process.ts';
 import type { Backoff } from './restart-backoff.ts';
 import { startSupervisedGateway, startSupervisedProviders, type SupervisedProcess, type SupervisedProvider } from './supervisor.ts';
@@ -196,16 +196,18 @@ export async function serveSupergraph(providers: readonly { name: string; url: s
 /** Opens the gateway, and its stores when authorization is on, in front of a composed supergraph. */
 export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[], options: SupergraphOptions, callerKey?: CallerKey, sdls?: SubgraphSdl[]): Promise<ServedSupergraph> {
   const settings = options.authorization;
-  const shared: SharedStores | undefined = settings?.postgres ? await openSharedStores(settings.postgres, onceEach('shared store (PostgreSQL)')) : undefined;
+  const stores: ControlPlane | undefined = settings
+    ? await openControlPlane(settings, onceEach(settings.postgres ? 'shared store (PostgreSQL)' : 'control-plane store'))
+    : undefined;
   let schemaRegistry: ReturnType<typeof openSchemaRegistry> | undefined;
   let authorization: OpenAuthorization | undefined;
   try {
     schemaRegistry = settings
-      ? openSchemaRegistry(settings, () => (sdls ? Promise.resolve(sdls) : loadLive(subgraphs, asRegistry(callerKey))), shared)
+      ? openSchemaRegistry(settings, () => (sdls ? Promise.resolve(sdls) : loadLive(subgraphs, asRegistry(callerKey))), stores!)
       : undefined;
     // Versions published earlier are served again after a restart.
     const supergraphSdl = schemaRegistry?.store.active().length ? composeSubgraphs(await schemaRegistry.registry.current()) : composed;
-    authorization = settings ? openAuthorization(supergraphSdl, settings, shared) : undefined;
+    authorization = settings ? openAuthorization(supergraphSdl, settings, stores!) : undefined;
     await authorization?.start();
     // Use of a field is read from the audit trail and the active grants, once they are open.
     if (schemaRegistry && authorization) schemaRegistry.registry.useAuthorization(authorization);
@@ -219,13 +221,13 @@ export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[
             authorization: authorization.options,
             admin: {
               registry: authorization.registry, labelOverlayFile: settings!.labelOverlayFile,
-              ...(schemaRegistry ? { schemaRegistry: schemaRegistry.registry } : {}), ...(shared ? { sharedOverlay: shared.labels } : {}),
+              ...(schemaRegistry ? { schemaRegistry: schemaRegistry.registry } : {}), ...(stores?.labels ? { sharedOverlay: stores.labels } : {}),
             },
           }
         : {}),
     });
     if (schemaRegistry) followRegistry(schemaRegistry, gateway);
-    if (shared) await followLabels(shared.labels, gateway);
+    if (stores?.labels) await followLabels(stores.labels, gateway);
     return {
       subgraphs,
       supergraphSdl,
@@ -235,14 +237,12 @@ export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[
       async close() {
         await gateway.close();
         authorization?.close();
-        schemaRegistry?.registry.close();
-        await shared?.close();
+        await stores?.close();
       },
     };
   } catch (error) {
     authorization?.close();
-    schemaRegistry?.registry.close();
-    await shared?.close();
+    await stores?.close();
     throw error;
   }
 }
@@ -257,7 +257,7 @@ function onceEach(what: string): (error: Error) => void {
 }
 
 /** The label overlay loaded last through any replica is served here: from the start, and from each change on. */
-async function followLabels(labels: SharedStores['labels'], gateway: FastifyInstance) {
+async function followLabels(labels: NonNullable<ControlPlane['labels']>, gateway: FastifyInstance) {
   const state = gateway.jointgraph;
   let served: string | undefined;
   const serve = async () => {

@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationSettings, openAuthorization } from '../server/authorization.ts';
+import { openControlPlane } from '../server/control-plane.ts';
 import {
   archive, archiveDirOf, auditKeyFileOf, checkpointBytes, checkpointsFileOf, decisionHash, groupCommit, openAuditLog, openSigningKey, publicKeyFileOf, recordHash,
   scheduleCheckpoints, signedHeads, verifyTrail, type AccessRecord, type Checkpoint, type StoredRecord,
@@ -321,18 +322,20 @@ describe('the decision trail', () => {
     expect(tampered.data!.verifyAuditTrail).toEqual({ ok: false, brokenAtSeq: decisions.findIndex((d) => d.action === 'refuse') + 1, problem: 'decision-edited' });
   });
 
-  it('keeps the signing key outside the state folder, readable by its owner only, and refuses it inside', () => {
+  it('keeps the signing key outside the state folder, readable by its owner only, and refuses it inside', async () => {
     const keyFile = join(dirname(settings.stateDir), 'keys', 'audit-signing.pem');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(existsSync(publicKeyFileOf(keyFile))).toBe(true);
     expect(readFileSync(checkpointsFileOf(keyFile), 'utf8').split('\n').length).toBeGreaterThan(2);
     const stateDir = join(mkdtempSync(join(tmpdir(), 'jointgraph-keys-')), 'state');
     const inside = { ...settings, stateDir, auditSigning: { keyFile: join(stateDir, 'keys', 'audit-signing.pem'), everyRecords: 1000, everySeconds: 60 } };
-    expect(() => openAuthorization(platform.supergraphSdl, inside)).toThrow(ConfigError);
-    expect(() => openAuthorization(platform.supergraphSdl, inside)).toThrow(/^JG_AUDIT_KEY_FILE: the audit signing key .* would be kept in the state folder/);
+    const stores = await openControlPlane({ stateDir: mkdtempSync(join(tmpdir(), 'jointgraph-keys-stores-')) }, (error) => { throw error; });
+    expect(() => openAuthorization(platform.supergraphSdl, inside, stores)).toThrow(ConfigError);
+    expect(() => openAuthorization(platform.supergraphSdl, inside, stores)).toThrow(/^JG_AUDIT_KEY_FILE: the audit signing key .* would be kept in the state folder/);
     // A state folder named keys/ would hold the default key: refused too.
     const keysAsState = { ...settings, stateDir: join(dirname(stateDir), 'keys') };
-    expect(() => openAuthorization(platform.supergraphSdl, keysAsState)).toThrow(/^JG_STATE_DIR: /);
+    expect(() => openAuthorization(platform.supergraphSdl, keysAsState, stores)).toThrow(/^JG_STATE_DIR: /);
+    await stores.close();
     expect(existsSync(join(stateDir, 'keys'))).toBe(false);
   });
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_SPEC, withSpecDefinitions } from '../directives/index.ts';
 import { composeSupergraph } from '../supergraph/compose/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
-import { createGrantService, GrantError, openSqliteGrantStore, requiredParties } from '../supergraph/grants/index.ts';
+import { createGrantService, GrantError, openGrantStore, requiredParties } from '../supergraph/grants/index.ts';
+import { openSqliteDatabase } from '../supergraph/stores/index.ts';
 import type { Requester } from '../supergraph/identity/index.ts';
 import { buildLabelCatalog, labelReport, parseLabelOverlay, readLabelOverlay, type LabelOverlay } from '../supergraph/labels/index.ts';
 import { decide } from '../supergraph/policy/index.ts';
@@ -66,12 +67,13 @@ function tinySupergraph(): string {
 
 const TAX_APP: Requester = { appId: 'tax-inspection', name: 'Tax inspection', department: 'Taxation Bureau', roles: [], district: null };
 
-function grantService(supergraph: string, overlay: LabelOverlay, file = join(tempDataDir(), 'grants.db')) {
+async function grantService(supergraph: string, overlay: LabelOverlay, file = join(tempDataDir(), 'control-plane.db')) {
   const catalog = buildLabelCatalog(supergraph, overlay);
-  return { catalog, file, grants: createGrantService({ store: openSqliteGrantStore(file), catalog, replyWorkingDays: 5 }) };
+  const store = await openGrantStore(await openSqliteDatabase({ file }));
+  return { catalog, file, grants: createGrantService({ store, catalog, replyWorkingDays: 5 }) };
 }
 
-async function approveAll(service: ReturnType<typeof grantService>['grants'], id: string): Promise<void> {
+async function approveAll(service: Awaited<ReturnType<typeof grantService>>['grants'], id: string): Promise<void> {
   for (const { party } of service.get(id)!.parties) await service.answer(id, party, 'APPROVED');
 }
 
@@ -120,7 +122,7 @@ describe('a shared field derived from a NOT_SHARED one', () => {
     expect(labelReport(sample).derivedFromNotShared).toEqual([{ coordinate: PRIORITY, from: ['Enterprise.riskClass'] }]);
     const subject = { requester: TAX_APP, purpose: 'tax-inspection', grants: [] };
     expect(decide(subject, priority)).toMatchObject({ allowed: false, reason: 'NOT_SHARED' });
-    const { grants } = grantService(SAMPLE, parseLabelOverlay(unacknowledged()));
+    const { grants } = await grantService(SAMPLE, parseLabelOverlay(unacknowledged()));
     await expect(grants.apply(TAX_APP, { coordinates: [PRIORITY], purpose: 'tax-inspection', basis: 'Audit', expiresAt: '2099-01-01' })).rejects.toThrow(GrantError);
   });
 
@@ -160,13 +162,13 @@ describe('a shared field derived from a NOT_SHARED one', () => {
 describe('a grant for a derived field', () => {
   it('filed before the field gained a source, no longer covers it', async () => {
     const overlay = readLabelOverlay('supergraph/labels.json');
-    const before = grantService(SAMPLE.replace('@join__field(graph: TAX, requires: "riskClass")', '@join__field(graph: TAX)'), overlay);
+    const before = await grantService(SAMPLE.replace('@join__field(graph: TAX, requires: "riskClass")', '@join__field(graph: TAX)'), overlay);
     const filed = await before.grants.apply(TAX_APP, { coordinates: [PRIORITY, 'Enterprise.taxArrears'], purpose: 'tax-inspection', basis: 'Audit', expiresAt: '2099-01-01' });
     expect(filed.parties.map((p) => p.party)).toEqual(['operator', 'tax']);
     await approveAll(before.grants, filed.id);
     expect(before.grants.active(TAX_APP.appId)[0]!.coordinates).toEqual([PRIORITY, 'Enterprise.taxArrears']);
 
-    const after = grantService(SAMPLE, overlay, before.file);
+    const after = await grantService(SAMPLE, overlay, before.file);
     expect(after.grants.active(TAX_APP.appId).map((g) => g.coordinates)).toEqual([['Enterprise.taxArrears']]);
   });
 

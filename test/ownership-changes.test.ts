@@ -9,8 +9,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withSpecDefinitions } from '../directives/index.ts';
 import { EMPTY_OVERLAY } from '../supergraph/labels/index.ts';
-import { createSchemaRegistry, openPostgresRegistryStore, openSqliteRegistryStore, type RegistryStore } from '../supergraph/registry/index.ts';
-import { openPostgres, type Postgres } from '../supergraph/stores/index.ts';
+import { createSchemaRegistry, openRegistryStore, type RegistryStore } from '../supergraph/registry/index.ts';
+import { openPostgresDatabase, openSqliteDatabase } from '../supergraph/stores/index.ts';
 import { adminCall, APPS, asApp, grant } from './support/authorization.ts';
 import { queryProvider, sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { POSTGRES_URL, postgresForTests } from './support/postgres.ts';
@@ -143,15 +143,15 @@ const READER_REQUIRING = READER_SDL.replace('band: Int }', 'band: Int income: Fl
 
 const stores: [string, boolean, () => Promise<{ store: RegistryStore; close(): Promise<void> }>][] = [
   ['SQLite', true, async () => {
-    const store = openSqliteRegistryStore(':memory:');
-    return { store, close: async () => store.close() };
+    const database = await openSqliteDatabase({ file: ':memory:' });
+    return { store: await openRegistryStore(database), close: () => database.close() };
   }],
   ['PostgreSQL', postgresAvailable, async () => {
-    const postgres: Postgres = await openPostgres({ url: POSTGRES_URL, schema: SCHEMA });
+    const database = await openPostgresDatabase({ url: POSTGRES_URL, schema: SCHEMA });
     return {
-      store: await openPostgresRegistryStore(postgres),
+      store: await openRegistryStore(database),
       async close() {
-        await postgres.close();
+        await database.close();
         const admin = new pg.Client({ connectionString: POSTGRES_URL });
         await admin.connect();
         await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(SCHEMA)} CASCADE`);

@@ -4,8 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { CONTROL_PLANE_FILE } from '../server/control-plane.ts';
+import { openSqliteDatabase } from '../supergraph/stores/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeAppStore, openSqliteAppStore, readAppRegistry } from '../supergraph/identity/index.ts';
+import { mergeAppStore, openAppStore, readAppRegistry } from '../supergraph/identity/index.ts';
 import { adminCall, APPS, applyFor } from './support/authorization.ts';
 import { sampleAuthorization, startTestPlatform, type TestPlatform } from './support/platform.ts';
 
@@ -98,12 +100,12 @@ describe('apps and keys, live', () => {
     expect((await graphql(APPS.nanhu)).statusCode).toBe(200);
     expect((await asPrincipal(PERSON.chenJie, 'mutation { revokeKey(appId: "nanhu-street-office", keyId: "apps.json") { keyId } }')).errors).toBeUndefined();
     expect((await graphql(APPS.nanhu)).statusCode).toBe(401);
-    // Kept across a restart: apps.db is merged over apps.json.
-    const store = openSqliteAppStore(join(settings.stateDir, 'apps.db'));
-    const reopened = mergeAppStore(readAppRegistry(settings.appsFile), store);
+    // Kept across a restart: the stored apps and keys are merged over apps.json.
+    const database = await openSqliteDatabase({ file: join(settings.stateDir, CONTROL_PLANE_FILE) });
+    const reopened = mergeAppStore(readAppRegistry(settings.appsFile), await openAppStore(database));
     expect(reopened.apps.get('nanhu-street-office')!.apiKeys[0]!.notAfter).toBeLessThanOrEqual(Date.now());
     expect(reopened.apps.get('revoked-counter')!.apiKeys.map((k) => k.id)).toEqual([keyId]);
-    store.close();
+    await database.close();
   });
 
   it('accepts the new key of a rotation and refuses the old one', async () => {
@@ -118,8 +120,8 @@ describe('apps and keys, live', () => {
 
   it('keeps a key on record only as its digest, and its id on the decision trail', async () => {
     const { keyId, key } = await createApp('digest-counter');
-    const state = readdirSync(settings.stateDir).filter((f) => f.startsWith('apps.db') || f.startsWith('audit.db'));
-    expect(state).toContain('apps.db');
+    const state = readdirSync(settings.stateDir).filter((f) => f.startsWith(CONTROL_PLANE_FILE) || f.startsWith('audit.db'));
+    expect(state).toContain(CONTROL_PLANE_FILE);
     for (const file of state) expect(readFileSync(join(settings.stateDir, file)).includes(key), file).toBe(false);
     const listed = JSON.stringify((await asPrincipal(PERSON.chenJie, '{ apps { id keys { keyId live } } }')).data);
     expect(listed).toContain(keyId);
@@ -214,10 +216,11 @@ describe('principals managed live', () => {
     await asPrincipal(PERSON.chenJie, 'mutation { removePrincipal(party: "operator", id: "temp.admin") { id } }');
     expect((await whoami(next)).status).toBe(401);
     // It stays removed for a gateway that starts on the same state.
-    const reopened = mergeAppStore(readAppRegistry(settings.appsFile), openSqliteAppStore(join(settings.stateDir, 'apps.db')));
+    const database = await openSqliteDatabase({ file: join(settings.stateDir, CONTROL_PLANE_FILE) });
+    const reopened = mergeAppStore(readAppRegistry(settings.appsFile), await openAppStore(database));
     expect(reopened.principals.map((p) => `${p.party}/${p.id}`)).not.toContain('tax/sun.hua');
     expect(reopened.principals.map((p) => `${p.party}/${p.id}`)).toContain('tax/qian.feng');
-    reopened.store?.close();
+    await database.close();
     const trail = platform.authorization!.audit.decisions.recent(10).filter((d) => d.action.endsWith('principal') || d.action === 'issue-principal-token');
     expect(trail.map((d) => [d.action, d.who, d.subject])).toContainEqual(['remove-principal', 'tax', 'tax/sun.hua']);
   });

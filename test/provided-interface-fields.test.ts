@@ -10,6 +10,7 @@ import { graphql, parse } from 'graphql';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuthorization, type OpenAuthorization } from '../server/authorization.ts';
+import { openControlPlane, type ControlPlane } from '../server/control-plane.ts';
 import type { ResolverMap } from '../subgraphs/kit/index.ts';
 import { composeSupergraph } from '../supergraph/compose/index.ts';
 import { createGateway } from '../supergraph/gateway/index.ts';
@@ -81,6 +82,7 @@ const servers: Server[] = [];
 const calls: string[] = [];
 let authorization: OpenAuthorization;
 let gateway: FastifyInstance;
+let stores: ControlPlane | undefined;
 
 beforeAll(async () => {
   const subgraphs = [];
@@ -93,7 +95,9 @@ beforeAll(async () => {
   if (!composed.ok) throw new Error(JSON.stringify(composed.problems));
   const labelOverlayFile = join(tempDataDir(), 'labels.json');
   writeFileSync(labelOverlayFile, JSON.stringify({ labels: Object.fromEntries(TYPES.map((t) => [t, LABEL])) }));
-  authorization = openAuthorization(composed.supergraphSdl, sampleAuthorization({ labelOverlayFile, mode: 'enforce' }));
+  const settings = sampleAuthorization({ labelOverlayFile, mode: 'enforce' });
+  stores = await openControlPlane(settings, (error) => { throw error; });
+  authorization = openAuthorization(composed.supergraphSdl, settings, stores);
   gateway = await createGateway({
     supergraphSdl: composed.supergraphSdl, defaultTimeoutMs: 5_000, healthTimeoutMs: 1_000, bodyLimitBytes: 1 << 20,
     authorization: authorization.options, onSubgraphCall: (call) => calls.push(call.subgraph),
@@ -102,6 +106,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
   authorization?.close();
+  await stores?.close();
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
 });
 

@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSpecDefinitions } from '../directives/index.ts';
 import { EMPTY_OVERLAY, parseLabelOverlay } from '../supergraph/labels/index.ts';
-import { createSchemaRegistry, openSqliteRegistryStore } from '../supergraph/registry/index.ts';
-import { StoreUnavailableError } from '../supergraph/stores/index.ts';
+import { createSchemaRegistry, openRegistryStore } from '../supergraph/registry/index.ts';
+import { openSqliteDatabase, StoreUnavailableError } from '../supergraph/stores/index.ts';
 import { startProvider, type RunningProvider } from '../subgraphs/index.ts';
 import { adminCall, APPS, asApp } from './support/authorization.ts';
 import { heldOffice, HOUSING_SCHEMA_FILE, HOUSING_WITH_HOURS, housingProvider, DOCUMENTED_HOUSING_SDL } from './support/housing.ts';
@@ -153,10 +153,12 @@ describe('the schema registry', () => {
   });
 });
 
+const memoryRegistryStore = async () => openRegistryStore(await openSqliteDatabase({ file: ':memory:' }));
+
 describe('publication under operator approval', () => {
   const TAX_V1 = 'type Query { rating(code: String!): String }';
-  const open = () => {
-    const store = openSqliteRegistryStore(':memory:');
+  const open = async () => {
+    const store = await memoryRegistryStore();
     const served: string[] = [];
     const registry = createSchemaRegistry({
       store,
@@ -170,7 +172,7 @@ describe('publication under operator approval', () => {
   };
 
   it('holds a provider’s publication PENDING, serving nothing, until the operator approves it', async () => {
-    const { registry, served, apply } = open();
+    const { registry, served, apply } = await open();
     const pending = await registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1.replace('}', ' arrears(code: String!): Float }') }, { party: 'tax', who: 'tax' }, apply);
     expect(pending.ok && pending.version.status).toBe('PENDING');
     expect(served).toEqual([]);
@@ -182,7 +184,7 @@ describe('publication under operator approval', () => {
   });
 
   it('serves what it served before, and passes the store’s error on, when the store cannot record a version served for a moment', async () => {
-    const store = openSqliteRegistryStore(':memory:');
+    const store = await memoryRegistryStore();
     const lost = new StoreUnavailableError('PostgreSQL at postgres://127.0.0.1:5432/test cannot be reached (lost); the change was not made: retry once it answers.');
     const registry = createSchemaRegistry({
       store: { ...store, activate: async () => { throw lost; } },
@@ -203,7 +205,7 @@ describe('publication under operator approval', () => {
   });
 
   it('keeps the version REJECTED and serves nothing new when the gateway cannot build it', async () => {
-    const { registry } = open();
+    const { registry } = await open();
     const failed = await registry.publish({ name: 'tax', url: 'http://tax.test/graphql', sdl: TAX_V1 }, { party: 'operator', who: 'operator' }, async () => {
       throw new Error('no executor');
     });

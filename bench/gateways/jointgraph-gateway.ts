@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openAuthorization } from '../../server/authorization.ts';
+import { openAuthorization, type AuthorizationSettings } from '../../server/authorization.ts';
+import { openControlPlane } from '../../server/control-plane.ts';
 import { readCachePolicy } from '../../supergraph/cache/index.ts';
 import { createGateway } from '../../supergraph/gateway/index.ts';
 import { announceReady, stopOnSignal } from '../kit/ready-line.ts';
@@ -22,15 +23,10 @@ const { values } = parseArgs({
 if (!values.supergraph) throw new Error('--supergraph FILE is required');
 const supergraphSdl = readFileSync(values.supergraph, 'utf8');
 
-const authorization = values.grants
-  ? openAuthorization(supergraphSdl, {
-      labelOverlayFile: values.labels!,
-      appsFile: values.apps!,
-      stateDir: mkdtempSync(join(tmpdir(), 'jointgraph-bench-state-')),
-      mode: 'enforce',
-      replyWorkingDays: 5,
-    })
+const settings: AuthorizationSettings | undefined = values.grants
+  ? { labelOverlayFile: values.labels!, appsFile: values.apps!, stateDir: mkdtempSync(join(tmpdir(), 'jointgraph-bench-state-')), mode: 'enforce', replyWorkingDays: 5 }
   : undefined;
+const authorization = settings ? openAuthorization(supergraphSdl, settings, await openControlPlane(settings, (error) => console.error(error))) : undefined;
 await authorization?.start();
 
 // The same limits `npm run gateway` applies by default.

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { Kind, parse } from 'graphql';
 import { isDataType } from '../../directives/index.ts';
 import { openAuthorization } from '../../server/authorization.ts';
+import { openControlPlane } from '../../server/control-plane.ts';
 import { PURPOSE_HEADER } from '../../supergraph/gateway/authorization-stage.ts';
 import { createGateway } from '../../supergraph/gateway/index.ts';
 import { admitPurpose, sha256 } from '../../supergraph/identity/index.ts';
@@ -76,7 +77,7 @@ writeFileSync(
   ),
 );
 
-const authorization = openAuthorization(supergraphSdl, { labelOverlayFile: labelsFile, appsFile, stateDir, mode: 'enforce', replyWorkingDays: 5 });
+const authorization = openAuthorization(supergraphSdl, { labelOverlayFile: labelsFile, appsFile, stateDir, mode: 'enforce', replyWorkingDays: 5 }, await openControlPlane({ stateDir }, (error) => console.error(error)));
 const closed = [...authorization.catalog.fields.values()].filter((f) => f.label.sharing !== 'UNCONDITIONAL');
 if (closed.length > 0) throw new Error(`fields not UNCONDITIONAL under the audit overlay: ${closed.map((f) => f.coordinate).join(', ')}`);
 

@@ -1,5 +1,5 @@
 // The operator's live changes to apps and their keys: create an app, issue, rotate and revoke a
-// key. Each is stored first (apps.db), then applied to the registry in place, so the next
+// key. Each is stored first (the control-plane store), then applied to the registry in place, so the next
 // request sees it without a restart. A new key is returned once and kept only as its digest.
 
 import { randomBytes } from 'node:crypto';

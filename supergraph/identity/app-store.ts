@@ -1,11 +1,11 @@
-// Where the apps and keys the operator manages live are kept (`apps.db` in the state folder):
-// apps created through the admin endpoint, the digests of the keys issued to them, and the
-// retirements (rotation, revocation) of any key, one from apps.json included. Never a key itself.
-// Replicas share PostgreSQL instead (postgres-app-store.ts). Reads are synchronous; writes resolve once stored.
+// Where the apps and keys the operator manages live are kept (the control-plane database): apps
+// created through the admin endpoint, the digests of the keys issued to them, and the retirements
+// (rotation, revocation) of any key, one from apps.json included. Never a key itself. Kept in
+// memory: reads are synchronous; writes resolve once stored, and a change by another process
+// reaches the app registry through `onChange` (mergeAppStore merges again).
 
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { openMirror, type Database, type Tables } from '../stores/index.ts';
 import type { AppEntry, AppRegistry } from './app-registry.ts';
 import type { Principal } from './principal.ts';
 
@@ -41,90 +41,76 @@ export interface AppStore {
   /** Creates the principal, or gives a stored one a new token digest. */
   savePrincipal(principal: Principal, at: string, by: string): Promise<void>;
   removePrincipal(removal: PrincipalRemoval, at: string, by: string): Promise<void>;
-  /** Told when the shared store changed, through this replica or another (a store shared by replicas only). */
-  onChange?(listener: () => void): void;
-  close(): void;
+  /** Told when the store changed, through this process or another. */
+  onChange(listener: () => void): void;
 }
 
-const DDL = `
-  CREATE TABLE IF NOT EXISTS app (
-    id VARCHAR(128) PRIMARY KEY, entry TEXT NOT NULL, created_at VARCHAR(32) NOT NULL, created_by VARCHAR(256) NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS app_key (
-    app_id VARCHAR(128) NOT NULL, key_id VARCHAR(64) NOT NULL, sha256 CHAR(64) NOT NULL UNIQUE,
-    created_at VARCHAR(32) NOT NULL, created_by VARCHAR(256) NOT NULL, PRIMARY KEY (app_id, key_id)
-  );
-  CREATE TABLE IF NOT EXISTS key_retirement (
-    sha256 CHAR(64) PRIMARY KEY, app_id VARCHAR(128) NOT NULL, key_id VARCHAR(64) NOT NULL,
-    not_after VARCHAR(32) NOT NULL, retired_at VARCHAR(32) NOT NULL, retired_by VARCHAR(256) NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS principal (
-    party VARCHAR(128) NOT NULL, id VARCHAR(128) NOT NULL, entry TEXT NOT NULL,
-    saved_at VARCHAR(32) NOT NULL, saved_by VARCHAR(256) NOT NULL, PRIMARY KEY (party, id)
-  );
-  CREATE TABLE IF NOT EXISTS principal_removal (
-    party VARCHAR(128) NOT NULL, id VARCHAR(128) NOT NULL,
-    removed_at VARCHAR(32) NOT NULL, removed_by VARCHAR(256) NOT NULL, PRIMARY KEY (party, id)
-  );
-`;
+/** The tables are small: the mirror is read again whole on any change. */
+async function readAll(db: Kysely<Tables>) {
+  const [apps, keys, retirements, principals, removals] = await Promise.all([
+    db.selectFrom('app').select('entry').orderBy('created_at').orderBy('id').execute(),
+    db.selectFrom('app_key').select(['app_id as appId', 'key_id as id', 'sha256']).orderBy('created_at').orderBy('key_id').execute(),
+    db.selectFrom('key_retirement').select(['sha256', 'not_after as notAfter']).execute(),
+    db.selectFrom('principal').select('entry').orderBy('party').orderBy('id').execute(),
+    db.selectFrom('principal_removal').select(['party', 'id']).execute(),
+  ]);
+  const parsed = <T>(rows: { entry: string }[]) => rows.map((r) => JSON.parse(r.entry) as T);
+  return { apps: parsed<Omit<AppEntry, 'apiKeys'>>(apps), keys, retirements, principals: parsed<Principal>(principals), removals };
+}
 
-export function openSqliteAppStore(file: string): AppStore {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec(DDL);
-  const selectApps = db.prepare('SELECT entry FROM app ORDER BY created_at, id').pluck();
-  const selectKeys = db.prepare('SELECT app_id AS appId, key_id AS id, sha256 FROM app_key ORDER BY created_at, key_id');
-  const selectRetirements = db.prepare('SELECT sha256, not_after AS notAfter FROM key_retirement');
-  const insertApp = db.prepare('INSERT INTO app (id, entry, created_at, created_by) VALUES (?, ?, ?, ?)');
-  const insertKey = db.prepare('INSERT INTO app_key (app_id, key_id, sha256, created_at, created_by) VALUES (?, ?, ?, ?, ?)');
-  // A key retired twice keeps the earlier end: a revocation never extends a rotation's grace.
-  const retire = db.prepare(
-    `INSERT INTO key_retirement (sha256, app_id, key_id, not_after, retired_at, retired_by) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (sha256) DO UPDATE SET not_after = MIN(not_after, excluded.not_after), retired_at = excluded.retired_at, retired_by = excluded.retired_by`,
-  );
-  const selectPrincipals = db.prepare('SELECT entry FROM principal ORDER BY party, id').pluck();
-  const selectRemovals = db.prepare('SELECT party, id FROM principal_removal');
-  const unremove = db.prepare('DELETE FROM principal_removal WHERE party = ? AND id = ?');
-  const upsertPrincipal = db.prepare(
-    `INSERT INTO principal (party, id, entry, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (party, id) DO UPDATE SET entry = excluded.entry, saved_at = excluded.saved_at, saved_by = excluded.saved_by`,
-  );
-  const deletePrincipal = db.prepare('DELETE FROM principal WHERE party = ? AND id = ?');
-  const insertRemoval = db.prepare('INSERT OR REPLACE INTO principal_removal (party, id, removed_at, removed_by) VALUES (?, ?, ?, ?)');
-  // A principal created again after a removal is live again.
-  const savePrincipal = db.transaction((p: Principal, at: string, by: string) => {
-    unremove.run(p.party, p.id);
-    upsertPrincipal.run(p.party, p.id, JSON.stringify(p), at, by);
-  });
-  const removePrincipal = db.transaction((r: PrincipalRemoval, at: string, by: string) => {
-    deletePrincipal.run(r.party, r.id);
-    insertRemoval.run(r.party, r.id, at, by);
-  });
+export async function openAppStore(database: Database): Promise<AppStore> {
+  let tables: Awaited<ReturnType<typeof readAll>> = { apps: [], keys: [], retirements: [], principals: [], removals: [] };
+  const loadAll = async () => void (tables = await database.read(readAll));
+  const mirror = await openMirror(database, 'apps', { loadAll, reload: loadAll });
+  const write = async (id: string, work: (trx: Kysely<Tables>) => Promise<unknown>) => {
+    await database.write({ store: 'apps', id }, work);
+    await mirror.written(id);
+  };
   return {
-    apps: () => (selectApps.all() as string[]).map((entry) => JSON.parse(entry)),
-    keys: () => selectKeys.all() as StoredKey[],
-    retirements: () => selectRetirements.all() as KeyRetirement[],
-    insertApp: async (app, at, by) => void insertApp.run(app.appId, JSON.stringify(app), at, by),
-    insertKey: async (key, at, by) => void insertKey.run(key.appId, key.id, key.sha256, at, by),
-    retire: async (key, notAfter, at, by) => void retire.run(key.sha256, key.appId, key.id, notAfter, at, by),
-    principals: () => (selectPrincipals.all() as string[]).map((entry) => JSON.parse(entry)),
-    principalRemovals: () => selectRemovals.all() as PrincipalRemoval[],
-    savePrincipal: async (principal, at, by) => savePrincipal(principal, at, by),
-    removePrincipal: async (removal, at, by) => removePrincipal(removal, at, by),
-    close: () => db.close(),
+    apps: () => tables.apps,
+    keys: () => tables.keys,
+    retirements: () => tables.retirements,
+    principals: () => tables.principals,
+    principalRemovals: () => tables.removals,
+    insertApp: (app, at, by) => write(app.appId, (trx) => trx.insertInto('app').values({ id: app.appId, entry: JSON.stringify(app), created_at: at, created_by: by }).execute()),
+    insertKey: (key, at, by) =>
+      write(key.appId, (trx) => trx.insertInto('app_key').values({ app_id: key.appId, key_id: key.id, sha256: key.sha256, created_at: at, created_by: by }).execute()),
+    // A key retired twice keeps the earlier end: a revocation never extends a rotation's grace.
+    retire: (key, notAfter, at, by) =>
+      write(key.appId, (trx) =>
+        trx.insertInto('key_retirement').values({ sha256: key.sha256, app_id: key.appId, key_id: key.id, not_after: notAfter, retired_at: at, retired_by: by })
+          .onConflict((oc) => oc.column('sha256').doUpdateSet({
+            not_after: sql<string>`CASE WHEN key_retirement.not_after < excluded.not_after THEN key_retirement.not_after ELSE excluded.not_after END`,
+            retired_at: at,
+            retired_by: by,
+          })).execute()),
+    // A principal created again after a removal is live again.
+    savePrincipal: (p, at, by) =>
+      write(`${p.party}/${p.id}`, async (trx) => {
+        await trx.deleteFrom('principal_removal').where('party', '=', p.party).where('id', '=', p.id).execute();
+        const entry = JSON.stringify(p);
+        await trx.insertInto('principal').values({ party: p.party, id: p.id, entry, saved_at: at, saved_by: by })
+          .onConflict((oc) => oc.columns(['party', 'id']).doUpdateSet({ entry, saved_at: at, saved_by: by })).execute();
+      }),
+    removePrincipal: (r, at, by) =>
+      write(`${r.party}/${r.id}`, async (trx) => {
+        await trx.deleteFrom('principal').where('party', '=', r.party).where('id', '=', r.id).execute();
+        await trx.insertInto('principal_removal').values({ party: r.party, id: r.id, removed_at: at, removed_by: by })
+          .onConflict((oc) => oc.columns(['party', 'id']).doUpdateSet({ removed_at: at, removed_by: by })).execute();
+      }),
+    onChange: mirror.onChange,
   };
 }
 
 /**
  * Merges the store over the file's registry: its apps beside (or over) the file's, its keys, its
- * retirements; its principals beside (or over) the file's, less the removed ones. A store shared
- * by replicas is merged again over the file, in place, whenever it changes through any replica,
- * so that the next request sees the change.
+ * retirements; its principals beside (or over) the file's, less the removed ones. It is merged
+ * again over the file, in place, whenever the store changes through any process, so that the next
+ * request sees the change.
  */
 export function mergeAppStore(registry: AppRegistry, store: AppStore): AppRegistry {
   const file = structuredClone({ apps: registry.apps, principals: registry.principals });
-  store.onChange?.(() => {
+  store.onChange(() => {
     const merged = mergeOver({ ...registry, ...structuredClone(file) }, store);
     registry.apps.clear();
     for (const [id, app] of merged.apps) registry.apps.set(id, app);

@@ -1,5 +1,5 @@
 // Live changes to the admin principals: create one, give it a new token, remove it. Each is
-// stored first (apps.db), then applied to the registry in place, so the next request sees it: a
+// stored first (the control-plane store), then applied to the registry in place, so the next request sees it: a
 // removed principal's token and tokens (JWTs naming it) are refused from then on. A token is
 // returned once and kept only as its digest.
 

@@ -1,11 +1,10 @@
 // Data objections (verification and correction): a requester reports a value it believes wrong;
 // the owning provider confirms and corrects it, or rejects the objection with a reason, before
-// a deadline. SQLite by default, plain SQL; replicas share PostgreSQL (postgres-objection-store.ts).
+// a deadline. Kept in memory, read again one by one after each change, in the control-plane database.
 
-import Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { changed, openMirror, type Database, type Tables } from '../stores/index.ts';
 
 export type ObjectionStatus = 'OPEN' | 'CONFIRMED' | 'REJECTED';
 
@@ -33,38 +32,55 @@ export interface ObjectionStore {
   list(status?: ObjectionStatus): Objection[];
   /** False, changing nothing, when the objection was answered already. */
   answer(id: string, status: Exclude<ObjectionStatus, 'OPEN'>, by: string, at: string, reason: string, correctedValue: string | null): Promise<boolean>;
-  /** Told when objections changed, through this replica or another (a store shared by replicas only). */
-  onChange?(listener: () => void): void;
-  close(): void;
+  /** Told when objections changed, through this process or another. */
+  onChange(listener: () => void): void;
 }
 
-export function openSqliteObjectionStore(file: string): ObjectionStore {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec(`CREATE TABLE IF NOT EXISTS objection (
-    id VARCHAR(64) PRIMARY KEY, coordinate VARCHAR(256) NOT NULL, entity_key VARCHAR(256) NOT NULL,
-    observed_value TEXT NOT NULL, comment TEXT NOT NULL, evidence TEXT, app_id VARCHAR(128) NOT NULL,
-    filed_at VARCHAR(32) NOT NULL, deadline VARCHAR(32) NOT NULL, status VARCHAR(16) NOT NULL,
-    answered_by VARCHAR(128), answered_at VARCHAR(32), reason TEXT, corrected_value TEXT
-  );
-  CREATE INDEX IF NOT EXISTS objection_by_status ON objection (status, coordinate, entity_key);`);
-  const insert = db.prepare(`INSERT INTO objection (id, coordinate, entity_key, observed_value, comment, evidence, app_id, filed_at, deadline, status)
-    VALUES (@id, @coordinate, @entityKey, @observedValue, @comment, @evidence, @appId, @filedAt, @deadline, 'OPEN')`);
-  const columns = `id, coordinate, entity_key AS entityKey, observed_value AS observedValue, comment, evidence, app_id AS appId,
-    filed_at AS filedAt, deadline, status, answered_by AS answeredBy, answered_at AS answeredAt, reason, corrected_value AS correctedValue`;
-  const one = db.prepare(`SELECT ${columns} FROM objection WHERE id = ?`);
-  const all = db.prepare(`SELECT ${columns} FROM objection WHERE (@status IS NULL OR status = @status) ORDER BY filed_at DESC, id`);
-  const answer = db.prepare("UPDATE objection SET status = ?, answered_by = ?, answered_at = ?, reason = ?, corrected_value = ? WHERE id = ? AND status = 'OPEN'");
+type Row = Tables['objection'];
+
+const fromRow = (r: Row): Objection => ({
+  id: r.id, coordinate: r.coordinate, entityKey: r.entity_key, observedValue: r.observed_value, comment: r.comment, evidence: r.evidence, appId: r.app_id,
+  filedAt: r.filed_at, deadline: r.deadline, status: r.status, answeredBy: r.answered_by, answeredAt: r.answered_at, reason: r.reason, correctedValue: r.corrected_value,
+});
+
+const newestFirst = (a: Objection, b: Objection) => (a.filedAt === b.filedAt ? (a.id < b.id ? -1 : 1) : a.filedAt < b.filedAt ? 1 : -1);
+
+export async function openObjectionStore(database: Database): Promise<ObjectionStore> {
+  let byId = new Map<string, Objection>();
+  const mirror = await openMirror(database, 'objections', {
+    async loadAll() {
+      byId = new Map((await database.read((db) => db.selectFrom('objection').selectAll().execute())).map((r) => [r.id, fromRow(r)]));
+    },
+    async reload(id) {
+      const row = await database.read((db) => db.selectFrom('objection').selectAll().where('id', '=', id).executeTakeFirst());
+      if (row) byId.set(id, fromRow(row));
+      else byId.delete(id);
+    },
+  });
+  const write = async <T>(id: string, work: (trx: Kysely<Tables>) => Promise<T>) => {
+    const result = await database.write({ store: 'objections', id }, work);
+    await mirror.written(id);
+    return result;
+  };
   return {
     async insert(o) {
       const id = randomUUID();
-      insert.run({ ...o, id });
-      return one.get(id) as Objection;
+      await write(id, (trx) =>
+        trx.insertInto('objection').values({
+          id, coordinate: o.coordinate, entity_key: o.entityKey, observed_value: o.observedValue, comment: o.comment, evidence: o.evidence, app_id: o.appId,
+          filed_at: o.filedAt, deadline: o.deadline, status: 'OPEN', answered_by: null, answered_at: null, reason: null, corrected_value: null,
+        }).execute());
+      return byId.get(id)!;
     },
-    get: (id) => one.get(id) as Objection | undefined,
-    list: (status) => all.all({ status: status ?? null }) as Objection[],
-    answer: async (id, status, by, at, reason, correctedValue) => answer.run(status, by, at, reason, correctedValue, id).changes > 0,
-    close: () => db.close(),
+    get: (id) => byId.get(id),
+    list: (status) => [...byId.values()].filter((o) => !status || o.status === status).sort(newestFirst),
+    // Whether the objection is still open is decided in the writing transaction: of two answers at once, one wins.
+    answer: (id, status, by, at, reason, correctedValue) =>
+      write(id, async (trx) => {
+        const updated = await trx.updateTable('objection').set({ status, answered_by: by, answered_at: at, reason, corrected_value: correctedValue })
+          .where('id', '=', id).where('status', '=', 'OPEN').executeTakeFirst();
+        return changed(updated) === 1;
+      }),
+    onChange: mirror.onChange,
   };
 }

@@ -1,2 +1,1 @@
-export { documentHash, openSqliteOperationStore, type OperationStore, type RegisteredOperation } from './operation-store.ts';
-export { openPostgresOperationStore } from './postgres-operation-store.ts';
+export { documentHash, openOperationStore, type OperationStore, type RegisteredOperation } from './operation-store.ts';

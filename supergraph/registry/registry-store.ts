@@ -1,12 +1,12 @@
-// The schema registry's versions of each subgraph (registry.db in the state folder): who published
+// The schema registry's versions of each subgraph (the control-plane database): who published
 // which URL and SDL when, and whether it is served (ACTIVE), waiting for its approvers (PENDING),
 // replaced (SUPERSEDED) or refused (REJECTED); and each party's decision on a PENDING version.
-// Replicas share PostgreSQL instead (postgres-registry-store.ts). Reads are synchronous; writes
-// resolve once stored.
+// Kept in memory, read again per subgraph after each change: reads are synchronous; writes resolve
+// once stored. Version numbers are allocated in the writing transaction, under a lock per subgraph
+// on PostgreSQL, and one version per subgraph is ACTIVE (a unique index says so).
 
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { openMirror, type Database, type Tables } from '../stores/index.ts';
 
 export type VersionStatus = 'ACTIVE' | 'PENDING' | 'SUPERSEDED' | 'REJECTED';
 
@@ -46,69 +46,87 @@ export interface RegistryStore {
    * a refusal makes it REJECTED. False when the version is no longer PENDING.
    */
   decide(subgraph: string, version: number, decision: PublicationDecision): Promise<boolean>;
-  /** Told when the versions changed, through this replica or another (a store shared by replicas only). */
-  onChange?(listener: () => void): void;
-  close(): void;
+  /** Told when the versions changed, through this process or another. */
+  onChange(listener: () => void): void;
 }
 
-export interface VersionRow { subgraph: string; version: number; url: string; sdl: string; published_by: string; published_at: string; status: VersionStatus }
-export interface DecisionRow { subgraph: string; version: number; party: string; decision: 'APPROVED' | 'REFUSED'; decided_by: string; decided_at: string; reason: string | null }
+type VersionRow = Tables['subgraph_version'];
+type DecisionRow = Tables['publication_decision'];
 
-export const versionFromRow = (r: VersionRow): SubgraphVersion => ({ subgraph: r.subgraph, version: r.version, url: r.url, sdl: r.sdl, publishedBy: r.published_by, publishedAt: r.published_at, status: r.status });
-export const decisionFromRow = (r: DecisionRow): PublicationDecision => ({ party: r.party, decision: r.decision, decidedBy: r.decided_by, decidedAt: r.decided_at, reason: r.reason });
+const versionFromRow = (r: VersionRow): SubgraphVersion => ({ subgraph: r.subgraph, version: r.version, url: r.url, sdl: r.sdl, publishedBy: r.published_by, publishedAt: r.published_at, status: r.status });
+const decisionFromRow = (r: DecisionRow): PublicationDecision => ({ party: r.party, decision: r.decision, decidedBy: r.decided_by, decidedAt: r.decided_at, reason: r.reason });
 
-export function openSqliteRegistryStore(file: string): RegistryStore {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.exec(`CREATE TABLE IF NOT EXISTS subgraph_version (
-    subgraph VARCHAR(128) NOT NULL, version INTEGER NOT NULL, url TEXT NOT NULL, sdl TEXT NOT NULL,
-    published_by VARCHAR(256) NOT NULL, published_at VARCHAR(32) NOT NULL, status VARCHAR(16) NOT NULL,
-    PRIMARY KEY (subgraph, version)
-  );
-  CREATE TABLE IF NOT EXISTS publication_decision (
-    subgraph VARCHAR(128) NOT NULL, version INTEGER NOT NULL, party VARCHAR(128) NOT NULL, decision VARCHAR(16) NOT NULL,
-    decided_by VARCHAR(256) NOT NULL, decided_at VARCHAR(32) NOT NULL, reason TEXT,
-    PRIMARY KEY (subgraph, version, party)
-  );`);
-  const next = db.prepare('SELECT COALESCE(MAX(version), 0) + 1 AS v FROM subgraph_version WHERE subgraph = ?');
-  const insert = db.prepare('INSERT INTO subgraph_version VALUES (@subgraph, @version, @url, @sdl, @publishedBy, @publishedAt, @status)');
-  const one = db.prepare('SELECT * FROM subgraph_version WHERE subgraph = ? AND version = ?');
-  const all = db.prepare('SELECT * FROM subgraph_version ORDER BY subgraph, version');
-  const ofSubgraph = db.prepare('SELECT * FROM subgraph_version WHERE subgraph = ? ORDER BY version');
-  const actives = db.prepare("SELECT * FROM subgraph_version WHERE status = 'ACTIVE' ORDER BY subgraph");
-  const supersede = db.prepare("UPDATE subgraph_version SET status = 'SUPERSEDED' WHERE subgraph = ? AND status = 'ACTIVE'");
-  const status = db.prepare('UPDATE subgraph_version SET status = ? WHERE subgraph = ? AND version = ?');
-  const decisionsOf = db.prepare('SELECT * FROM publication_decision WHERE subgraph = ? AND version = ? ORDER BY party');
-  const upsertDecision = db.prepare(`INSERT INTO publication_decision VALUES (@subgraph, @version, @party, @decision, @decidedBy, @decidedAt, @reason)
-    ON CONFLICT (subgraph, version, party) DO UPDATE SET decision = excluded.decision, decided_by = excluded.decided_by, decided_at = excluded.decided_at, reason = excluded.reason`);
-  const add = db.transaction((entry: Omit<SubgraphVersion, 'version'>) => {
-    const version = (next.get(entry.subgraph) as { v: number }).v;
-    insert.run({ ...entry, version });
-    return { ...entry, version };
-  });
-  const activate = db.transaction((subgraph: string, version: number) => {
-    supersede.run(subgraph);
-    status.run('ACTIVE', subgraph, version);
-  });
-  const decide = db.transaction((subgraph: string, version: number, decision: PublicationDecision) => {
-    if ((one.get(subgraph, version) as VersionRow | undefined)?.status !== 'PENDING') return false;
-    upsertDecision.run({ subgraph, version, ...decision });
-    if (decision.decision === 'REFUSED') status.run('REJECTED', subgraph, version);
-    return true;
-  });
-  return {
-    add: async (entry) => add(entry),
-    get: (subgraph, version) => {
-      const row = one.get(subgraph, version) as VersionRow | undefined;
-      return row && versionFromRow(row);
+/** Per version: the parties' decisions, by party. */
+function byVersion(rows: DecisionRow[]): Map<number, PublicationDecision[]> {
+  const out = new Map<number, PublicationDecision[]>();
+  for (const row of rows) out.set(row.version, [...(out.get(row.version) ?? []), decisionFromRow(row)]);
+  return out;
+}
+
+/** Serialises writes to one subgraph's versions until the transaction ends (SQLite's write lock does so for every write). */
+const lockSubgraph = (trx: Kysely<Tables>, subgraph: string) => sql`SELECT pg_advisory_xact_lock(hashtext(${'subgraph_version:' + subgraph}))`.execute(trx);
+
+export async function openRegistryStore(database: Database): Promise<RegistryStore> {
+  let bySubgraph = new Map<string, SubgraphVersion[]>();
+  let decisionsBySubgraph = new Map<string, Map<number, PublicationDecision[]>>();
+  const read = (subgraph?: string) => database.read((db) => Promise.all([
+    db.selectFrom('subgraph_version').selectAll().$if(subgraph !== undefined, (q) => q.where('subgraph', '=', subgraph!)).orderBy('subgraph').orderBy('version').execute(),
+    db.selectFrom('publication_decision').selectAll().$if(subgraph !== undefined, (q) => q.where('subgraph', '=', subgraph!)).orderBy('subgraph').orderBy('version').orderBy('party').execute(),
+  ]));
+  const mirror = await openMirror(database, 'registry', {
+    async loadAll() {
+      const [rows, decided] = await read();
+      bySubgraph = new Map();
+      for (const row of rows) bySubgraph.set(row.subgraph, [...(bySubgraph.get(row.subgraph) ?? []), versionFromRow(row)]);
+      decisionsBySubgraph = new Map([...new Set(decided.map((d) => d.subgraph))].map((s) => [s, byVersion(decided.filter((d) => d.subgraph === s))]));
     },
-    list: (subgraph) => ((subgraph ? ofSubgraph.all(subgraph) : all.all()) as VersionRow[]).map(versionFromRow),
-    active: () => (actives.all() as VersionRow[]).map(versionFromRow),
-    activate: async (subgraph, version) => activate(subgraph, version),
-    setStatus: async (subgraph, version, to) => void status.run(to, subgraph, version),
-    decisions: (subgraph, version) => (decisionsOf.all(subgraph, version) as DecisionRow[]).map(decisionFromRow),
-    decide: async (subgraph, version, decision) => decide(subgraph, version, decision),
-    close: () => db.close(),
+    async reload(subgraph) {
+      const [rows, decided] = await read(subgraph);
+      bySubgraph.set(subgraph, rows.map(versionFromRow));
+      decisionsBySubgraph.set(subgraph, byVersion(decided));
+    },
+  });
+  const write = async <T>(subgraph: string, work: (trx: Kysely<Tables>) => Promise<T>) => {
+    const result = await database.write({ store: 'registry', id: subgraph }, async (trx) => {
+      if (database.dialect === 'postgres') await lockSubgraph(trx, subgraph);
+      return work(trx);
+    });
+    await mirror.written(subgraph);
+    return result;
+  };
+  const setStatus = (trx: Kysely<Tables>, subgraph: string, version: number, status: VersionStatus) =>
+    trx.updateTable('subgraph_version').set({ status }).where('subgraph', '=', subgraph).where('version', '=', version).execute();
+
+  return {
+    add: (entry) =>
+      write(entry.subgraph, async (trx) => {
+        const { last } = await trx.selectFrom('subgraph_version').select((eb) => eb.fn.max('version').as('last')).where('subgraph', '=', entry.subgraph).executeTakeFirstOrThrow();
+        const version = Number(last ?? 0) + 1;
+        await trx.insertInto('subgraph_version').values({
+          subgraph: entry.subgraph, version, url: entry.url, sdl: entry.sdl, published_by: entry.publishedBy, published_at: entry.publishedAt, status: entry.status,
+        }).execute();
+        return { ...entry, version };
+      }),
+    get: (subgraph, version) => bySubgraph.get(subgraph)?.find((v) => v.version === version),
+    list: (subgraph) => (subgraph ? (bySubgraph.get(subgraph) ?? []) : [...bySubgraph.keys()].sort().flatMap((s) => bySubgraph.get(s)!)),
+    active: () => [...bySubgraph.keys()].sort().flatMap((s) => bySubgraph.get(s)!.filter((v) => v.status === 'ACTIVE')),
+    activate: (subgraph, version) =>
+      write(subgraph, async (trx) => {
+        await trx.updateTable('subgraph_version').set({ status: 'SUPERSEDED' }).where('subgraph', '=', subgraph).where('status', '=', 'ACTIVE').execute();
+        await setStatus(trx, subgraph, version, 'ACTIVE');
+      }),
+    setStatus: (subgraph, version, status) => write(subgraph, async (trx) => void (await setStatus(trx, subgraph, version, status))),
+    decisions: (subgraph, version) => decisionsBySubgraph.get(subgraph)?.get(version) ?? [],
+    decide: (subgraph, version, d) =>
+      write(subgraph, async (trx) => {
+        const row = await trx.selectFrom('subgraph_version').select('status').where('subgraph', '=', subgraph).where('version', '=', version).executeTakeFirst();
+        if (row?.status !== 'PENDING') return false;
+        await trx.insertInto('publication_decision').values({ subgraph, version, party: d.party, decision: d.decision, decided_by: d.decidedBy, decided_at: d.decidedAt, reason: d.reason })
+          .onConflict((oc) => oc.columns(['subgraph', 'version', 'party']).doUpdateSet({ decision: d.decision, decided_by: d.decidedBy, decided_at: d.decidedAt, reason: d.reason }))
+          .execute();
+        if (d.decision === 'REFUSED') await setStatus(trx, subgraph, version, 'REJECTED');
+        return true;
+      }),
+    onChange: mirror.onChange,
   };
 }

@@ -287,6 +287,5 @@ export function createSchemaRegistry(options: RegistryOptions) {
       const [a, b] = [store.get(subgraph, from), store.get(subgraph, to)];
       return a && b ? schemaDiff(a.sdl, b.sdl) : undefined;
     },
-    close: () => store.close(),
   };
 }

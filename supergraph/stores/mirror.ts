@@ -1,8 +1,8 @@
-// What every PostgreSQL store keeps in memory, so that reads stay synchronous and a data request
-// reads no store: loaded at open, read again row by row after each write, this replica's or
-// another's, and wholly after the change feed reconnects. Reads apply one at a time, in order.
+// What every store keeps in memory, so that reads stay synchronous and a data request
+// reads no store: loaded at open, read again row by row after each write, this process's or
+// another's, and wholly when changes may have been missed. Reads apply one at a time, in order.
 
-import type { Postgres } from './postgres.ts';
+import type { Database } from './database.ts';
 import type { StoreName } from './change-feed.ts';
 import { serially } from './serially.ts';
 
@@ -22,7 +22,7 @@ export interface Mirror {
   onChange(listener: () => void): void;
 }
 
-export async function openMirror(pg: Postgres, store: StoreName, loader: MirrorLoader): Promise<Mirror> {
+export async function openMirror(database: Database, store: StoreName, loader: MirrorLoader): Promise<Mirror> {
   const serial = serially();
   const listeners: (() => void)[] = [];
   let version = 0;
@@ -41,7 +41,7 @@ export async function openMirror(pg: Postgres, store: StoreName, loader: MirrorL
   const reloadAllUntilDone = (): void =>
     void reloadAll().catch(() => setTimeout(reloadAllUntilDone, RETRY_MS).unref());
   // Subscribed before the first load: an event committed meanwhile is read again after it.
-  pg.feed.subscribe(store, { changed: reload, reloadAll });
+  database.feed.subscribe(store, { changed: reload, reloadAll });
   await serial(() => loader.loadAll());
   return {
     version: () => version,
