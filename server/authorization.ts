@@ -14,7 +14,7 @@ import {
   postgresAccessTrail, publicKeyFileOf, readReplicaCheckpointCopies, scheduleCheckpoints, scheduleRetention, sqliteAccessTrail, type AccessTrail, type AuditLog,
   type SigningKey,
 } from '../supergraph/audit/index.ts';
-import { ConfigError, type Settings } from '../supergraph/config/index.ts';
+import { ConfigError, type Settings, type SignInConfiguration } from '../supergraph/config/index.ts';
 import type { AuthorizationOptions } from '../supergraph/gateway/authorization-stage.ts';
 import { createGrantService, type GrantService, type WorkingCalendar } from '../supergraph/grants/index.ts';
 import { createAuthenticator, mergeAppStore, readAppRegistry, type AppRegistry, type JwtKeys } from '../supergraph/identity/index.ts';
@@ -48,6 +48,8 @@ export interface AuthorizationSettings {
   postgres?: PostgresSettings;
   /** This replica's chain in the shared access trail; without it, a chain of its own per opening. */
   replicaId?: string;
+  /** Single sign-on for the console (the admin endpoint's /auth routes). */
+  signIn?: SignInConfiguration;
   now?: () => Date;
   /** A new application's id; a random UUID unless a test needs ids that share a prefix. */
   newApplicationId?: () => string;
@@ -99,6 +101,7 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
     ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
     ...(settings.jwksFile ? { jwksFile: settings.jwksFile } : {}),
+    ...(settings.signIn ? { signIn: settings.signIn } : {}),
   };
 }
 

@@ -222,6 +222,7 @@ export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[
             admin: {
               registry: authorization.registry, labelOverlayFile: settings!.labelOverlayFile,
               ...(schemaRegistry ? { schemaRegistry: schemaRegistry.registry } : {}), ...(stores?.labels ? { sharedOverlay: stores.labels } : {}),
+              ...(settings!.signIn ? { signIn: settings!.signIn } : {}),
             },
           }
         : {}),

@@ -4,7 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { admin } from './admin-api.ts';
 import { WORDS, type Language, type Words } from './i18n.ts';
 import { pagesFor, type Caller, type PageId, type Role } from './pages/index.tsx';
-import { signedIn, signIn, signOut, type Session } from './session.ts';
+import { endSingleSignOn, signedIn, signIn, signOut, singleSignOn, type Session } from './session.ts';
 import { Choice, ErrorNote, Field, useWords, WordsContext } from './ui.tsx';
 
 const LANGUAGE_KEY = 'jointgraph.console.language';
@@ -19,6 +19,7 @@ export function App() {
   const [session, setSession] = useState<Session | null>(signedIn);
   const [caller, setCaller] = useState<Caller | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [ssoAvailable, setSsoAvailable] = useState(false);
   const w = WORDS[language];
 
   useEffect(() => {
@@ -26,6 +27,21 @@ export function App() {
     document.title = w.title;
     localStorage.setItem(LANGUAGE_KEY, language);
   }, [language, w]);
+
+  // A browser back from the identity provider holds a session cookie: the console takes it up.
+  useEffect(() => {
+    if (session) return;
+    singleSignOn().then(
+      (found) => {
+        setSsoAvailable(found.available);
+        if (found.session) {
+          signIn(found.session);
+          setSession(found.session);
+        }
+      },
+      () => setSsoAvailable(false),
+    );
+  }, []);
 
   useEffect(() => {
     setCaller(null);
@@ -43,6 +59,7 @@ export function App() {
   const leave = () => {
     signOut();
     setSession(null);
+    if (session?.kind === 'sso') void endSingleSignOn(session).then((next) => window.location.assign(next));
   };
   const languageChoice = (
     <Choice label={w.language} name="language" value={language} onChange={(v) => setLanguage(v as Language)} options={[['zh-CN', '中文'], ['en', 'English']]} />
@@ -65,6 +82,7 @@ export function App() {
       {!session ? (
         <SignIn
           error={error}
+          sso={ssoAvailable}
           onSignIn={(s) => {
             setError(null);
             signIn(s);
@@ -90,13 +108,22 @@ function roleName(w: Words, role: Role): string {
   return role === 'requester' ? w.roleRequester : role === 'provider' ? w.roleProvider : w.roleOperator;
 }
 
-function SignIn({ onSignIn, error }: { onSignIn: (session: Session) => void; error: string | null }) {
+function SignIn({ onSignIn, error, sso }: { onSignIn: (session: Session) => void; error: string | null; sso: boolean }) {
   const w = useWords();
   const [kind, setKind] = useState<Session['kind']>('token');
   const [secret, setSecret] = useState('');
   const [purpose, setPurpose] = useState('');
   return (
     <main>
+      {sso && (
+        <section className="card signin" aria-labelledby="sso-title">
+          <h2 id="sso-title">{w.signInTitle}</h2>
+          <p>{w.signInSsoHelp}</p>
+          <a className="button" href="/auth/sign-in">
+            {w.signInSso}
+          </a>
+        </section>
+      )}
       <form
         className="card signin"
         aria-labelledby="signin-title"
@@ -105,7 +132,7 @@ function SignIn({ onSignIn, error }: { onSignIn: (session: Session) => void; err
           onSignIn({ kind, secret: secret.trim(), ...(kind === 'key' && purpose.trim() ? { purpose: purpose.trim() } : {}) });
         }}
       >
-        <h2 id="signin-title">{w.signInTitle}</h2>
+        <h2 id="signin-title">{sso ? w.signInWithToken : w.signInTitle}</h2>
         <p>{w.signInHelp}</p>
         <ErrorNote message={error} />
         <Choice label={w.credentialKind} name="kind" value={kind} onChange={(v) => setKind(v as Session['kind'])} options={[['token', w.adminToken], ['key', w.appKey]]} />

@@ -1,9 +1,11 @@
 // The signed-in credential, kept in this tab's sessionStorage and sent as a header by the console
-// and GraphiQL. Never a cookie: a request another site triggers carries no credential (CSRF-safe).
+// and GraphiQL. A token or key is never a cookie: a request another site triggers carries no
+// credential (CSRF-safe). With single sign-on the credential is the gateway's HttpOnly session
+// cookie, and what is kept here is its CSRF token, sent as a header the same way.
 
 export interface Session {
-  /** An admin principal's bearer token, or an app's API key. */
-  kind: 'token' | 'key';
+  /** An admin principal's bearer token, an app's API key, or a single sign-on session's CSRF token. */
+  kind: 'token' | 'key' | 'sso';
   secret: string;
   /** The purpose an app states in GraphiQL. */
   purpose?: string;
@@ -14,7 +16,7 @@ const KEY = 'jointgraph.console.session';
 export function signedIn(): Session | null {
   try {
     const stored = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Session | null;
-    return stored && (stored.kind === 'token' || stored.kind === 'key') && typeof stored.secret === 'string' ? stored : null;
+    return stored && ['token', 'key', 'sso'].includes(stored.kind) && typeof stored.secret === 'string' ? stored : null;
   } catch {
     return null;
   }
@@ -30,5 +32,21 @@ export function signOut(): void {
 }
 
 export function credentialHeaders(session: Session): Record<string, string> {
+  if (session.kind === 'sso') return { 'x-jointgraph-csrf': session.secret };
   return session.kind === 'token' ? { authorization: `Bearer ${session.secret}` } : { 'x-api-key': session.secret };
+}
+
+/** `available`: the gateway offers single sign-on (its /auth routes exist); `session`: the one this browser holds, if any. */
+export async function singleSignOn(): Promise<{ available: boolean; session: Session | null }> {
+  const response = await fetch('/auth/session', { headers: { accept: 'application/json' } });
+  if (!response.ok) return { available: response.status !== 404, session: null };
+  const { csrf } = (await response.json()) as { csrf: string };
+  return { available: true, session: { kind: 'sso', secret: csrf } };
+}
+
+/** Ends the single sign-on session; the answer says where the browser goes next (the identity provider's sign-out, or the console). */
+export async function endSingleSignOn(session: Session): Promise<string> {
+  const response = await fetch('/auth/sign-out', { method: 'POST', headers: credentialHeaders(session) });
+  const body = (await response.json().catch(() => ({}))) as { location?: string };
+  return body.location ?? '/console/';
 }

@@ -1,10 +1,12 @@
 // Admin credentials: a principal of the operator or of a provider (a person or service account),
-// signed in with its admin token or a JWT naming it (the authenticator reads both). The admin
-// endpoint and the operator-only routes (/metrics, the detailed /health) read them the same way.
+// signed in with its admin token or a JWT naming it (the authenticator reads both), or, on the
+// admin endpoint, a person's console session (single sign-on). The operator-only routes
+// (/metrics, the detailed /health) take the tokens only.
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { errorBody } from '../errors/index.ts';
 import type { Principal } from '../identity/index.ts';
+import type { ConsoleSessions, SessionVerdict } from '../sign-in/index.ts';
 
 export type PrincipalOf = (headers: IncomingHttpHeaders) => Promise<Principal | undefined>;
 
@@ -24,4 +26,10 @@ export function operatorCheck({ required, principal }: { required: boolean; prin
       ? { ok: false, status: 403, body: errorBody('OPERATOR_ONLY', `${party} is a provider; this is the operator's.`) }
       : { ok: false, status: 401, body: errorBody('ADMIN_UNAUTHENTICATED', "Missing or invalid admin credentials: send the operator's admin token.") };
   };
+}
+
+/** The console session of a request that carries no token of its own: a token, valid or not, always decides alone. */
+export async function sessionCredentials(sessions: ConsoleSessions | undefined, headers: IncomingHttpHeaders): Promise<SessionVerdict> {
+  if (!sessions || headers.authorization !== undefined || headers['x-api-key'] !== undefined) return { kind: 'none' };
+  return sessions.read(headers, { csrf: true });
 }

@@ -1,12 +1,16 @@
 // The admin endpoint at /admin/graphql: its own schema and its own credentials, apart from
-// /graphql. Admin tokens identify principals of the operator or a provider; app credentials identify apps.
+// /graphql. Admin tokens identify principals of the operator or a provider; app credentials identify apps;
+// with single sign-on configured, a console session (and the /auth routes that start and end it) identifies a person.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse, visit, type DocumentNode, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { readFileSync } from 'node:fs';
+import type { SignInConfiguration } from '../config/index.ts';
 import { documentErrorCode, errorBody, ERRORS, type ErrorCode } from '../errors/index.ts';
 import type { AppRegistry, Authenticator } from '../identity/index.ts';
+import { signIn } from '../sign-in/index.ts';
 import type { AdminCaller } from './admin-caller.ts';
+import { sessionCredentials } from './admin-credentials.ts';
 import { adminResolvers, type AdminDeps } from './admin-resolvers.ts';
 
 const SCHEMA = readFileSync(new URL('./admin-schema.graphql', import.meta.url), 'utf8');
@@ -46,6 +50,8 @@ export interface AdminOptions extends AdminDeps {
   registry: AppRegistry;
   authenticate: Authenticator;
   http: GraphQLHttpEdge;
+  /** Single sign-on through an OpenID Connect provider, for the console; tokens only without it. */
+  signIn?: SignInConfiguration;
 }
 
 declare module 'fastify' {
@@ -58,6 +64,8 @@ declare module 'fastify' {
 
 export async function registerAdmin(app: FastifyInstance, options: AdminOptions): Promise<void> {
   const { http } = options;
+  const sso = options.signIn ? signIn(options.signIn, { parties: () => ['operator', ...options.gateway.providers.map((p) => p.name)] }) : undefined;
+  if (sso) await app.register(sso.routes, { prefix: '/auth' });
   await app.register(
     async (admin) => {
       admin.decorateRequest('adminCaller', undefined);
@@ -85,6 +93,12 @@ export async function registerAdmin(app: FastifyInstance, options: AdminOptions)
           request.adminCaller = { kind: 'app', requester: app.requester };
           return;
         }
+        const session = await sessionCredentials(sso?.sessions, request.headers);
+        if (session.kind === 'signed-in') {
+          request.adminCaller = { kind: 'party', party: session.session.principal.party, principal: session.session.principal };
+          return;
+        }
+        if (session.kind === 'refused') return reply.code(ERRORS[session.code].status).type(request.adminMediaType ?? JSON_TYPE).send(errorBody(session.code, session.message));
         return reply.code(401).type(request.adminMediaType ?? JSON_TYPE).send(errorBody('ADMIN_UNAUTHENTICATED', 'Missing or invalid admin credentials.'));
       });
       // Loaded when the admin endpoint is registered, not with the module.

@@ -177,6 +177,46 @@ const fairUse = z.strictObject({
   perAddressConcurrent: setting(wholeNumber(1, 1_000_000).default(64), { description: 'requests in flight per client address at once, when authorization is off', 'x-env': 'JG_FAIR_USE_ADDRESS_CONCURRENT' }),
 });
 
+const signInName = (what: string) => z.string({ error: `expected ${what}` }).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { error: `expected ${what} (letters, digits, ".", "_", ":" and "-")` });
+
+/** What an identity provider group gives a principal: a party (or none: the party claim decides) and roles. */
+const signInGroup = z.strictObject({
+  party: signInName('a party: "operator" or a provider\'s subgraph name').optional(),
+  roles: z.array(signInName('a role: approver, auditor, maintainer, label-editor or publisher'), { error: 'expected a list of roles' }).default([]),
+});
+
+const signIn = z
+  .strictObject({
+    issuer: setting(httpUrl.optional(), { description: 'the OpenID Connect provider the people of the operator and the departments sign in to the console with (its `/.well-known/openid-configuration` is read at the first sign-in); without it, sign-in is by token only', 'x-env': 'JG_OIDC_ISSUER' }),
+    clientId: setting(text('a client id').optional(), { description: "the gateway's client id at the provider; needed with `signIn.issuer`", 'x-env': 'JG_OIDC_CLIENT_ID' }),
+    clientSecret: setting(text('a secret').optional(), { description: 'its client secret; without one the gateway is a public client (PKCE alone)', 'x-env': 'JG_OIDC_CLIENT_SECRET' }),
+    redirectUrl: setting(httpUrl.optional(), { description: "the gateway's `/auth/callback` as browsers reach it, registered at the provider; needed with `signIn.issuer`; an https URL makes the session cookie `Secure`", 'x-env': 'JG_OIDC_REDIRECT_URL' }),
+    scopes: setting(z.array(text('a scope'), { error: 'expected a list of scopes' }).default(['openid', 'profile']), { description: 'the scopes asked for (`openid` is always added)', 'x-env': 'JG_OIDC_SCOPES' }),
+    idClaim: setting(text('a claim name').default('preferred_username'), { description: "the claim that names the principal within its party (`party/id` on the trail); the subject (`sub`) when the claim is missing", 'x-env': 'JG_OIDC_ID_CLAIM' }),
+    partyClaim: setting(text('a claim name').optional(), { description: "the claim that names the principal's party (`department`), translated by `signIn.parties`; without it, the groups name the party", 'x-env': 'JG_OIDC_PARTY_CLAIM' }),
+    parties: setting(z.record(text('a claim value'), signInName('a party: "operator" or a provider\'s subgraph name'), { error: 'expected a mapping of claim values to parties' }).default({}), {
+      description: "the party claim's values and the party each means (`{\"tax-bureau\": \"tax\"}`); a value not listed is the party's own name",
+    }),
+    groupsClaim: setting(text('a claim name').default('groups'), { description: "the claim that lists the principal's groups", 'x-env': 'JG_OIDC_GROUPS_CLAIM' }),
+    groups: setting(z.record(text('a group name'), signInGroup, { error: 'expected a mapping of groups to {party?, roles}' }).default({}), {
+      description: 'the groups the gateway knows, and the roles (and the party) each gives (`{"jg-operator-publishers": {"party": "operator", "roles": ["publisher"]}}`); a principal with no party or no role is refused (`SIGN_IN_NOT_MAPPED`)',
+    }),
+    sessionSeconds: setting(wholeNumber(300, 86_400).default(28_800), { description: "a console session's lifetime from sign-in, in seconds; checked by the gateway on every request", 'x-env': 'JG_SESSION_SECONDS' }),
+    sessionSecret: setting(z.string({ error: 'expected a secret of at least 32 characters' }).min(32, { error: 'expected a secret of at least 32 characters' }).optional(), {
+      description: 'the secret the session cookie is encrypted and authenticated with; replicas share it; without it, a random one per process (a restart signs everyone out)',
+      'x-env': 'JG_SESSION_SECRET',
+    }),
+  })
+  .superRefine((config, ctx) => {
+    if (!config.issuer) return;
+    for (const needed of ['clientId', 'redirectUrl'] as const) {
+      if (!config[needed]) ctx.addIssue({ code: 'custom', params: WHOLE, path: [needed], message: `expected {signIn.${needed}} with {signIn.issuer}` });
+    }
+  });
+
+/** Sign-in through an OpenID Connect provider, as configured (set only with `signIn.issuer`). */
+export type SignInConfiguration = z.output<typeof signIn> & { issuer: string; clientId: string; redirectUrl: string };
+
 const group = <T extends z.ZodObject>(schema: T) => schema.prefault({} as z.input<T>);
 
 export const configurationSchema = z
@@ -192,6 +232,7 @@ export const configurationSchema = z
     stores: group(stores),
     registry: group(registry),
     telemetry: group(telemetry),
+    signIn: group(signIn),
   })
   .superRefine((config, ctx) => {
     const { retentionDays, archiveAfterDays } = config.audit;

@@ -1,5 +1,5 @@
 export { ConfigError } from './config-error.ts';
-export { AUTHORIZATION_MODES, configurationJsonSchema, configurationSchema, fileJsonSchema, WHOLE, type Configuration } from './configuration-schema.ts';
+export { AUTHORIZATION_MODES, configurationJsonSchema, configurationSchema, fileJsonSchema, WHOLE, type Configuration, type SignInConfiguration } from './configuration-schema.ts';
 export { configurationReference } from './configuration-reference.ts';
 export { parseFileInput } from './load-configuration.ts';
 export { fromPackageRoot, PACKAGE_ROOT } from './package-root.ts';

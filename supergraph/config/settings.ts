@@ -3,7 +3,7 @@
 
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { LOG_LEVELS } from './configuration-schema.ts';
+import { LOG_LEVELS, type SignInConfiguration } from './configuration-schema.ts';
 import { loadConfigurationFile, settingLeaves, type Env } from './load-configuration.ts';
 import { PACKAGE_ROOT as ROOT } from './package-root.ts';
 import type { SubgraphEntry } from './subgraph-list.ts';
@@ -91,6 +91,8 @@ export interface Settings {
   logLevel: LogLevel;
   /** Set only when the configuration, JG_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT is: the OTLP/HTTP collector traces go to. */
   otlpEndpoint?: string;
+  /** Set only when the configuration or JG_OIDC_ISSUER names an identity provider: people sign in to the console through it. */
+  signIn?: SignInConfiguration;
 }
 
 export { LOG_LEVELS };
@@ -107,7 +109,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     const value = group[leaf.path.at(-1)!];
     if (typeof value === 'string') group[leaf.path.at(-1)!] = resolve(base(leaf.path), value);
   }
-  const { server, fairUse, providers, city, authorization, audit, cache, stores, registry, telemetry } = config;
+  const { server, fairUse, providers, city, authorization, audit, cache, stores, registry, telemetry, signIn } = config;
   const stateDir = authorization.stateDir ?? `${server.dataDir}/state`;
   const subgraphs = providers.subgraphs?.map((s) => Object.freeze({ ...s, ...(s.sdlFile ? { sdlFile: resolve(base(['providers', 'subgraphs']), s.sdlFile) } : {}) }));
   return Object.freeze({
@@ -157,6 +159,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     ...(authorization.jwt.jwksFile ? { jwksFile: authorization.jwt.jwksFile } : {}),
     logLevel: telemetry.logLevel,
     ...(telemetry.otlpEndpoint ? { otlpEndpoint: telemetry.otlpEndpoint } : {}),
+    ...(signIn.issuer ? { signIn: Object.freeze(signIn as SignInConfiguration) } : {}),
   });
 }
 

@@ -6,7 +6,7 @@ import type { BreakerOptions, CallerKey, SubgraphCall } from '../execution/index
 import type { CachePolicy, SharedRedisOptions } from '../cache/index.ts';
 import type { SharedOverlay } from '../labels/index.ts';
 import type { SchemaRegistry } from '../registry/index.ts';
-import type { SubgraphEntry } from '../config/index.ts';
+import type { SignInConfiguration, SubgraphEntry } from '../config/index.ts';
 import type { TracingOptions } from '../telemetry/index.ts';
 import type { AuthorizationOptions } from './authorization-stage.ts';
 import type { FairUseDefaults } from './fair-use.ts';
@@ -16,7 +16,7 @@ export interface GatewayOptions {
   /** Labels, joint authorization and the audit trail; without it the gateway is plain federation. */
   authorization?: AuthorizationOptions;
   /** The admin endpoint (/admin/graphql); needs `authorization`. */
-  admin?: { registry: AppRegistry; schemaRegistry?: SchemaRegistry; labelOverlayFile?: string; sharedOverlay?: SharedOverlay };
+  admin?: { registry: AppRegistry; schemaRegistry?: SchemaRegistry; labelOverlayFile?: string; sharedOverlay?: SharedOverlay; signIn?: SignInConfiguration };
   supergraphSdl: string;
   subgraphs?: readonly SubgraphEntry[];
   defaultTimeoutMs: number;
