@@ -62,6 +62,18 @@ describe('signing in to the console through the identity provider', { timeout: 6
     expect(isolated.pageErrors).toEqual([]);
   });
 
+  it('lets the admin GraphiQL opened from the console ask as the person signed in', async () => {
+    const { page } = await signInAs('wu.fang');
+    await page.getByTestId('who').waitFor();
+    await page.goto(`${sso.base}/admin/graphiql?query=${encodeURIComponent('{ me { party id roles } }')}`);
+    await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/admin/graphql') && (r.request().postData() ?? '').includes('me {')),
+      page.locator('.graphiql-execute-button').click(),
+    ]);
+    expect((await answer.json()).data.me).toEqual({ party: 'tax', id: 'wu.fang', roles: ['approver'] });
+  });
+
   it('shows a person whose department is no party the refusal’s code and a way back', async () => {
     const { page } = await signInAs('li.lei');
     await page.getByRole('alert').waitFor();

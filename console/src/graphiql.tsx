@@ -19,6 +19,8 @@ const admin = root.dataset.kind === 'admin';
 function defaultHeaders(): string {
   const session = signedIn();
   if (session && admin && session.kind === 'token') return JSON.stringify({ authorization: `Bearer ${session.secret}` }, null, 2);
+  // Single sign-on: the session cookie goes along by itself; the header is its CSRF token.
+  if (session && admin && session.kind === 'sso') return JSON.stringify({ 'x-jointgraph-csrf': session.secret }, null, 2);
   if (session && !admin && session.kind === 'key') return JSON.stringify({ 'x-api-key': session.secret, 'x-jointgraph-purpose': session.purpose ?? '' }, null, 2);
   return root.dataset.headers ?? '{}';
 }
