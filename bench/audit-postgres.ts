@@ -39,7 +39,7 @@ interface Appender {
 /** One chain for all replicas: each batch locks its head row, so the replicas' batches commit one after another. */
 function sharedChainAppender(schema: string): Appender {
   const pool = new pg.Pool({ connectionString: URL, max: 2 });
-  let queue: { record: AccessRecord; done: () => void; failed: (e: Error) => void }[] = [];
+  const queue: { record: AccessRecord; done: () => void; failed: (e: Error) => void }[] = [];
   let writing: Promise<void> | undefined;
   let batches = 0;
   const write = async (records: AccessRecord[]) => {

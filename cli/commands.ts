@@ -5,7 +5,7 @@
 import { ADMIN_COMMANDS } from './admin-commands.ts';
 import { defineCommand, type Command, type Flag } from './usage.ts';
 
-const file = <const M extends Partial<Flag> = {}>(description: string, more: M = {} as M) => ({ type: 'string', value: 'FILE', description, ...more }) as const;
+const file = <const M extends Partial<Flag> = Record<never, never>>(description: string, more: M = {} as M) => ({ type: 'string', value: 'FILE', description, ...more }) as const;
 
 const SETTINGS = 'the platform\'s configuration (YAML or JSON; JG_* variables override it)';
 

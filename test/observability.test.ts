@@ -102,8 +102,8 @@ describe('metrics', () => {
     await post(platform.gateway, { query: '{ enterprises(' });
     const text = (await platform.gateway.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toMatch(/jointgraph_requests_total\{app="anonymous",outcome="ok",status="200"\} \d+/);
-    expect(text).toMatch(/jointgraph_errors_total\{code="GRAPHQL_PARSE_FAILED"\} \d+/);
-    expect(text).toContain('jointgraph_request_duration_seconds_bucket');
+    expect(text).toMatch(/jointgraph_errors_total\{app="anonymous",code="GRAPHQL_PARSE_FAILED"\} \d+/);
+    expect(text).toMatch(/jointgraph_request_duration_seconds_bucket\{le="[\d.]+",app="anonymous",outcome="ok"\} \d+/);
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 });

@@ -33,12 +33,12 @@ export class CacheMetrics {
     this.#hitCounter = new Counter({ name: 'jointgraph_cache_hits_total', help: 'Provider results served from the cache', registers: [registry] });
     this.#missCounter = new Counter({ name: 'jointgraph_cache_misses_total', help: 'Cacheable provider results fetched because they were not cached', registers: [registry] });
     this.#errorCounter = new Counter({ name: 'jointgraph_cache_errors_total', help: 'Cache lookups and writes the shared store failed (a failed lookup is also a miss)', registers: [registry] });
-    const metrics = this;
+    const hitRatio = () => this.hitRatio;
     if (size) {
       new Gauge({ name: 'jointgraph_cache_size_bytes', help: 'Bytes held by the response cache', registers: [registry], collect() { this.set(size().sizeBytes); } });
       new Gauge({ name: 'jointgraph_cache_entries', help: 'Entries held by the response cache', registers: [registry], collect() { this.set(size().entries); } });
     }
-    new Gauge({ name: 'jointgraph_cache_hit_ratio', help: 'Share of cacheable lookups served from the cache', registers: [registry], collect() { this.set(metrics.hitRatio); } });
+    new Gauge({ name: 'jointgraph_cache_hit_ratio', help: 'Share of cacheable lookups served from the cache', registers: [registry], collect() { this.set(hitRatio()); } });
   }
 
   hit(): void {

@@ -54,7 +54,7 @@ export interface GrantServiceOptions {
   /** A new application's id: a random UUID. */
   newId?: () => string;
   /** Told of each decision once it is stored: the audit's decision trail (awaited: the call fails when it cannot be recorded). */
-  onDecision?: (decision: { action: 'apply' | 'approve' | 'refuse' | 'revoke'; by: string; party?: Party; application: Application }) => void | Promise<unknown>;
+  onDecision?: (decision: { action: 'apply' | 'approve' | 'refuse' | 'revoke'; by: string; party?: Party; application: Application }) => unknown;
 }
 
 export type GrantService = ReturnType<typeof createGrantService>;

@@ -27,7 +27,7 @@ export interface ObjectionServiceOptions {
   maxOpenPerApp?: number;
   now?: () => Date;
   /** Told of each objection and answer once it is stored: the audit's decision trail (awaited: the call fails when it cannot be recorded). */
-  onDecision?: (decision: { action: 'object' | 'answer-objection'; by: string; objection: Objection }) => void | Promise<unknown>;
+  onDecision?: (decision: { action: 'object' | 'answer-objection'; by: string; objection: Objection }) => unknown;
 }
 
 export type ObjectionService = ReturnType<typeof createObjectionService>;

@@ -75,7 +75,7 @@ export function applyDenials(data: Json | null | undefined, pruned: PrunedOperat
 /** Puts an object's keys back in the order the requester asked for them. */
 function reorder(object: Json, keys: readonly string[]): void {
   const entries = Object.entries(object);
-  for (const [key] of entries) delete object[key];
+  for (const [key] of entries) Reflect.deleteProperty(object, key);
   for (const key of keys) if (entries.some(([k]) => k === key)) object[key] = entries.find(([k]) => k === key)![1];
   for (const [key, value] of entries) if (!(key in object)) object[key] = value;
 }

@@ -59,7 +59,7 @@ export function stripInternalFields(value: unknown): void {
   if (Array.isArray(value)) return value.forEach(stripInternalFields);
   if (value === null || typeof value !== 'object') return;
   for (const key of Object.keys(value)) {
-    if (key.startsWith(INTERNAL_ALIAS_PREFIX)) delete (value as Record<string, unknown>)[key];
+    if (key.startsWith(INTERNAL_ALIAS_PREFIX)) Reflect.deleteProperty(value, key);
     else stripInternalFields((value as Record<string, unknown>)[key]);
   }
 }

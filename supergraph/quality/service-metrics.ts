@@ -87,20 +87,20 @@ export class ServiceMetrics {
 
   readonly #requests = new Counter({ name: 'jointgraph_requests_total', help: 'Requests to /graphql by app, outcome (ok, partial, refused, failed) and HTTP status', labelNames: ['app', 'outcome', 'status'], registers: [this.registry] });
   readonly #requestDuration = new Histogram({
-    name: 'jointgraph_request_duration_seconds', help: 'Duration of /graphql requests, from arrival to the last byte sent', labelNames: ['outcome'],
+    name: 'jointgraph_request_duration_seconds', help: 'Duration of /graphql requests by app and outcome, from arrival to the last byte sent', labelNames: ['app', 'outcome'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
   });
   readonly #denials = new Counter({ name: 'jointgraph_denials_total', help: 'Fields denied to requesters, by reason', labelNames: ['reason'], registers: [this.registry] });
-  readonly #errors = new Counter({ name: 'jointgraph_errors_total', help: 'Errors in answers to /graphql, by catalogued code', labelNames: ['code'], registers: [this.registry] });
+  readonly #errors = new Counter({ name: 'jointgraph_errors_total', help: 'Errors in answers to /graphql, by app and catalogued code', labelNames: ['app', 'code'], registers: [this.registry] });
   readonly #limits = new Counter({ name: 'jointgraph_limits_hit_total', help: 'Requests refused at a limit: operation limits by name, fair use as rate', labelNames: ['limit', 'code'], registers: [this.registry] });
 
   /** An answered /graphql request. */
   recordRequest(record: RequestRecord, seconds: number): void {
     const outcome = outcomeOf(record);
     this.#requests.inc({ app: record.app, outcome, status: record.status });
-    this.#requestDuration.observe({ outcome }, seconds);
+    this.#requestDuration.observe({ app: record.app, outcome }, seconds);
     for (const reason of record.denials) this.#denials.inc({ reason });
-    for (const code of record.codes) this.#errors.inc({ code });
+    for (const code of record.codes) this.#errors.inc({ app: record.app, code });
     for (const limit of record.limits) this.#limits.inc({ limit, code: limit === 'rate' ? 'RATE_LIMITED' : 'OPERATION_LIMIT_EXCEEDED' });
   }
 

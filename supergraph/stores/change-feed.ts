@@ -54,7 +54,8 @@ export async function openChangeFeed(config: pg.ClientConfig, origin: string, on
   const deliver = (store: StoreName, read: (s: ChangeSubscriber) => Promise<void>) => {
     const subscriber = subscribers.get(store);
     // A failed read is made good by a full reload shortly after.
-    subscriber && read(subscriber).catch((error: Error) => {
+    if (!subscriber) return;
+    read(subscriber).catch((error: Error) => {
       onError(error);
       if (!closed) setTimeout(() => deliver(store, (s) => s.reloadAll()), RETRY_MS.last).unref();
     });

@@ -17,7 +17,7 @@ export function openSqliteChangeFeed(sqlite: BetterSqlite3.Database, origin: str
 
   const deliver = (store: StoreName, read: (s: ChangeSubscriber) => Promise<void>) => {
     const subscriber = subscribers.get(store);
-    subscriber && read(subscriber).catch(onError);
+    if (subscriber) read(subscriber).catch(onError);
   };
   const poll = () => {
     if (!sqlite.open) return;
