@@ -1,11 +1,11 @@
 // The authorization stages of a /graphql request: authenticate → state a purpose → (validate
 // against the contract) → prune denied fields before planning → (execute the plan, re-check
-// under the shield) → null the denials → record the access before the response leaves.
+// under the shield) → null the denials → record the access before the response leaves
+// (access-record.ts, from the operation's result).
 
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
-import { AuditTrailUnavailable, type AccessRecord, type AccessTrail } from '../audit/index.ts';
+import type { AccessTrail } from '../audit/index.ts';
 import { ERRORS, errorBody, type ErrorCode } from '../errors/index.ts';
 import type { GrantService } from '../grants/index.ts';
 import { statedPurpose, type Authenticator } from '../identity/index.ts';
@@ -16,6 +16,7 @@ import {
   applyDenials, collapseRowDenials, forbiddenRowError, requestAuthorization,
   type EnforcementMode, type PrunedOperation, type RequestAuthorization,
 } from '../policy/index.ts';
+import type { OperationResult } from './operation-result.ts';
 
 export interface AuthorizationOptions {
   /** The catalogue of the supergraph served now (a live one follows schema swaps). */
@@ -37,8 +38,8 @@ declare module 'fastify' {
     authz?: RequestAuthorization;
     /** The document text asked for, once read. */
     graphqlSource?: string;
-    /** Set once execution finished: what the answer carried. */
-    answered?: { returned: string[]; entities: number; errors: number; valueDigests?: string[] };
+    /** Set once the operation ran: its result, handed forward to the access record and the completion line. */
+    operation?: OperationResult;
   }
 }
 
@@ -84,18 +85,19 @@ export function rejection(pruned: PrunedOperation): { errors: GraphQLFormattedEr
 }
 
 /** After execution: denied fields null with FORBIDDEN_FIELD, withheld records whole, or the dry-run report. */
-export function settleDenials(result: ExecutionOutcome, authz: RequestAuthorization, shared: PrunedOperation): void {
+export function settleDenials(result: ExecutionOutcome, authz: RequestAuthorization, shared: PrunedOperation): ExecutionOutcome {
   const pruned = ownDenials(shared, authz);
   if (authz.mode === 'dry-run') {
-    result.extensions = {
-      ...result.extensions,
-      authorization: { dryRun: true, wouldDeny: pruned.denied.map((d) => ({ path: d.path, coordinate: d.coordinate, reason: d.verdict.reason })) },
+    return {
+      ...result,
+      extensions: {
+        ...result.extensions,
+        authorization: { dryRun: true, wouldDeny: pruned.denied.map((d) => ({ path: d.path, coordinate: d.coordinate, reason: d.verdict.reason })) },
+      },
     };
-    return;
   }
   const denials = applyDenials(result.data, pruned, { appId: authz.requester.appId, purpose: authz.purpose });
-  const errors = collapseRowDenials(result.data, [...result.errors.map((e) => withheldAtSource(e, authz)), ...denials]);
-  result.errors = errors;
+  return { ...result, errors: collapseRowDenials(result.data, [...result.errors.map((e) => withheldAtSource(e, authz)), ...denials]) };
 }
 
 /**
@@ -110,76 +112,8 @@ function withheldAtSource(error: GraphQLFormattedError, authz: RequestAuthorizat
   return { ...forbiddenRowError(coordinate ?? '', authz.requester.district).toJSON(), path: error.path };
 }
 
-/**
- * How a request that was not answered ended, from the code its answer carries (set by the stage that
- * refused it), not guessed from the status: a refused origin and a refused operation are both 403, a
- * shed request and a store that is down both 503.
- */
-export function refusalOutcome(code: string | undefined, status: number): string {
-  switch (code) {
-    case 'UNAUTHENTICATED': return 'UNAUTHENTICATED';
-    case 'PURPOSE_REQUIRED': case 'PURPOSE_INVALID': return 'PURPOSE_REQUIRED';
-    case 'PURPOSE_NOT_PERMITTED': case 'OPERATION_REJECTED': return 'REJECTED';
-    case 'ORIGIN_NOT_ALLOWED': return 'ORIGIN_REFUSED';
-    case 'RATE_LIMITED': return 'RATE_LIMITED';
-    case 'SERVICE_UNAVAILABLE': case 'NOT_READY': return 'UNAVAILABLE';
-    default: return status >= 500 ? 'FAILED' : 'INVALID';
-  }
-}
-
 export interface ExecutionOutcome {
   data: Record<string, unknown> | null | undefined;
   errors: GraphQLFormattedError[];
   extensions?: Record<string, unknown>;
-}
-
-/**
- * Fastify onSend: the access record is written before the response leaves. When it cannot be,
- * the answer is replaced by a 503 (the trail's code): no data leaves without its record.
- */
-export function recordAccess(options: AuthorizationOptions) {
-  const recordOf = (request: FastifyRequest, reply: FastifyReply): AccessRecord => {
-    const authz = request.authz;
-    const source = request.graphqlSource;
-    const status = reply.statusCode;
-    const answered = request.answered;
-    const denied = authz?.pruned?.denied.map((d) => d.coordinate) ?? [];
-    const outcome = answered ? (denied.length > 0 || answered.errors > 0 ? 'PARTIAL' : 'OK') : refusalOutcome(request.summary?.codes[0], status);
-    return {
-      at: new Date().toISOString(),
-      appId: authz?.requester.appId ?? null,
-      department: authz?.requester.department ?? null,
-      purpose: authz?.purpose ?? null,
-      operationHash: typeof source === 'string' ? createHash('sha256').update(source).digest('hex') : null,
-      returned: answered?.returned ?? [],
-      denied: [...new Set(denied)].sort(),
-      providers: [...(authz?.providers ?? [])].sort(),
-      entities: answered?.entities ?? 0,
-      outcome,
-      status,
-      requestId: request.id,
-      ...(answered?.valueDigests?.length ? { valueDigests: answered.valueDigests } : {}),
-    };
-  };
-  return async <P>(request: FastifyRequest, reply: FastifyReply, payload: P): Promise<P | string> => {
-    const record = recordOf(request, reply);
-    try {
-      await options.access.append(record);
-      return payload;
-    } catch (error) {
-      const code: ErrorCode = error instanceof AuditTrailUnavailable ? error.code : 'NOT_READY';
-      request.log.error({ err: error }, 'access record not written; the answer is withheld');
-      // The record may be on the trail all the same (committed, then confirmed too late): a WITHHELD
-      // record follows it there, so the trail never names the app a recipient of this answer.
-      options.access.withheld(record, ERRORS[code].status).then(
-        (written) => written && request.log.warn({ requestId: request.id }, 'the answer was withheld after its record was written: a WITHHELD record follows it'),
-        (failed) => request.log.error({ err: failed }, 'the withheld answer\'s record could not be marked WITHHELD'),
-      );
-      request.summary = { codes: [code], limits: [] };
-      reply.code(ERRORS[code].status).removeHeader('etag').removeHeader('cache-control').type(`${request.graphqlMediaType}; charset=utf-8`);
-      // Too many records already waiting: the trail is up but behind.
-      if (code === 'SERVICE_UNAVAILABLE') reply.header('retry-after', '1');
-      return JSON.stringify(errorBody(code, 'The answer is withheld: its access record could not be written. Retry shortly, or through another replica.'));
-    }
-  };
 }

@@ -85,7 +85,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
   await shedLoad(app, pressure, RETRY_AFTER_S);
   // Every per-request field the stages set, declared up front: each request object keeps one shape.
   app.decorateRequest('graphqlMediaType', JSON_TYPE);
-  for (const field of ['graphqlSource', 'answered', 'authz', 'summary', 'traceSpan', 'traceContext'] as const) app.decorateRequest(field, undefined);
+  for (const field of ['graphqlSource', 'operation', 'authz', 'summary', 'traceSpan', 'traceContext'] as const) app.decorateRequest(field, undefined);
 
   app.setErrorHandler(answerEdgeError);
   // A last write or checkpoint that fails at close is logged: the records it answered for were written already.

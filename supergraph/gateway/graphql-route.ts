@@ -2,9 +2,10 @@
 // order, instead of global hooks that pick it out by URL:
 //   onRequest   trace (a server span) → media type (406, 415) → cross-origin → fair use (route)
 //   preHandler  authenticate and state a purpose → same app's origin → fair use in flight (route)
-//   handler     read the parameters → resolve the document → run the operation → bound the answer
-//   onSend      summarise an edge refusal → record the access (the answer is withheld without it)
-//   onResponse  one log line, one count, the span's end
+//   handler     read the parameters → resolve the document → run the operation → bound the answer;
+//               the operation's result (operation-result.ts) is handed forward as request.operation
+//   onSend      summarise an edge refusal → record the access from the result (the answer is withheld without it)
+//   onResponse  one log line, one count, the span's end, from the same result
 // A request shed at the root (load-shedding.ts) is refused before the first of these; its
 // onSend and onResponse stages still run.
 
@@ -16,13 +17,15 @@ import type { RequestAuthorization } from '../policy/index.ts';
 import { wantsLineage } from '../quality/quality-stage.ts';
 import type { ServiceMetrics } from '../quality/service-metrics.ts';
 import { incomingTrace, payloadSummary, requestSummary } from '../telemetry/index.ts';
-import { authenticateRequest, recordAccess, type AuthorizationOptions } from './authorization-stage.ts';
+import { recordAccess } from './access-record.ts';
+import { authenticateRequest, type AuthorizationOptions } from './authorization-stage.ts';
 import { crossOrigin } from './cross-origin.ts';
 import type { GatewayRuntime } from './gateway-runtime.ts';
 import { readGraphQLParams } from './graphql-params.ts';
 import { isGraphQLRequestBody, unsupportedMediaType } from './http-errors.ts';
-import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType } from './media-type.ts';
+import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
 import type { OperationLimits } from './operation-limits.ts';
+import { answeredOutcome, type OperationResult } from './operation-result.ts';
 import { persistedDocuments } from './persisted-documents.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -66,7 +69,7 @@ export async function graphqlRoute(scope: FastifyInstance, options: GraphQLRoute
   scope.addHook('onResponse', completion(options.metrics, registry));
   if (authorization) {
     scope.addHook('preHandler', authenticateRequest(authorization));
-    scope.addHook('onSend', recordAccess(authorization));
+    scope.addHook('onSend', recordAccess(authorization.access));
   }
   const sameAppOrigin = await crossOrigin(scope, registry);
   const { fair } = options;
@@ -102,13 +105,14 @@ function startTrace(tracer: Tracer | undefined) {
 function completion(metrics: ServiceMetrics, registry: AppRegistry | undefined) {
   const appLabel = (appId: string | undefined) => (appId === undefined ? 'anonymous' : registry?.apps.has(appId) ? appId : 'unknown');
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const authz = request.authz;
+    const { authz, operation } = request;
     const status = reply.statusCode;
     const summary = request.summary ?? requestSummary(undefined);
     const codes = summary.codes.map((code) => (code in ERRORS ? code : 'UNCATALOGUED'));
     const ms = reply.elapsedTime;
-    const providersCalled = authz ? [...authz.providers] : [];
-    const denials = authz?.pruned?.denied.map((d) => d.verdict.reason) ?? [];
+    // Named for an authorized request, as on its access record.
+    const providersCalled = authz ? [...(operation?.providers ?? [])] : [];
+    const denials = operation?.denied.map((d) => d.verdict.reason) ?? [];
     metrics.recordRequest({ app: appLabel(authz?.requester.appId), status, codes, limits: summary.limits, denials }, ms / 1000);
     const line = { app: authz?.requester.appId ?? null, purpose: authz?.purpose ?? null, status, ms: Math.round(ms * 10) / 10, providers: providersCalled, errors: codes, denied: denials.length };
     if (status >= 500) request.log.error(line, 'graphql request');
@@ -145,7 +149,7 @@ function operationHandler(options: GraphQLRouteOptions) {
     // The runtime is read once: a swap during the request leaves it on the schema it started with.
     const runtime = options.current();
     const release = runtime.hold();
-    const response = await runtime.runOperation({
+    const result = await runtime.runOperation({
       params,
       method: request.method,
       authz: request.authz,
@@ -155,19 +159,20 @@ function operationHandler(options: GraphQLRouteOptions) {
       lineage: wantsLineage(request.headers, params.extensions),
       documentStatus,
     }).finally(release);
-    let status = response.status;
-    let text = JSON.stringify(response.body);
-    if (text.length > maxResponseBytes / 3 && Buffer.byteLength(text) > maxResponseBytes) {
-      // Nothing of an answer past the bound leaves, and none of it counts as released.
-      status = type === GRAPHQL_RESPONSE ? 400 : 200;
-      text = JSON.stringify(errorBody('RESPONSE_TOO_LARGE', `The answer would take more than ${maxResponseBytes} bytes.`, { maxBytes: maxResponseBytes }));
-      request.answered = { returned: [], entities: 0, errors: 1 };
-      request.summary = { codes: ['RESPONSE_TOO_LARGE'], limits: [] };
-    } else {
-      if (response.answered) request.answered = response.answered;
-      request.summary = requestSummary(response.body.errors);
-    }
-    if (response.headers) reply.headers(response.headers);
-    return reply.code(status).type(`${type}; charset=utf-8`).send(text);
+    const { operation, text } = boundedAnswer(result, maxResponseBytes, type);
+    request.operation = operation;
+    request.summary = requestSummary(operation.body.errors);
+    if (operation.headers) reply.headers(operation.headers);
+    return reply.code(operation.status).type(`${type}; charset=utf-8`).send(text);
   };
+}
+
+/** The answer as sent: nothing of an answer past the bound leaves, and none of it counts as released. */
+function boundedAnswer(result: OperationResult, maxBytes: number, type: GraphQLMediaType): { operation: OperationResult; text: string } {
+  const text = JSON.stringify(result.body);
+  if (text.length <= maxBytes / 3 || Buffer.byteLength(text) <= maxBytes) return { operation: result, text };
+  const body = errorBody('RESPONSE_TOO_LARGE', `The answer would take more than ${maxBytes} bytes.`, { maxBytes });
+  const answered = { returned: [], entities: 0, errors: 1 };
+  const status = type === GRAPHQL_RESPONSE ? 400 : 200;
+  return { operation: { ...result, status, body, answered, outcome: answeredOutcome(result.denied, answered) }, text: JSON.stringify(body) };
 }

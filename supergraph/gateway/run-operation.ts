@@ -4,7 +4,8 @@
 // prune denied fields (cached per document and authorization scope) → instrument for lineage (or,
 // audited, for the entity keys the access record names) → execute the cached plan → re-check under
 // the shield → settle denials → observe quality →
-// strip the gateway's own fields. Returns the status and body; never throws for bad input.
+// strip the gateway's own fields. Returns the operation's result (operation-result.ts): the answer,
+// and how it ended, what it returned and denied, whom it asked. Never throws for bad input.
 
 import { trace, type Context, type Tracer } from '@opentelemetry/api';
 import {
@@ -18,12 +19,14 @@ import { documentErrorCode, errorBody, ERRORS, formattedError, type ErrorCode } 
 import type { PlanExecutor } from '../execution/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { pruneDeniedFields, releaseUnderShield, shieldDocument, type PrunedOperation, type RequestAuthorization } from '../policy/index.ts';
-import { instrumentForKeys, instrumentForLineage, observeQuality, type QualityContext, type QualityStageOptions } from '../quality/quality-stage.ts';
+import { instrumentForKeys, instrumentForLineage, observeQuality, type QualityStageOptions } from '../quality/quality-stage.ts';
 import { stripInternalFields } from '../quality/instrument-operation.ts';
 import { ownDenials, rejection, settleDenials, type ExecutionOutcome } from './authorization-stage.ts';
 import type { CheckedDocument } from './document-cache.ts';
 import type { GraphQLParams } from './graphql-params.ts';
+import { OperationContext } from './operation-context.ts';
 import { costRefusals, type CostOf } from './operation-cost.ts';
+import { answeredOutcome, refusedOperation, type OperationResult } from './operation-result.ts';
 import { splitIntrospection } from './split-introspection.ts';
 
 export interface OperationStages {
@@ -59,13 +62,8 @@ export interface OperationRequest {
   documentStatus: number;
 }
 
-export interface OperationResponse {
-  status: number;
-  body: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[]; extensions?: Record<string, unknown> };
-  headers?: Record<string, string>;
-  /** What the answer carried, for the audit record. */
-  answered?: { returned: string[]; entities: number; errors: number; valueDigests?: string[] };
-}
+/** An operation refused before it runs: the status, the body and the headers of the refusal. */
+type Refusal = Pick<OperationResult, 'status' | 'body' | 'headers'>;
 
 interface Prepared {
   pruned: PrunedOperation | undefined;
@@ -81,8 +79,6 @@ interface Prepared {
 
 /** Bytes an entry takes per byte of text (documents and the pruning's bookkeeping). */
 const PREPARED_WEIGHT = 16;
-
-type RequestContext = { authz?: RequestAuthorization; quality: QualityContext; requestId?: string; trace?: Context };
 
 function documentErrors(errors: readonly GraphQLError[], code?: ErrorCode): GraphQLFormattedError[] {
   return errors.map((e) => {
@@ -141,7 +137,7 @@ function prepare(stages: OperationStages, prepared: PreparedCache, document: Doc
 }
 
 /** The operation to run, or the response refusing it: by method, as a document, by its variables or by its cost. */
-function checkOperation(stages: OperationStages, request: OperationRequest): { document: DocumentNode; operation: OperationDefinitionNode } | OperationResponse {
+function checkOperation(stages: OperationStages, request: OperationRequest): { document: DocumentNode; operation: OperationDefinitionNode } | Refusal {
   const { params, documentStatus } = request;
   const checked = stages.documents(params.query);
   if (request.method !== 'POST' && checked.document) {
@@ -166,7 +162,7 @@ function checkOperation(stages: OperationStages, request: OperationRequest): { d
 }
 
 /** Runs the planned document (and re-checks it under the shield), or answers from the schema what is left without one. */
-async function executePlan(stages: OperationStages, request: OperationRequest, plan: Prepared, context: RequestContext, outcome: ExecutionOutcome): Promise<void> {
+async function executePlan(stages: OperationStages, request: OperationRequest, plan: Prepared, context: OperationContext): Promise<ExecutionOutcome> {
   const { params } = request;
   const tracer = request.trace ? stages.tracer : undefined;
   if (plan.planned) {
@@ -174,48 +170,46 @@ async function executePlan(stages: OperationStages, request: OperationRequest, p
     const executing = tracer?.startSpan('execute plan', {}, request.trace);
     if (executing) context.trace = trace.setSpan(request.trace!, executing);
     const result = await stages.executor.execute({ document: plan.planned, operationName: plan.operationName, variables: params.variables, context }).finally(() => executing?.end());
-    outcome.data = (result.data ?? null) as Record<string, unknown> | null;
-    outcome.errors = (result.errors ?? []).map(formatExecutionError);
-    if (plan.shield && stages.shielded && outcome.data) {
-      outcome.errors.push(...(await releaseUnderShield({ schema: stages.shielded, document: plan.shield, data: outcome.data, variables: params.variables, context })));
+    const data = (result.data ?? null) as Record<string, unknown> | null;
+    const errors = (result.errors ?? []).map(formatExecutionError);
+    if (plan.shield && stages.shielded && data) {
+      errors.push(...(await releaseUnderShield({ schema: stages.shielded, document: plan.shield, data, variables: params.variables, context })));
     }
-  } else if (plan.pruned && plan.pruned.document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.selectionSet.selections.length > 0)) {
-    // Only `__typename` is left: the gateway answers it from the schema.
-    outcome.data = (execute({ schema: stages.served, document: plan.pruned.document }) as { data?: Record<string, unknown> | null }).data ?? {};
-  } else {
-    outcome.data = {};
+    return { data, errors };
   }
+  if (plan.pruned && plan.pruned.document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.selectionSet.selections.length > 0)) {
+    // Only `__typename` is left: the gateway answers it from the schema.
+    return { data: (execute({ schema: stages.served, document: plan.pruned.document }) as { data?: Record<string, unknown> | null }).data ?? {}, errors: [] };
+  }
+  return { data: {}, errors: [] };
 }
 
 /** The introspection half answered from the schema, merged with the data half in the order the root keys were asked. */
-async function mergeIntrospection(stages: OperationStages, params: OperationRequest['params'], introspection: DocumentNode, keys: readonly string[], outcome: ExecutionOutcome): Promise<void> {
+async function mergeIntrospection(stages: OperationStages, params: OperationRequest['params'], introspection: DocumentNode, keys: readonly string[], outcome: ExecutionOutcome): Promise<ExecutionOutcome> {
   const result = await execute({ schema: stages.served, document: introspection, operationName: params.operationName, variableValues: params.variables ?? {} });
   const merged: Record<string, unknown> = {};
   for (const key of keys) {
     if (result.data && key in result.data) merged[key] = result.data[key];
     else if (outcome.data && key in outcome.data) merged[key] = outcome.data[key];
   }
-  outcome.data = merged;
-  outcome.errors.push(...(result.errors ?? []).map(formatExecutionError));
+  return { ...outcome, data: merged, errors: [...outcome.errors, ...(result.errors ?? []).map(formatExecutionError)] };
 }
 
-/** Quality observed, what was returned counted for the audit record, the gateway's own fields stripped. */
-function respond(stages: OperationStages, request: OperationRequest, context: RequestContext, outcome: ExecutionOutcome, plan: Prepared | undefined): OperationResponse {
+/** Quality observed, what was returned counted for the access record, the gateway's own fields stripped. */
+function respond(stages: OperationStages, request: OperationRequest, context: OperationContext, outcome: ExecutionOutcome, plan: Prepared | undefined): OperationResult {
   const pruned = plan?.pruned;
   const lineage = observeQuality(stages.quality, stages.worthObserving, context.quality, outcome.data);
-  if (lineage) outcome.extensions = { ...outcome.extensions, lineage };
+  const extensions = lineage ? { ...outcome.extensions, lineage } : outcome.extensions;
   const returned = request.authz && pruned ? returnedCoordinates(stages.served, pruned.document, outcome.data, stages.catalog.entityTypes, stages.catalog.keyFields) : undefined;
   if (plan?.internal) stripInternalFields(outcome.data);
   const unexpected = outcome.errors.filter((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
   if (unexpected.length > 0) stages.log(unexpected);
-  const body: OperationResponse['body'] = { data: outcome.data ?? null };
+  const body: OperationResult['body'] = { data: outcome.data ?? null };
   if (outcome.errors.length > 0) body.errors = outcome.errors;
-  if (outcome.extensions) body.extensions = outcome.extensions;
-  return {
-    status: 200,
-    body,
-    answered: { returned: returned?.coordinates ?? [], entities: returned?.entities ?? 0, errors: outcome.errors.length, valueDigests: returned?.valueDigests ?? [] },
-  };
+  if (extensions) body.extensions = extensions;
+  const answered = { returned: returned?.coordinates ?? [], entities: returned?.entities ?? 0, errors: outcome.errors.length, valueDigests: returned?.valueDigests ?? [] };
+  const denied = pruned?.denied ?? [];
+  return { status: 200, body, answered, outcome: answeredOutcome(denied, answered), denied, providers: context.providers() };
 }
 
 export function createOperationRunner(stages: OperationStages) {
@@ -223,17 +217,15 @@ export function createOperationRunner(stages: OperationStages) {
   // inlined can make larger than the source).
   const prepared: PreparedCache = new LRUCache<string, Prepared>({ maxSize: stages.maxPreparedBytes, sizeCalculation: (entry, key) => Math.max(1, (key.length + entry.bytes) * PREPARED_WEIGHT) });
 
-  return async function runOperation(request: OperationRequest): Promise<OperationResponse> {
+  return async function runOperation(request: OperationRequest): Promise<OperationResult> {
     const { params, authz } = request;
     const checked = checkOperation(stages, request);
-    if ('status' in checked) return checked;
+    if ('status' in checked) return refusedOperation(checked);
     const { operation } = checked;
     const split = splitIntrospection(checked.document, operation);
     const dataDocument = split ? split.data : checked.document;
-    const context: RequestContext = {
-      ...(authz ? { authz } : {}), quality: { calls: [], lineage: request.lineage }, ...(request.requestId ? { requestId: request.requestId } : {}), ...(request.trace ? { trace: request.trace } : {}),
-    };
-    const outcome: ExecutionOutcome = { data: undefined, errors: [] };
+    const context = new OperationContext(authz, request.requestId, request.trace, request.lineage);
+    let outcome: ExecutionOutcome = { data: undefined, errors: [] };
     let plan: Prepared | undefined;
     if (dataDocument) {
       const source = split ? split.dataSource : params.query;
@@ -241,12 +233,11 @@ export function createOperationRunner(stages: OperationStages) {
       plan = prepare(stages, prepared, dataDocument, source, operation, params.operationName, request);
       preparing?.end();
       const { pruned } = plan;
-      if (authz) authz.pruned = pruned;
-      if (authz?.mode === 'reject' && pruned && pruned.denied.length > 0) return { status: 403, body: rejection(ownDenials(pruned, authz)) };
-      await executePlan(stages, request, plan, context, outcome);
-      if (authz && pruned) settleDenials(outcome, authz, pruned);
+      if (authz?.mode === 'reject' && pruned && pruned.denied.length > 0) return refusedOperation({ status: 403, body: rejection(ownDenials(pruned, authz)) }, pruned.denied);
+      outcome = await executePlan(stages, request, plan, context);
+      if (authz && pruned) outcome = settleDenials(outcome, authz, pruned);
     }
-    if (split?.introspection) await mergeIntrospection(stages, params, split.introspection, split.keys, outcome);
+    if (split?.introspection) outcome = await mergeIntrospection(stages, params, split.introspection, split.keys, outcome);
     return respond(stages, request, context, outcome, plan);
   };
 }

@@ -1,23 +1,21 @@
-// One request's authorization state: who asks, why, what the policy said (memoised per
-// coordinate), what was pruned, and which providers were called.
+// One request's authorization state: who asks, why, under which grants, and what the policy said
+// (memoised per coordinate). Set once authenticated and only read after: what the operation pruned
+// and whom it called travel forward in its result (gateway/operation-result.ts).
 
 import { createHash } from 'node:crypto';
 import type { Application } from '../grants/index.ts';
 import { purposeCovers, type Requester } from '../identity/index.ts';
 import type { LabelCatalog } from '../labels/index.ts';
 import { decide, type Verdict } from './decide.ts';
-import type { PrunedOperation } from './prune-denied-fields.ts';
 
 export type EnforcementMode = 'enforce' | 'reject' | 'dry-run';
 
 export interface RequestAuthorization {
-  requester: Requester;
-  purpose: string;
-  mode: EnforcementMode;
-  grants: readonly Application[];
+  readonly requester: Requester;
+  readonly purpose: string;
+  readonly mode: EnforcementMode;
+  readonly grants: readonly Application[];
   verdictFor(coordinate: string): Verdict;
-  pruned?: PrunedOperation;
-  providers: Set<string>;
   /** Identifies what this requester may see, for purpose and grants: requests share cached data only within one scope. */
   readonly scope: string;
 }
@@ -46,7 +44,6 @@ export function requestAuthorization(
     purpose,
     mode,
     grants,
-    providers: new Set(),
     verdictFor(coordinate) {
       let verdict = verdicts.get(coordinate);
       if (!verdict) verdicts.set(coordinate, (verdict = decide(subject, catalog.fields.get(coordinate))));
