@@ -74,8 +74,11 @@ function openPool(options: TrailStoreOptions, role: string, max: number, timeout
     connectionString: options.connectionString, max, application_name: `jointgraph audit ${role} ${options.replicaId}`.slice(0, 63),
     connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs, query_timeout: timeoutMs + 1_000, idleTimeoutMillis: 10_000,
   });
-  // An idle connection the server drops is an 'error' on the pool; the next query reconnects.
+  // An idle connection the server drops is an 'error' on the pool; the next query reconnects. One
+  // dropped while in use is an 'error' on its client, which the pool does not listen to then: the
+  // query in flight fails by itself, and the event must not end the process.
   created.on('error', () => undefined);
+  created.on('connect', (client) => void client.on('error', () => undefined));
   return created;
 }
 

@@ -47,9 +47,20 @@ function connectionOf(settings: PostgresSettings): pg.ClientConfig {
   };
 }
 
+/**
+ * A connection lost, idle or in use, is reported, not thrown: pg emits 'error' on the client, and
+ * the pool listens only while it is idle, so one lost mid-transaction would end the process. The
+ * statement in flight fails on its own (STORE_UNAVAILABLE); the next checkout opens another.
+ */
+function guarded(pool: pg.Pool, onError: (error: Error) => void): pg.Pool {
+  pool.on('error', onError);
+  pool.on('connect', (client) => void client.on('error', onError));
+  return pool;
+}
+
 /** Creates the schema when missing and migrates it, on a connection of its own. */
 async function migrate(settings: PostgresSettings): Promise<void> {
-  const pool = new (driver().Pool)({ ...connectionOf(settings), max: 1, statement_timeout: MIGRATION_TIMEOUT_MS });
+  const pool = guarded(new (driver().Pool)({ ...connectionOf(settings), max: 1, statement_timeout: MIGRATION_TIMEOUT_MS }), () => undefined);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   try {
     // Two replicas creating the schema at once: the loser finds it there.
@@ -77,14 +88,13 @@ export async function openPostgresDatabase(settings: PostgresSettings, onError: 
     throw unreachable(error) ? storeUnavailable(where, error, what) : error;
   });
   await reachable(migrate(settings), AT_START);
-  const pool = new (driver().Pool)({
+  const pool = guarded(new (driver().Pool)({
     ...connectionOf(settings),
     max: settings.maxConnections ?? 10,
     statement_timeout: statementTimeoutMs,
     query_timeout: statementTimeoutMs + 1_000,
     idle_in_transaction_session_timeout: statementTimeoutMs * 2,
-  });
-  pool.on('error', onError); // an idle connection lost: the next checkout opens another
+  }), onError);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   const origin = randomUUID();
   let feed: ChangeFeed;
