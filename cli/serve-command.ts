@@ -1,9 +1,11 @@
 // What `jointgraph serve`, `npm start` and `npm run gateway` share: load the configuration (the
 // environment wins over the file), serve it, print where, and stop cleanly on Ctrl-C or SIGTERM.
 
+import { fileURLToPath } from 'node:url';
 import { StateDirLockedError } from '../server/instance-lock.ts';
 import { serve, type Serving } from '../server/serve.ts';
 import { ProcessStartError } from '../server/supervisor.ts';
+import { announceWorker, serveWorkers, workerIndex, workerSettings } from '../server/workers.ts';
 import { ConfigError, loadConfiguration, type Settings } from '../supergraph/config/index.ts';
 import { CompositionFailedError, SdlUnavailableError } from '../supergraph/compose/index.ts';
 import { StoreUnavailableError } from '../supergraph/stores/index.ts';
@@ -57,13 +59,27 @@ async function main(command: ServeCommand): Promise<void> {
   // left to another parent stops as if it had been told to (its children follow over IPC).
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && void stop('parent gone', 0), ORPHAN_CHECK_MS).unref();
-  serving = await serve(settings, {
-    ...(command.supergraph ? { supergraphFile: command.supergraph === true ? settings.supergraphFile : command.supergraph } : {}),
-    onLockLost: (error) => {
-      console.error(`[STATE_DIR_LOCKED] lost the lock on ${settings.stateDir}: ${error.message}`);
-      void stop('state directory lock lost', 1);
-    },
-  });
+  const onLockLost = (error: Error) => {
+    console.error(`[STATE_DIR_LOCKED] lost the lock on ${settings.stateDir}: ${error.message}`);
+    void stop('state directory lock lost', 1);
+  };
+  const supergraphFile = command.supergraph ? { supergraphFile: command.supergraph === true ? settings.supergraphFile : command.supergraph } : {};
+  const index = workerIndex();
+  if (index !== undefined) {
+    // A worker of server.workers: it serves, the primary holds the lock and prints the banner.
+    serving = await serve(workerSettings(settings, index), { ...supergraphFile, lockHeldByPrimary: true });
+    announceWorker(serving);
+    return;
+  }
+  if (settings.workers > 1) {
+    const exec = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './serve-worker.ts' : './serve-worker.js', import.meta.url));
+    const workers = await serveWorkers(settings, { exec, command }, onLockLost);
+    serving = workers;
+    banner(settings, serving, Date.now() - started);
+    console.log(`${settings.workers} gateway workers on one port: pids ${workers.pids().join(', ')}\n`);
+    return;
+  }
+  serving = await serve(settings, { ...supergraphFile, onLockLost });
   banner(settings, serving, Date.now() - started);
 }
 

@@ -22,6 +22,8 @@ export interface ServeOptions {
   warn?: (line: string) => void;
   /** The lock on the state folder was lost: the caller should stop. */
   onLockLost?: (error: Error) => void;
+  /** A worker of server.workers: the primary holds the state folder's lock for all of them. */
+  lockHeldByPrimary?: boolean;
 }
 
 export interface Serving {
@@ -37,7 +39,7 @@ export async function serve(settings: Readonly<Settings>, options: ServeOptions 
   const authorization = settings.authzMode === 'off' ? undefined : authorizationSettings(settings);
   if (!authorization) (options.warn ?? ((line) => console.warn(line)))(AUTHORIZATION_OFF_WARNING);
   // Before any provider starts or store opens: a second instance on this state directory stops here.
-  const lock: InstanceLock | undefined = authorization
+  const lock: InstanceLock | undefined = authorization && !options.lockHeldByPrimary
     ? await lockStateDir(settings.stateDir, (error) => (options.onLockLost ?? ((e) => log(`[STATE_DIR_LOCKED] lost the lock on ${settings.stateDir}: ${e.message}`)))(error))
     : undefined;
   try {
@@ -56,12 +58,16 @@ export async function serve(settings: Readonly<Settings>, options: ServeOptions 
   }
 }
 
-async function open(settings: Readonly<Settings>, authorization: SupergraphOptions['authorization'], options: ServeOptions, log: (line: string) => void) {
-  // The key the gateway signs its calls to providers with; providers trust its public half.
+/** The key the gateway signs its calls to providers with (made at the first start); providers trust its public half. */
+export async function gatewaySigningKey(settings: Readonly<Settings>, log: (line: string) => void) {
   const keyFile = join(settings.dataDir, 'keys', 'gateway-signing.jwk');
   const signing = await callerKeyFile(keyFile);
   if (signing.created) log(`created the gateway's signing key in ${keyFile}`);
-  const callerJwk = await exportCallerKey(signing.key);
+  return signing.key;
+}
+
+async function open(settings: Readonly<Settings>, authorization: SupergraphOptions['authorization'], options: ServeOptions, log: (line: string) => void) {
+  const callerJwk = await exportCallerKey(await gatewaySigningKey(settings, log));
   const gateway = {
     defaultTimeoutMs: settings.subgraphTimeoutMs,
     healthTimeoutMs: settings.healthTimeoutMs,

@@ -71,6 +71,11 @@ export const subgraphListSchema = z
 const server = z.strictObject({
   host: setting(text('a host name or address').default('127.0.0.1'), { description: "the gateway's address", 'x-env': 'JG_HOST' }),
   port: setting(wholeNumber(0, 65_535).default(4000), { description: "the gateway's port (0: any free one)", 'x-env': 'JG_PORT' }),
+  workers: setting(wholeNumber(1, 64).optional(), {
+    description: 'gateway processes serving the one port, each a replica of the others (its own audit chain); above 1 needs `stores.postgres` and `stores.redis` (the state and the fair-use counters they share) and is not for `providers.sample`',
+    'x-env': 'JG_WORKERS',
+    'x-default': 'one per core with `stores.postgres` and `stores.redis` (not with `providers.sample`), else 1',
+  }),
   bodyLimitBytes: setting(wholeNumber(1_024, 104_857_600).default(1_048_576), { description: 'largest accepted request body, in bytes', 'x-env': 'JG_BODY_LIMIT' }),
   maxResponseBytes: setting(wholeNumber(1_024, 1_073_741_824).default(33_554_432), {
     description: "largest answer, in bytes: the gateway's own (`RESPONSE_TOO_LARGE`) and each provider's (`SUBGRAPH_RESPONSE_TOO_LARGE`)",
@@ -241,6 +246,13 @@ export const configurationSchema = z
     }
     const both = config.authorization.extraHolidays.filter((d) => config.authorization.extraWorkdays.includes(d));
     if (both.length > 0) ctx.addIssue({ code: 'custom', params: WHOLE, path: ['authorization', 'extraWorkdays'], message: `expected no date also in {authorization.extraHolidays}, got ${both.join(', ')} in both` });
+    const { workers } = config.server;
+    if (workers !== undefined && workers > 1) {
+      // Workers share state as replicas do: one store and one set of fair-use counters, not one per process.
+      const missing = [!config.stores.postgres && '{stores.postgres}', !config.stores.redis && '{stores.redis}'].filter(Boolean);
+      if (missing.length > 0) ctx.addIssue({ code: 'custom', params: WHOLE, path: ['server', 'workers'], message: `expected 1 without ${missing.join(' and ')}, got "${workers}": workers share the audit trail, the grants and the fair-use counters as replicas do` });
+      if (config.providers.sample) ctx.addIssue({ code: 'custom', params: WHOLE, path: ['server', 'workers'], message: `expected 1 with {providers.sample} (the sample platform runs one gateway under its supervisor), got "${workers}"` });
+    }
   });
 
 export type Configuration = z.output<typeof configurationSchema>;

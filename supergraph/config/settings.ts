@@ -1,7 +1,7 @@
 // All settings, read and validated once at start-up from a configuration file and the environment
 // (which wins), then frozen. No other module reads process.env.
 
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { LOG_LEVELS, type SignInConfiguration } from './configuration-schema.ts';
 import { loadConfigurationFile, settingLeaves, type Env } from './load-configuration.ts';
@@ -29,6 +29,8 @@ export interface Settings {
   subgraphs?: readonly SubgraphEntry[];
   host: string;
   port: number;
+  /** Gateway processes serving the port (server.workers): each a replica, sharing PostgreSQL and Redis. */
+  workers: number;
   subgraphHost: string;
   /** Sample provider k (in SAMPLE_PROVIDERS order) listens on subgraphBasePort + k. */
   subgraphBasePort: number;
@@ -118,6 +120,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     ...(subgraphs ? { subgraphs: Object.freeze(subgraphs) } : {}),
     host: server.host,
     port: server.port,
+    workers: server.workers ?? (stores.postgres && stores.redis && !providers.sample ? availableParallelism() : 1),
     subgraphHost: providers.host,
     subgraphBasePort: providers.basePort,
     dataDir: server.dataDir,
