@@ -3,6 +3,7 @@
 // requesting apps with --api-key; cli/commands.ts adds the flags every command shares.
 
 import { readFileSync } from 'node:fs';
+import { DEMAND_COMMANDS } from './demand-commands.ts';
 import type { Argument, Flag } from './usage.ts';
 
 const APPLICATION = 'id appId purpose coordinates rowScope status expiresAt filedAt replyDeadline parties { party decision reason answeredAt answeredBy }';
@@ -248,4 +249,5 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
     flags: { party: PARTY },
     request: (id, v) => [`mutation($p: String!, $id: String!) { removePrincipal(party: $p, id: $id) { ${PRINCIPAL} } }`, { p: v.party, id }],
   },
+  ...DEMAND_COMMANDS,
 };

@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
-  archiveDirOf, AuditKeyMismatch, auditKeyFileOf, ReplicaIdInUse, checkpointsFileOf, grantDecision, keyInStateDir, objectionDecision, openAuditLog, openPostgresAuditTrail, openSigningKey,
+  archiveDirOf, AuditKeyMismatch, auditKeyFileOf, ReplicaIdInUse, checkpointsFileOf, keyInStateDir, openAuditLog, openPostgresAuditTrail, openSigningKey,
   postgresAccessTrail, publicKeyFileOf, readReplicaCheckpointCopies, scheduleCheckpoints, scheduleRetention, sqliteAccessTrail, type AccessTrail, type AuditLog,
   type SigningKey,
 } from '../supergraph/audit/index.ts';
@@ -23,6 +23,8 @@ import type { EnforcementMode } from '../supergraph/policy/index.ts';
 import { createObjectionService, type ObjectionService } from '../supergraph/objections/index.ts';
 import type { PostgresSettings } from '../supergraph/stores/index.ts';
 import type { ControlPlane } from './control-plane.ts';
+import type { NotificationSettings } from '../supergraph/config/settings.ts';
+import { jointLoop, type JointLoop } from './joint-loop.ts';
 
 export interface AuthorizationSettings {
   labelOverlayFile: string;
@@ -50,6 +52,8 @@ export interface AuthorizationSettings {
   replicaId?: string;
   /** Single sign-on for the console (the admin endpoint's /auth routes). */
   signIn?: SignInConfiguration;
+  /** Reminders, escalations and notice delivery; the defaults without it. */
+  notifications?: NotificationSettings;
   now?: () => Date;
   /** A new application's id; a random UUID unless a test needs ids that share a prefix. */
   newApplicationId?: () => string;
@@ -71,6 +75,8 @@ export interface OpenAuthorization {
   /** The audit trail (access and decision records) the gateway writes: `audit`'s, or the one replicas share. */
   access: AccessTrail;
   objections: ObjectionService;
+  /** Data demands and notifications. */
+  loop: JointLoop;
   close(): void;
 }
 
@@ -102,6 +108,7 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
     ...(settings.jwksUrl ? { jwksUrl: settings.jwksUrl } : {}),
     ...(settings.jwksFile ? { jwksFile: settings.jwksFile } : {}),
     ...(settings.signIn ? { signIn: settings.signIn } : {}),
+    ...(settings.notifications ? { notifications: settings.notifications } : {}),
   };
 }
 
@@ -127,6 +134,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
   const access = settings.postgres && replicaId ? sharedAccessTrail(settings, settings.postgres, replicaId, key, keyFile) : sqliteAccessTrail(audit);
   // A decision that cannot be recorded fails the call that took it (the change itself is stored: the error says so).
   const decided = access.decisions;
+  const loop = jointLoop(settings, stores, catalog, decided);
   const grants = createGrantService({
     store: stores.grants,
     catalog,
@@ -134,7 +142,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     ...(settings.workingCalendar ? { calendar: settings.workingCalendar } : {}),
     ...(settings.now ? { now: settings.now } : {}),
     ...(settings.newApplicationId ? { newId: settings.newApplicationId } : {}),
-    onDecision: (decision) => decided.append(grantDecision(decision)),
+    onDecision: loop.grantDecided,
   });
   const retention = settings.auditRetention && !settings.postgres
     ? scheduleRetention(audit, { ...settings.auditRetention, dir: settings.auditRetention.archiveDir ?? archiveDirOf(auditFile) }, {
@@ -149,7 +157,7 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
     workingDays: settings.objectionWorkingDays ?? 5,
     ...(settings.workingCalendar ? { calendar: settings.workingCalendar } : {}),
     ...(settings.now ? { now: settings.now } : {}),
-    onDecision: (decision) => decided.append(objectionDecision(decision)),
+    onDecision: loop.objectionDecided,
   });
   const at = (settings.now ?? (() => new Date()))().toISOString();
   return {
@@ -170,14 +178,15 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
       await decided.appendFileDigest('label-overlay', settings.labelOverlayFile, at);
       await decided.appendFileDigest('app-registry', settings.appsFile, at);
     },
-    options: { catalog, labelOverlay, authenticate: createAuthenticator(registry, keys), grants, access, mode: settings.mode, objections, operations },
+    options: { catalog, labelOverlay, authenticate: createAuthenticator(registry, keys), grants, access, mode: settings.mode, objections, operations, ...loop.openDemands(grants, objections) },
     registry,
     catalog,
     grants,
     audit,
     access,
-    objections,
+    objections, loop,
     close() {
+      loop.stop();
       retention?.stop();
       checkpoints?.stop();
       audit.close();

@@ -4,9 +4,11 @@
 // current by the change feed when another process writes.
 
 import { join } from 'node:path';
+import { openDemandStore, type DemandStore } from '../supergraph/demands/index.ts';
 import { openGrantStore, type GrantStore } from '../supergraph/grants/index.ts';
 import { openSharedOverlay, type SharedOverlay } from '../supergraph/labels/index.ts';
 import { openAppStore, type AppStore } from '../supergraph/identity/index.ts';
+import { openNotificationStore, type NotificationStore } from '../supergraph/notifications/index.ts';
 import { openObjectionStore, type ObjectionStore } from '../supergraph/objections/index.ts';
 import { openOperationStore, type OperationStore } from '../supergraph/operations/index.ts';
 import { openRegistryStore, type RegistryStore } from '../supergraph/registry/index.ts';
@@ -19,6 +21,8 @@ export interface ControlPlane {
   registry: RegistryStore;
   objections: ObjectionStore;
   operations: OperationStore;
+  demands: DemandStore;
+  notifications: NotificationStore;
   /** Replicas only: the label overlay loaded last through any of them (a single gateway reads its file). */
   labels?: SharedOverlay;
   close(): Promise<void>;
@@ -37,15 +41,17 @@ export async function openControlPlane(settings: ControlPlaneSettings, onError: 
     ? await openPostgresDatabase(settings.postgres, onError)
     : await openSqliteDatabase({ file: join(settings.stateDir, CONTROL_PLANE_FILE) }, onError);
   try {
-    const [grants, apps, registry, objections, operations, labels] = await Promise.all([
+    const [grants, apps, registry, objections, operations, demands, notifications, labels] = await Promise.all([
       openGrantStore(database),
       openAppStore(database),
       openRegistryStore(database),
       openObjectionStore(database),
       openOperationStore(database),
+      openDemandStore(database),
+      openNotificationStore(database),
       settings.postgres ? openSharedOverlay(database) : undefined,
     ]);
-    return { database, grants, apps, registry, objections, operations, ...(labels ? { labels } : {}), close: () => database.close() };
+    return { database, grants, apps, registry, objections, operations, demands, notifications, ...(labels ? { labels } : {}), close: () => database.close() };
   } catch (error) {
     await database.close();
     throw error;

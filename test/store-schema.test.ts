@@ -132,9 +132,11 @@ describe('the control-plane schema', () => {
     await (await openPostgresDatabase({ url: POSTGRES_URL, schema })).close();
     const [lite, postgres] = [sorted(sqliteShape(file)), sorted(await postgresShape(schema))];
     expect(Object.keys(lite.columns)).toEqual([
-      'app', 'app_key', 'application', 'application_party', 'key_retirement', 'label_overlay', 'objection', 'principal', 'principal_removal',
-      'publication_decision', 'registered_operation', 'subgraph_version',
+      'app', 'app_key', 'application', 'application_party', 'delivery', 'delivery_attempt', 'demand', 'demand_department', 'key_retirement', 'label_overlay',
+      'notice', 'notice_read', 'notification_preference', 'objection', 'principal', 'principal_removal', 'publication_decision', 'registered_operation', 'subgraph_version',
+      'webhook',
     ]);
+    expect(lite.uniques).toContain('delivery(notice_key, channel, target)');
     expect(lite.columns.application).toContain('coordinates text not null');
     expect(lite.columns.application).toContain('revoked_by varchar(256)');
     expect(lite.uniques).toContain('subgraph_version(subgraph) partial');

@@ -16,6 +16,10 @@ import type { Objection, ObjectionInput, ObjectionService, ObjectionStatus } fro
 import { documentHash, type OperationStore } from '../operations/index.ts';
 import { qualityReport } from '../quality/quality-report.ts';
 import { appResolvers } from './app-resolvers.ts';
+import type { DemandService } from '../demands/index.ts';
+import { demandResolvers } from './demand-resolvers.ts';
+import type { NotificationService } from '../notifications/index.ts';
+import { notificationResolvers } from './notification-resolvers.ts';
 import { principalResolvers } from './principal-resolvers.ts';
 import { registryResolvers, type RegistryDeps } from './registry-resolvers.ts';
 import { searchResolvers } from './search-resolvers.ts';
@@ -29,6 +33,8 @@ export interface AdminDeps extends Pick<RegistryDeps, 'schemaRegistry' | 'labelO
   access: AccessTrail;
   gateway: GatewayState;
   registry: AppRegistry;
+  demands?: DemandService;
+  notifications?: NotificationService;
 }
 
 /** A lookup by id that answers null for an unknown id (a query's answer), still coded for an ambiguous prefix. */
@@ -121,7 +127,8 @@ async function purgeCache(catalog: LabelCatalog, gateway: GatewayState, filter: 
   }
 }
 
-export function adminResolvers({ grants, catalog, access, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile, sharedOverlay }: AdminDeps) {
+export function adminResolvers({ grants, catalog, access, gateway, objections, operations, registry, schemaRegistry, labelOverlayFile, sharedOverlay, demands, notifications }: AdminDeps) {
+  const joint = [demandResolvers(demands), notificationResolvers(notifications)];
   const apps = appResolvers({ registry, decisions: access.decisions });
   const principals = principalResolvers({ registry, decisions: access.decisions });
   const searched = searchResolvers({ access, catalog, gateway });
@@ -136,6 +143,7 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
       ...granted.Query,
       ...published.Query,
       ...searched.Query,
+      ...Object.assign({}, ...joint.map((r) => r.Query)),
       whoami: (_: unknown, __: unknown, ctx: AdminContext) => (ctx.caller.kind === 'app' ? `app:${ctx.caller.requester.appId}` : principalName(ctx.caller.principal)),
       registeredOperations: (_: unknown, { appId }: { appId?: string }, ctx: AdminContext) => {
         if (ctx.caller.kind === 'app') return operations?.list(ctx.caller.requester.appId) ?? [];
@@ -168,6 +176,7 @@ export function adminResolvers({ grants, catalog, access, gateway, objections, o
       ...principals.Mutation,
       ...granted.Mutation,
       ...published.Mutation,
+      ...Object.assign({}, ...joint.map((r) => r.Mutation)),
       registerOperation: (_: unknown, { document, purpose }: { document: string; purpose: string }, ctx: AdminContext) => registerOperation(operations, gateway, document, purpose, ctx),
       fileObjection: async (_: unknown, { input }: { input: ObjectionInput }, ctx: AdminContext) => {
         if (ctx.caller.kind !== 'app') fail('APPLICATION_INVALID', 'Objections are filed by requesting apps with their own credentials.');

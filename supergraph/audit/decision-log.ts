@@ -12,7 +12,8 @@ export type DecisionAction =
   | 'apply' | 'approve' | 'refuse' | 'revoke' | 'object' | 'answer-objection' | 'label-overlay' | 'app-registry'
   | 'create-app' | 'issue-key' | 'rotate-key' | 'revoke-key'
   | 'create-principal' | 'issue-principal-token' | 'remove-principal'
-  | 'publish-subgraph' | 'approve-publication' | 'refuse-publication' | 'rollback-subgraph';
+  | 'publish-subgraph' | 'approve-publication' | 'refuse-publication' | 'rollback-subgraph'
+  | 'file-demand' | 'route-demand' | 'decline-demand' | 'commit-demand' | 'refuse-demand' | 'fulfil-demand';
 
 export interface Decision {
   at: string;

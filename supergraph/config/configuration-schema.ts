@@ -222,6 +222,20 @@ const signIn = z
 /** Sign-in through an OpenID Connect provider, as configured (set only with `signIn.issuer`). */
 export type SignInConfiguration = z.output<typeof signIn> & { issuer: string; clientId: string; redirectUrl: string };
 
+const notifications = z
+  .strictObject({
+    reminderWorkingDays: setting(wholeNumber(0, 20).default(1), { description: 'an application, objection or demand whose answer is due within this many working days reminds the party that owes it (once); past its deadline, that party is told and the operator gets an escalation (once)', 'x-env': 'JG_REMINDER_WORKING_DAYS' }),
+    checkSeconds: setting(wholeNumber(1, 86_400).default(300), { description: 'how often the deadlines are looked at for reminders and escalations', 'x-env': 'JG_REMINDER_CHECK_SECONDS' }),
+    webhookAttempts: setting(wholeNumber(1, 50).default(8), { description: 'attempts per webhook or email delivery at most, the first included; each is kept in the delivery log', 'x-env': 'JG_DELIVERY_ATTEMPTS' }),
+    retrySeconds: setting(wholeNumber(1, 86_400).default(30), { description: 'the wait before a failed delivery is tried again, doubled for each next attempt (an hour at most)', 'x-env': 'JG_DELIVERY_RETRY_SECONDS' }),
+    smtpHost: setting(text('a host name').optional(), { description: 'the SMTP server notices are emailed through, to the principals who chose email; no email without it', 'x-env': 'JG_SMTP_HOST' }),
+    smtpPort: setting(wholeNumber(1, 65_535).default(587), { description: "the SMTP server's port", 'x-env': 'JG_SMTP_PORT' }),
+    smtpSecure: setting(z.boolean({ error: 'expected true or false (on or off in the variable)' }).default(false), { description: 'TLS from the first byte (port 465); otherwise STARTTLS when the server offers it (`on`/`off` in the variable)', 'x-env': 'JG_SMTP_SECURE' }),
+    smtpUser: setting(text('a user name').optional(), { description: 'the SMTP user, when the server asks for one', 'x-env': 'JG_SMTP_USER' }),
+    smtpPassword: setting(text('a password').optional(), { description: "the SMTP user's password", 'x-env': 'JG_SMTP_PASSWORD' }),
+    emailFrom: setting(text('an address').default('jointgraph@localhost'), { description: 'the sender of notice emails', 'x-env': 'JG_EMAIL_FROM' }),
+  });
+
 const group = <T extends z.ZodObject>(schema: T) => schema.prefault({} as z.input<T>);
 
 export const configurationSchema = z
@@ -238,6 +252,7 @@ export const configurationSchema = z
     registry: group(registry),
     telemetry: group(telemetry),
     signIn: group(signIn),
+    notifications: group(notifications),
   })
   .superRefine((config, ctx) => {
     const { retentionDays, archiveAfterDays } = config.audit;

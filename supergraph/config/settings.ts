@@ -95,6 +95,16 @@ export interface Settings {
   otlpEndpoint?: string;
   /** Set only when the configuration or JG_OIDC_ISSUER names an identity provider: people sign in to the console through it. */
   signIn?: SignInConfiguration;
+  /** Reminders, escalations and the delivery of notices (webhooks, and email when an SMTP host is set). */
+  notifications: NotificationSettings;
+}
+
+export interface NotificationSettings {
+  reminderWorkingDays: number;
+  checkSeconds: number;
+  deliveryAttempts: number;
+  retrySeconds: number;
+  smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string };
 }
 
 export { LOG_LEVELS };
@@ -111,7 +121,7 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     const value = group[leaf.path.at(-1)!];
     if (typeof value === 'string') group[leaf.path.at(-1)!] = resolve(base(leaf.path), value);
   }
-  const { server, fairUse, providers, city, authorization, audit, cache, stores, registry, telemetry, signIn } = config;
+  const { server, fairUse, providers, city, authorization, audit, cache, stores, registry, telemetry, signIn, notifications: notify } = config;
   const stateDir = authorization.stateDir ?? `${server.dataDir}/state`;
   const subgraphs = providers.subgraphs?.map((s) => Object.freeze({ ...s, ...(s.sdlFile ? { sdlFile: resolve(base(['providers', 'subgraphs']), s.sdlFile) } : {}) }));
   return Object.freeze({
@@ -163,6 +173,12 @@ export function loadConfiguration(file: string | undefined, env: Env): Readonly<
     logLevel: telemetry.logLevel,
     ...(telemetry.otlpEndpoint ? { otlpEndpoint: telemetry.otlpEndpoint } : {}),
     ...(signIn.issuer ? { signIn: Object.freeze(signIn as SignInConfiguration) } : {}),
+    notifications: Object.freeze({
+      reminderWorkingDays: notify.reminderWorkingDays, checkSeconds: notify.checkSeconds, deliveryAttempts: notify.webhookAttempts, retrySeconds: notify.retrySeconds,
+      ...(notify.smtpHost
+        ? { smtp: Object.freeze({ host: notify.smtpHost, port: notify.smtpPort, secure: notify.smtpSecure, from: notify.emailFrom, ...(notify.smtpUser ? { user: notify.smtpUser, password: notify.smtpPassword ?? '' } : {}) }) }
+        : {}),
+    }),
   });
 }
 

@@ -16,7 +16,7 @@ const driver = (): typeof pg => createRequire(import.meta.url)('pg') as typeof p
 
 export const CHANGES_CHANNEL = 'jointgraph_changes';
 
-export type StoreName = 'grants' | 'apps' | 'registry' | 'objections' | 'operations' | 'labels';
+export type StoreName = 'grants' | 'apps' | 'registry' | 'objections' | 'operations' | 'labels' | 'demands' | 'notifications';
 
 export interface Change {
   store: StoreName;

@@ -128,6 +128,102 @@ export interface LabelOverlayTable {
   loaded_at: string;
 }
 
+export interface DemandTable {
+  id: string;
+  app_id: string;
+  /** JSON: the requesting app as it filed the demand (a fulfilment applies for it). */
+  requester: string;
+  title: string;
+  description: string;
+  purpose: string;
+  basis: string;
+  /** JSON: the coordinates the app could name, if any. */
+  coordinates: string;
+  needed_by: string;
+  filed_at: string;
+  route_deadline: string;
+  status: 'FILED' | 'DECLINED' | 'ROUTED' | 'FULFILLED';
+  routed_at: string | null;
+  routed_by: string | null;
+  answer_deadline: string | null;
+  decline_reason: string | null;
+  fulfilled_at: string | null;
+  fulfilled_by: string | null;
+  subgraph: string | null;
+  subgraph_version: number | null;
+  application_id: string | null;
+}
+
+export interface DemandDepartmentTable {
+  demand_id: string;
+  party: string;
+  decision: 'PENDING' | 'COMMITTED' | 'REFUSED';
+  commit_date: string | null;
+  reason: string | null;
+  answered_at: string | null;
+  answered_by: string | null;
+}
+
+/** One event a party or app is told of, once: its key is what makes it once, whichever replica noticed it. */
+export interface NoticeTable {
+  key: string;
+  /** `operator`, a provider's party name, or `app:<id>`. */
+  recipient: string;
+  kind: string;
+  subject: string;
+  title: string;
+  body: string;
+  created_at: string;
+}
+
+export interface NoticeReadTable {
+  notice_key: string;
+  /** The principal (`tax/wang.li`) or app (`app:<id>`) that read it. */
+  reader: string;
+  read_at: string;
+}
+
+export interface WebhookTable {
+  id: string;
+  owner: string;
+  url: string;
+  secret: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** The channels a principal or app chose: email (to an address) on top of the inbox. */
+export interface NotificationPreferenceTable {
+  principal: string;
+  /** JSON: the channels, of `inbox`, `email`, `webhook`. */
+  channels: string;
+  email: string | null;
+  saved_at: string;
+}
+
+/** A notice on its way to one webhook or one address: queued in the database, so it survives a restart and leaves once. */
+export interface DeliveryTable {
+  id: string;
+  notice_key: string;
+  channel: 'webhook' | 'email';
+  target: string;
+  status: 'PENDING' | 'DELIVERED' | 'FAILED';
+  attempts: number;
+  next_at: string;
+  claimed_until: string | null;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+export interface DeliveryAttemptTable {
+  delivery_id: string;
+  attempt: number;
+  at: string;
+  ok: number;
+  http_status: number | null;
+  error: string | null;
+}
+
 /** SQLite only: the changes other processes on the same file read (PostgreSQL announces them with NOTIFY). */
 export interface StoreChangeTable {
   seq: Generated<number>;
@@ -149,5 +245,13 @@ export interface Tables {
   objection: ObjectionTable;
   registered_operation: RegisteredOperationTable;
   label_overlay: LabelOverlayTable;
+  demand: DemandTable;
+  demand_department: DemandDepartmentTable;
+  notice: NoticeTable;
+  notice_read: NoticeReadTable;
+  webhook: WebhookTable;
+  notification_preference: NotificationPreferenceTable;
+  delivery: DeliveryTable;
+  delivery_attempt: DeliveryAttemptTable;
   store_change: StoreChangeTable;
 }

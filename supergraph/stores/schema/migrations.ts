@@ -5,6 +5,7 @@
 // stands; the last step turns that schema's JSONB columns into the text both dialects now hold.
 
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { demandsAndNotifications } from './demands-and-notifications.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -197,6 +198,7 @@ export function controlPlaneMigrations(dialect: Dialect): MigrationProvider {
     '0002-label-overlay': step(labelOverlay),
     '0003-publication-decision': step(publicationDecision),
     ...(dialect === 'postgres' ? { '0004-json-as-text': step(jsonAsText) } : { '0004-store-change': step(storeChange) }),
+    '0005-demands-and-notifications': step(demandsAndNotifications),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,0 +1,182 @@
+// Notices reach their parties once: by email through a real SMTP server and by signed webhook to a
+// receiver, both started here; a receiver that is down is tried again until it answers, one that
+// answers 500 forever is tried a bounded number of times, every attempt logged; a forged or
+// replayed delivery fails the documented check; and two processes on one database send one reminder.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addWorkingDays, type Application } from '../supergraph/grants/index.ts';
+import type { LabelCatalog } from '../supergraph/labels/index.ts';
+import {
+  createNotificationService, openNotificationStore, signWebhook, SIGNATURE_HEADER, startDeliveries, startReminders, verifyWebhookSignature, type NotificationStore,
+} from '../supergraph/notifications/index.ts';
+import { openSqliteDatabase } from '../supergraph/stores/index.ts';
+import { tempDataDir } from './support/platform.ts';
+
+interface Received {
+  body: string;
+  signature: string;
+}
+
+/** A webhook receiver answering `status`; `next()` resolves with the next delivery it receives. */
+function receiver(status = 200) {
+  const received: Received[] = [];
+  let waiting: ((r: Received) => void)[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      const r = { body, signature: String(request.headers[SIGNATURE_HEADER]) };
+      received.push(r);
+      response.writeHead(status).end();
+      for (const resolve of waiting) resolve(r);
+      waiting = [];
+    });
+  });
+  return {
+    received,
+    next: () => new Promise<Received>((resolve) => waiting.push(resolve)),
+    listen: (port = 0) => new Promise<string>((resolve) => server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`))),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const mails: { to: string; text: string }[] = [];
+let mailArrived: (() => void) | undefined;
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  onData(stream, session, done) {
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    stream.on('end', () => {
+      mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), text });
+      mailArrived?.();
+      done();
+    });
+  },
+});
+let smtpPort = 0;
+beforeAll(async () => {
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+
+const draft = (key: string, recipient = 'tax') => ({ key, recipient, kind: 'application-filed', subject: 'a-1', title: `Notice ${key}`, body: 'Answer by Friday.' });
+
+async function openNotifications(file: string, maxAttempts = 5) {
+  const database = await openSqliteDatabase({ file, pollMs: 20 });
+  const store = await openNotificationStore(database);
+  const deliveries = startDeliveries({
+    store, maxAttempts, backoffMs: 30, maxBackoffMs: 100, pollMs: 20, timeoutMs: 2_000,
+    smtp: { host: '127.0.0.1', port: smtpPort, secure: false, from: 'jointgraph@qinghe.example' },
+  });
+  const service = createNotificationService({ store, onPublished: deliveries.wake });
+  return { database, store, service, deliveries, close: async () => { deliveries.stop(); await database.close(); } };
+}
+
+const settled = async (store: NotificationStore, key: string) => {
+  for (;;) {
+    const [delivery] = await store.deliveries({ noticeKey: key, limit: 1 });
+    if (delivery && delivery.status !== 'PENDING') return delivery;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe('notifications', () => {
+  let open: Awaited<ReturnType<typeof openNotifications>>;
+  beforeAll(async () => {
+    open = await openNotifications(join(tempDataDir(), 'control-plane.db'), 3);
+  });
+  afterAll(() => open.close());
+
+  it('email a principal who chose email, and sign a webhook so that a forged or replayed delivery fails the check', async () => {
+    const hook = receiver();
+    const url = await hook.listen();
+    const { secret } = await open.service.addWebhook('tax', url, 'tax/wang.li');
+    await open.service.setChannels('tax/wang.li', ['inbox', 'email'], 'wang.li@tax.example');
+    const mailed = new Promise<void>((resolve) => (mailArrived = resolve));
+    const delivered = hook.next();
+    expect(await open.service.publish(draft('first'))).toBe(true);
+    expect(await open.service.publish(draft('first'))).toBe(false);
+    const [received] = await Promise.all([delivered, mailed]);
+    expect(mails.at(-1)).toMatchObject({ to: 'wang.li@tax.example', text: expect.stringContaining('Notice first') });
+    expect(JSON.parse(received.body).notice).toMatchObject({ key: 'first', recipient: 'tax', kind: 'application-filed' });
+
+    const now = new Date();
+    expect(verifyWebhookSignature(secret, received.signature, received.body, now)).toEqual({ ok: true });
+    expect(verifyWebhookSignature(secret, received.signature, received.body.replace('first', 'forged'), now)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyWebhookSignature('not-the-secret', received.signature, received.body, now)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyWebhookSignature(secret, received.signature, received.body, new Date(now.getTime() + 600_000))).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyWebhookSignature(secret, signWebhook(secret, received.body, now).replace(/v1=\w+/, 'v1=zz'), received.body, now)).toEqual({ ok: false, reason: 'malformed' });
+    expect((await open.service.inbox('tax', 'tax/wang.li')).map((n) => [n.key, n.readAt])).toEqual([['first', null]]);
+    await open.service.markRead('first', ['tax'], 'tax/wang.li');
+    expect((await open.service.inbox('tax', 'tax/wang.li', { unreadOnly: true })).length).toBe(0);
+    await expect(open.service.markRead('first', ['enterprise'], 'enterprise')).rejects.toMatchObject({ code: 'NOTIFICATION_NOT_FOUND' });
+    await open.service.removeWebhook((await open.store.webhooks('tax'))[0]!.id, () => true);
+    await hook.close();
+  });
+
+  it('tries a receiver that is down again, and delivers once when it is up', async () => {
+    const hook = receiver();
+    const url = await hook.listen();
+    await hook.close();
+    await open.service.addWebhook('population', url, 'population');
+    expect(await open.service.publish(draft('while-down', 'population'))).toBe(true);
+    await open.deliveries.drain();
+    const [first] = await open.store.deliveries({ noticeKey: 'while-down', limit: 1 });
+    expect(first!.status).toBe('PENDING');
+    expect(first!.attempts).toBeGreaterThanOrEqual(1);
+    const delivered = hook.next();
+    await hook.listen(Number(new URL(url).port));
+    await delivered;
+    const done = await settled(open.store, 'while-down');
+    expect(done.status).toBe('DELIVERED');
+    expect(done.log.map((a) => a.ok)).toEqual([...Array(done.attempts - 1).fill(false), true]);
+    expect(done.log[0]!.error).toBe('ECONNREFUSED');
+    expect(hook.received).toHaveLength(1);
+    await hook.close();
+  });
+
+  it('gives up on a receiver answering 500 after the bounded attempts, each logged', async () => {
+    const hook = receiver(500);
+    await open.service.addWebhook('civil-affairs', await hook.listen(), 'civil-affairs');
+    await open.service.publish(draft('always-500', 'civil-affairs'));
+    const failed = await settled(open.store, 'always-500');
+    expect(failed).toMatchObject({ status: 'FAILED', attempts: 3, lastError: 'answered 500' });
+    expect(failed.log.map((a) => [a.attempt, a.ok, a.httpStatus])).toEqual([[1, false, 500], [2, false, 500], [3, false, 500]]);
+    expect(hook.received).toHaveLength(3);
+    await hook.close();
+  });
+});
+
+describe('reminders', () => {
+  const now = new Date('2026-12-08T02:00:00.000Z');
+  const pending = (id: string, replyDeadline: string) => ({ id, appId: 'tax-inspection', coordinates: ['Person.name'], replyDeadline, parties: [{ party: 'population', decision: 'PENDING' }] }) as unknown as Application;
+  const catalog = { fields: new Map() } as unknown as LabelCatalog;
+
+  it('are sent once by two processes on one database, and an overdue answer is escalated to the operator once', async () => {
+    const file = join(tempDataDir(), 'control-plane.db');
+    const [a, b] = [await openNotifications(file), await openNotifications(file)];
+    const applications = [pending('due-tomorrow', addWorkingDays(now, 1).toISOString()), pending('late', new Date(now.getTime() - 3_600_000).toISOString())];
+    const reminders = [a, b].map((side) => startReminders({
+      grants: { list: () => applications }, catalog, workingDays: 1, everyMs: 60_000, now: () => now, publish: (d) => side.service.publish(d),
+    }));
+    try {
+      const published = await Promise.all(reminders.map((r) => r.tick()));
+      expect(published.reduce((sum, n) => sum + n, 0)).toBe(3);
+      expect(await Promise.all(reminders.map((r) => r.tick()))).toEqual([0, 0]);
+      const population = await a.service.inbox('population', 'population');
+      expect(population.map((n) => n.kind).sort()).toEqual(['application-overdue', 'application-reminder']);
+      expect((await b.service.inbox('operator', 'operator')).map((n) => [n.kind, n.subject])).toEqual([['application-escalated', 'late']]);
+    } finally {
+      for (const r of reminders) r.stop();
+      await a.close();
+      await b.close();
+    }
+  });
+});
