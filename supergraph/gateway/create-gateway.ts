@@ -24,6 +24,7 @@ import type { GatewayRuntime } from './gateway-runtime.ts';
 import { readGraphQLParams } from './graphql-params.ts';
 import { graphqlRoute } from './graphql-route.ts';
 import { healthRoutes } from './health-routes.ts';
+import { specRoutes } from './spec-routes.ts';
 import { edgeError, isGraphQLRequestBody } from './http-errors.ts';
 import { shedLoad } from './load-shedding.ts';
 import { GRAPHQL_RESPONSE, JSON_TYPE, negotiateMediaType, type GraphQLMediaType } from './media-type.ts';
@@ -111,6 +112,7 @@ export async function createGateway(options: GatewayOptions): Promise<FastifyIns
     await registerAdmin(app, { ...authorization, ...options.admin, http: { negotiateMediaType, isGraphQLRequestBody, readGraphQLParams, edgeError }, gateway: state, ...(objections ? { objections } : {}), ...(authorization.operations ? { operations: authorization.operations } : {}) });
   }
 
+  await app.register(specRoutes);
   await app.register(healthRoutes, { authorization, metrics, providers: () => current().providers, healthTimeoutMs: options.healthTimeoutMs, probeHeaders });
   app.decorate('jointgraph', state);
   app.get('/', async (_, reply) => reply.redirect('/graphiql'));
