@@ -3,9 +3,11 @@
 // answers 500 forever is tried a bounded number of times, every attempt logged; a forged or
 // replayed delivery fails the documented check; and two processes on one database send one reminder.
 
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, type Application } from '../supergraph/grants/index.ts';
@@ -13,8 +15,19 @@ import type { LabelCatalog } from '../supergraph/labels/index.ts';
 import {
   createNotificationService, openNotificationStore, signWebhook, SIGNATURE_HEADER, startDeliveries, startReminders, verifyWebhookSignature, type NotificationStore,
 } from '../supergraph/notifications/index.ts';
-import { openSqliteDatabase } from '../supergraph/stores/index.ts';
+import { openPostgresDatabase, openSqliteDatabase } from '../supergraph/stores/index.ts';
 import { tempDataDir } from './support/platform.ts';
+import { postgresForTests, POSTGRES_URL } from './support/postgres.ts';
+
+const postgresAvailable = await postgresForTests('test/notifications.test.ts');
+const schemas: string[] = [];
+afterAll(async () => {
+  if (schemas.length === 0) return;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+  await admin.end();
+});
 
 interface Received {
   body: string;
@@ -68,8 +81,9 @@ afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
 
 const draft = (key: string, recipient = 'tax') => ({ key, recipient, kind: 'application-filed', subject: 'a-1', title: `Notice ${key}`, body: 'Answer by Friday.' });
 
-async function openNotifications(file: string, maxAttempts = 5) {
-  const database = await openSqliteDatabase({ file, pollMs: 20 });
+/** The notification store and its worker on `at`: a SQLite file, or a PostgreSQL schema. */
+async function openNotifications(at: string | { schema: string }, maxAttempts = 5) {
+  const database = typeof at === 'string' ? await openSqliteDatabase({ file: at, pollMs: 20 }) : await openPostgresDatabase({ url: POSTGRES_URL, schema: at.schema });
   const store = await openNotificationStore(database);
   const deliveries = startDeliveries({
     store, maxAttempts, backoffMs: 30, maxBackoffMs: 100, pollMs: 20, timeoutMs: 2_000,
@@ -154,14 +168,25 @@ describe('notifications', () => {
   });
 });
 
-describe('reminders', () => {
+describe.each([
+  ['SQLite', true],
+  ['PostgreSQL', postgresAvailable],
+] as const)('reminders on %s', (dialect, available) => {
   const now = new Date('2026-12-08T02:00:00.000Z');
   const pending = (id: string, replyDeadline: string) => ({ id, appId: 'tax-inspection', coordinates: ['Person.name'], replyDeadline, parties: [{ party: 'population', decision: 'PENDING' }] }) as unknown as Application;
   const catalog = { fields: new Map() } as unknown as LabelCatalog;
+  const database = () => {
+    if (dialect === 'SQLite') return join(tempDataDir(), 'control-plane.db');
+    const schema = `jg_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    schemas.push(schema);
+    return { schema };
+  };
 
-  it('are sent once by two processes on one database, and an overdue answer is escalated to the operator once', async () => {
-    const file = join(tempDataDir(), 'control-plane.db');
-    const [a, b] = [await openNotifications(file), await openNotifications(file)];
+  it.runIf(available)('are sent once by two processes on one database, each delivered once, and an overdue answer is escalated to the operator once', async () => {
+    const at = database();
+    const [a, b] = [await openNotifications(at), await openNotifications(at)];
+    const hook = receiver();
+    await a.service.addWebhook('population', await hook.listen(), 'population');
     const applications = [pending('due-tomorrow', addWorkingDays(now, 1).toISOString()), pending('late', new Date(now.getTime() - 3_600_000).toISOString())];
     const reminders = [a, b].map((side) => startReminders({
       grants: { list: () => applications }, catalog, workingDays: 1, everyMs: 60_000, now: () => now, publish: (d) => side.service.publish(d),
@@ -173,8 +198,12 @@ describe('reminders', () => {
       const population = await a.service.inbox('population', 'population');
       expect(population.map((n) => n.kind).sort()).toEqual(['application-overdue', 'application-reminder']);
       expect((await b.service.inbox('operator', 'operator')).map((n) => [n.kind, n.subject])).toEqual([['application-escalated', 'late']]);
+      // Both processes work the queue; each delivery leaves once.
+      for (const notice of population) expect(await settled(a.store, notice.key)).toMatchObject({ status: 'DELIVERED', attempts: 1 });
+      expect(hook.received.map((r) => JSON.parse(r.body).notice.kind).sort()).toEqual(['application-overdue', 'application-reminder']);
     } finally {
       for (const r of reminders) r.stop();
+      await hook.close();
       await a.close();
       await b.close();
     }

@@ -69,6 +69,14 @@ const preferenceOf = (r: Tables['notification_preference']): Preference => ({ pr
 /** Whether a principal (`tax/wang.li`, `tax`, `app:x`) speaks for a recipient (`tax`, `app:x`). */
 export const speaksFor = (principal: string, recipient: string) => principal === recipient || principal.startsWith(`${recipient}/`);
 
+/** Where a notice goes: read in the writing transaction, not from the mirror, so a webhook or an address another replica saved a moment ago counts. */
+async function targetsOf(trx: Kysely<Tables>, recipient: string) {
+  const hooks = await trx.selectFrom('webhook').select('id').where('owner', '=', recipient).execute();
+  const chosen = (await trx.selectFrom('notification_preference').selectAll().where('email', 'is not', null).execute()).map(preferenceOf)
+    .filter((p) => speaksFor(p.principal, recipient) && p.channels.includes('email'));
+  return [...hooks.map((w) => ['webhook', w.id] as const), ...[...new Set(chosen.map((p) => p.email!))].map((a) => ['email', a] as const)];
+}
+
 export type NotificationStore = Awaited<ReturnType<typeof openNotificationStore>>;
 
 export async function openNotificationStore(database: Database) {
@@ -98,9 +106,7 @@ export async function openNotificationStore(database: Database) {
     await mirror.written(id);
     return result;
   };
-  const hooksOf = (recipient: string) => [...webhooks.values()].filter((w) => w.owner === recipient);
-  const addressesOf = (recipient: string) =>
-    [...new Set([...preferences.values()].filter((p) => speaksFor(p.principal, recipient) && p.channels.includes('email') && p.email).map((p) => p.email!))];
+
 
   return {
     /**
@@ -112,7 +118,7 @@ export async function openNotificationStore(database: Database) {
         key: notice.key, recipient: notice.recipient, kind: notice.kind, subject: notice.subject, title: notice.title, body: notice.body, created_at: notice.createdAt,
       }).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
       if (!inserted) return false;
-      const targets = [...hooksOf(notice.recipient).map((w) => ['webhook', w.id] as const), ...addressesOf(notice.recipient).map((a) => ['email', a] as const)];
+      const targets = await targetsOf(trx, notice.recipient);
       if (targets.length) {
         await trx.insertInto('delivery').values(targets.map(([channel, target]) => ({
           id: randomUUID(), notice_key: notice.key, channel, target, status: 'PENDING' as const, attempts: 0, next_at: notice.createdAt, claimed_until: null, delivered_at: null, last_error: null,
