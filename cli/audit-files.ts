@@ -4,14 +4,16 @@
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { archiveDirOf, auditKeyFileOf } from '../supergraph/audit/index.ts';
+import { archiveDirOf, auditKeyFileOf, defaultAuditKeyFile } from '../supergraph/audit/index.ts';
 import { ConfigError } from '../supergraph/config/index.ts';
 import { cliSettings } from './settings.ts';
 
 export function auditFiles(args: { file?: string | undefined; dir?: string | undefined; config?: string | undefined }) {
   const settings = cliSettings(args.config);
   const file = args.file ?? join(settings.stateDir, 'audit.db');
-  return { settings, file, dir: args.dir ?? settings.auditArchiveDir ?? archiveDirOf(file), keyFile: settings.auditKeyFile ?? auditKeyFileOf(dirname(file)) };
+  // The gateway's key for its own trail; for a trail named by --file, the key beside its folder.
+  const keyFile = settings.auditKeyFile ?? (args.file ? auditKeyFileOf(dirname(file)) : defaultAuditKeyFile(settings.dataDir));
+  return { settings, file, dir: args.dir ?? settings.auditArchiveDir ?? archiveDirOf(file), keyFile };
 }
 
 export function requireTrail(file: string): void {

@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
-  archiveDirOf, AuditKeyMismatch, auditKeyFileOf, ReplicaIdInUse, checkpointsFileOf, keyInStateDir, openAuditLog, openPostgresAuditTrail, openSigningKey,
+  archiveDirOf, AuditKeyMismatch, auditKeyFileOf, defaultAuditKeyFile, ReplicaIdInUse, checkpointsFileOf, keyInStateDir, openAuditLog, openPostgresAuditTrail, openSigningKey,
   postgresAccessTrail, publicKeyFileOf, readReplicaCheckpointCopies, scheduleCheckpoints, scheduleRetention, sqliteAccessTrail, type AccessTrail, type AuditLog,
   type SigningKey,
 } from '../supergraph/audit/index.ts';
@@ -30,6 +30,8 @@ export interface AuthorizationSettings {
   labelOverlayFile: string;
   appsFile: string;
   stateDir: string;
+  /** server.dataDir: the audit key's folder unless auditSigning names the key; beside the state folder without it. */
+  dataDir?: string;
   mode: EnforcementMode;
   replyWorkingDays: number;
   objectionWorkingDays?: number;
@@ -100,6 +102,7 @@ export function authorizationSettings(settings: Settings): AuthorizationSettings
       everySeconds: settings.auditCheckpointSeconds,
       ...(settings.auditKeyFile ? { keyFile: settings.auditKeyFile } : {}),
     },
+    dataDir: settings.dataDir,
     registry: { requireOperatorApproval: settings.registryRequireApproval, usageWindowDays: settings.registryUsageWindowDays },
     jwtMaxLifetimeS: settings.jwtMaxLifetimeS,
     ...(settings.postgres ? { postgres: settings.postgres } : {}),
@@ -194,11 +197,16 @@ export function openAuthorization(supergraphSdl: string, settings: Authorization
   };
 }
 
+/** The audit key: the one named, or in a folder the configuration names (server.dataDir), never beside a state folder set elsewhere. */
+export function auditKeyFileFor(settings: AuthorizationSettings): string {
+  return settings.auditSigning?.keyFile ?? (settings.dataDir ? defaultAuditKeyFile(settings.dataDir) : auditKeyFileOf(settings.stateDir));
+}
+
 /** The audit trail, signed unless the settings leave signing out; a key kept with the records is refused. */
 function openAudit(file: string, settings: AuthorizationSettings): { audit: AuditLog; checkpoints?: { stop(): void }; key?: SigningKey; keyFile?: string; created?: boolean } {
   const signing = settings.auditSigning;
   if (!signing) return { audit: openAuditLog(file) };
-  const keyFile = signing.keyFile ?? auditKeyFileOf(settings.stateDir);
+  const keyFile = auditKeyFileFor(settings);
   if (keyInStateDir(keyFile, settings.stateDir)) {
     throw new ConfigError(signing.keyFile ? 'JG_AUDIT_KEY_FILE' : 'JG_STATE_DIR', `the audit signing key ${keyFile} would be kept in the state folder ${settings.stateDir}, beside the records it signs; keep it in a folder of its own outside the state folder`);
   }

@@ -332,8 +332,8 @@ describe('the decision trail', () => {
     const stores = await openControlPlane({ stateDir: mkdtempSync(join(tmpdir(), 'jointgraph-keys-stores-')) }, (error) => { throw error; });
     expect(() => openAuthorization(platform.supergraphSdl, inside, stores)).toThrow(ConfigError);
     expect(() => openAuthorization(platform.supergraphSdl, inside, stores)).toThrow(/^JG_AUDIT_KEY_FILE: the audit signing key .* would be kept in the state folder/);
-    // A state folder named keys/ would hold the default key: refused too.
-    const keysAsState = { ...settings, stateDir: join(dirname(stateDir), 'keys') };
+    // A state folder that would hold the default key (server.dataDir/keys): refused too.
+    const keysAsState = { ...settings, stateDir: join(settings.dataDir!, 'keys') };
     expect(() => openAuthorization(platform.supergraphSdl, keysAsState, stores)).toThrow(/^JG_STATE_DIR: /);
     await stores.close();
     expect(existsSync(join(stateDir, 'keys'))).toBe(false);

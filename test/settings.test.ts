@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { auditKeyFileFor, authorizationSettings } from '../server/authorization.ts';
 import { ConfigError, loadSettings, parseSubgraphList } from '../supergraph/config/index.ts';
 
 describe('settings', () => {
@@ -17,6 +19,14 @@ describe('settings', () => {
     expect(() => loadSettings({ JG_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadSettings({ JG_PORT: 'eighty' })).toThrow(/^JG_PORT: expected a whole number/);
     expect(() => loadSettings({ JG_SUBGRAPH_TIMEOUT_MS: '0' })).toThrow(/JG_SUBGRAPH_TIMEOUT_MS/);
+  });
+
+  it('keeps the audit key in a folder the configuration names: server.dataDir, whatever the state folder', () => {
+    const placed = (env: Record<string, string>) => auditKeyFileFor(authorizationSettings(loadSettings(env)));
+    expect(placed({ JG_DATA_DIR: '/srv/jointgraph' })).toBe(join('/srv/jointgraph', 'keys', 'audit-signing.pem'));
+    // A state folder elsewhere: the key does not follow it out of the folders named (it went to /var/lib/keys before).
+    expect(placed({ JG_DATA_DIR: '/srv/jointgraph', JG_STATE_DIR: '/var/lib/state' })).toBe(join('/srv/jointgraph', 'keys', 'audit-signing.pem'));
+    expect(placed({ JG_DATA_DIR: '/srv/jointgraph', JG_AUDIT_KEY_FILE: '/etc/jointgraph/audit.pem' })).toBe('/etc/jointgraph/audit.pem');
   });
 });
 

@@ -24,7 +24,7 @@ export { archive, archiveDirOf, pruneSegments, runRetention, scheduleRetention, 
 export type { ArchiveCheck, ArchiveOptions, ArchiveResult, RetentionPolicy, RetentionReport, Segment } from './retention.ts';
 export { signedHeads, type SignedHeads } from './signed-heads.ts';
 export { replicaOperatorOnly, singleChainOperatorOnly, type OperatorOnly } from './operator-only.ts';
-export { auditKeyFileOf, checkpointsFileOf, keyInStateDir, openSigningKey, publicKeyFileOf, publicKeyPem, readPublicKey, type SigningKey } from './signing-key.ts';
+export { auditKeyFileOf, checkpointsFileOf, defaultAuditKeyFile, keyInStateDir, openSigningKey, publicKeyFileOf, publicKeyPem, readPublicKey, type SigningKey } from './signing-key.ts';
 export { verifyTrail, type TrailCheck, type TrailSources } from './verify-trail.ts';
 export {
   appendCountersignature, countersignaturesFileOf, readCountersignatureEvidence, readCountersignatures, verifyCountersignatures,

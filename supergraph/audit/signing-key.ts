@@ -9,6 +9,9 @@ export { openSigningKey, publicKeyFileOf, publicKeyPem, readPublicKey, type Sign
 /** The default key file: `keys/audit-signing.pem` beside the state folder (so `<JG_DATA_DIR>/keys/…` by default). */
 export const auditKeyFileOf = (stateDir: string) => join(dirname(resolve(stateDir)), 'keys', 'audit-signing.pem');
 
+/** Where a configured gateway keeps the audit key unless audit.keyFile names one: in server.dataDir, a folder the configuration names. */
+export const defaultAuditKeyFile = (dataDir: string) => join(resolve(dataDir), 'keys', 'audit-signing.pem');
+
 /**
  * The checkpoints file beside the key. Replicas sharing the trail on PostgreSQL share the key too,
  * and may share its folder: each copies the shared trail's checkpoints it signs into a file of its

@@ -130,7 +130,7 @@ const audit = z.strictObject({
   keyFile: setting(text('a file').optional(), {
     description: 'the Ed25519 key that signs audit checkpoints, created (mode 0600) at the first start with its public key beside it; `checkpoints.jsonl` (with `stores.postgres`: `checkpoints-<replica id>.jsonl`, copies of the shared trail\'s checkpoints) is kept in the same folder; refused in or under the state folder; with `stores.postgres` every replica must hold the same key, or it does not start',
     'x-env': 'JG_AUDIT_KEY_FILE',
-    'x-default': '`keys/audit-signing.pem` beside the state folder',
+    'x-default': '`keys/audit-signing.pem` in `server.dataDir`',
     'x-path': true,
   }),
   checkpointRecords: setting(wholeNumber(1, 1_000_000).default(1_000), { description: 'a signed audit checkpoint after this many records since the last one (`1`: at every group commit)', 'x-env': 'JG_AUDIT_CHECKPOINT_RECORDS' }),

@@ -74,7 +74,7 @@ export interface Settings {
   auditRetentionDays: number;
   /** Set only when the configuration or JG_AUDIT_ARCHIVE_DIR is; else `audit-archive` beside the trail, in the state folder. */
   auditArchiveDir?: string;
-  /** Set only when the configuration or JG_AUDIT_KEY_FILE is; else `keys/audit-signing.pem` beside the state folder. Never inside the state folder. */
+  /** Set only when the configuration or JG_AUDIT_KEY_FILE is; else `keys/audit-signing.pem` in dataDir (auditKeyFileFor). Never inside the state folder. */
   auditKeyFile?: string;
   /** A signed checkpoint of the audit trail once this many records were written since the last one… */
   auditCheckpointRecords: number;

@@ -74,8 +74,9 @@ export interface GraphQLBody {
 
 /** Authorization with the sample overlay and apps, its state in a fresh directory. */
 export function sampleAuthorization(overrides: Partial<AuthorizationSettings> = {}): AuthorizationSettings {
-  const settings = loadSettings({});
-  return { ...authorizationSettings(settings), stateDir: join(tempDataDir(), 'state'), ...overrides };
+  const dataDir = tempDataDir();
+  const settings = loadSettings({ JG_DATA_DIR: dataDir });
+  return { ...authorizationSettings(settings), stateDir: join(dataDir, 'state'), ...overrides };
 }
 
 export function tempDataDir(): string {
