@@ -104,6 +104,15 @@ async function wholeLife(platform: TestPlatform, provider: RunningProvider) {
   expect(inbox.data?.inbox).toEqual(expect.arrayContaining([{ kind: 'demand-fulfilled', subject: id }, { kind: 'demand-committed', subject: id }]));
   const seen = await call(TAX, '{ demands { id } }');
   expect(seen.data?.demands).toEqual([]);
+  // The prefilled application tells its parties, as any application does; each reads its own inbox.
+  const housingInbox = (await call(HOUSING, '{ inbox(unreadOnly: true) { key kind subject } }')).data?.inbox as unknown as { key: string; kind: string; subject: string }[];
+  expect(housingInbox.map((n) => [n.kind, n.subject])).toEqual(expect.arrayContaining([['application-filed', demand.applicationId], ['demand-routed', id]]));
+  const filedNotice = housingInbox.find((n) => n.kind === 'application-filed')!;
+  expect((await call(TAX, 'mutation($k: String!) { markNoticeRead(key: $k) { key } }', { k: filedNotice.key })).code).toBe('NOTIFICATION_NOT_FOUND');
+  expect((await call(HOUSING, 'mutation($k: String!) { markNoticeRead(key: $k) { readAt } }', { k: filedNotice.key })).data?.markNoticeRead?.readAt).toBeTruthy();
+  expect(((await call(HOUSING, '{ inbox(unreadOnly: true) { key } }')).data?.inbox as unknown as unknown[]).length).toBe(housingInbox.length - 1);
+  expect((await call(TAX, '{ deliveries { id } }')).code).toBe('NOT_A_PARTY');
+  expect((await call(OPERATOR, '{ deliveries { id } }')).data?.deliveries).toEqual([]);
 }
 
 describe.each([

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSettings } from '../supergraph/config/index.ts';
 import { addWorkingDays, type Application } from '../supergraph/grants/index.ts';
 import type { LabelCatalog } from '../supergraph/labels/index.ts';
 import {
@@ -207,5 +208,19 @@ describe.each([
       await a.close();
       await b.close();
     }
+  });
+});
+
+describe('the notifications settings', () => {
+  it('remind one working day ahead, try a delivery 8 times from 30 s, and email nothing without an SMTP host, by default', () => {
+    expect(loadSettings({}).notifications).toEqual({ reminderWorkingDays: 1, checkSeconds: 300, deliveryAttempts: 8, retrySeconds: 30 });
+  });
+
+  it('take the SMTP server and the bounds from the environment', () => {
+    const env = { JG_SMTP_HOST: 'smtp.qinghe.example', JG_SMTP_PORT: '465', JG_SMTP_SECURE: 'on', JG_SMTP_USER: 'jointgraph', JG_SMTP_PASSWORD: 'secret', JG_EMAIL_FROM: 'noreply@qinghe.example', JG_REMINDER_WORKING_DAYS: '2', JG_DELIVERY_ATTEMPTS: '3' };
+    expect(loadSettings(env).notifications).toMatchObject({
+      reminderWorkingDays: 2, deliveryAttempts: 3,
+      smtp: { host: 'smtp.qinghe.example', port: 465, secure: true, user: 'jointgraph', password: 'secret', from: 'noreply@qinghe.example' },
+    });
   });
 });
