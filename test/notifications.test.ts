@@ -157,6 +157,31 @@ describe('notifications', () => {
     await hook.close();
   });
 
+  it('keeps a delivery queued across a restart: the next process delivers it', async () => {
+    const file = join(tempDataDir(), 'control-plane.db');
+    const hook = receiver();
+    const url = await hook.listen();
+    await hook.close();
+    const before = await openNotifications(file);
+    await before.service.addWebhook('tax', url, 'tax');
+    await before.service.publish(draft('across-restart'));
+    await before.deliveries.drain();
+    await before.close();
+    const delivered = hook.next();
+    await hook.listen(Number(new URL(url).port));
+    const after = await openNotifications(file);
+    try {
+      await delivered;
+      const done = await settled(after.store, 'across-restart');
+      expect(done.status).toBe('DELIVERED');
+      expect(done.log[0]).toMatchObject({ ok: false, error: 'ECONNREFUSED' });
+      expect(hook.received).toHaveLength(1);
+    } finally {
+      await after.close();
+      await hook.close();
+    }
+  });
+
   it('gives up on a receiver answering 500 after the bounded attempts, each logged', async () => {
     const hook = receiver(500);
     await open.service.addWebhook('civil-affairs', await hook.listen(), 'civil-affairs');
