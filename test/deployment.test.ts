@@ -117,7 +117,9 @@ describe('a deployment from a configuration file', () => {
     const dir = tempDataDir();
     const away = `http://127.0.0.1:${await freePort()}/graphql`;
     writeFileSync(join(dir, 'platform.yaml'), [
-      `server: { host: 127.0.0.1, port: ${await freePort()}, dataDir: ./data }`,
+      // The operator's data folder: its gateway key is the one the providers trust, so population
+      // answers, and enterprise (away) is the only provider the start can fail on.
+      `server: { host: 127.0.0.1, port: ${await freePort()}, dataDir: ${JSON.stringify(dataDir)} }`,
       'telemetry: { logLevel: silent }',
       'providers:',
       '  subgraphs:',
