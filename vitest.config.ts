@@ -26,6 +26,17 @@ export default defineConfig({
     // of 49 s isolated, 2.7 s not). Tests share no module state by design: each builds its own gateways.
     isolate: false,
     sequence: { sequencer: AuditFirst },
+    // `npm test` (vitest run --coverage) measures the coverage of the code the test processes run,
+    // not of the child processes some tests start (npm start, the compiled CLI, the audit's
+    // gateways), and fails under these floors: about three points under what the whole suite reached
+    // when they were set (statements 85.0 %, branches 77.5 %, functions 85.5 %, lines 87.4 %).
+    coverage: {
+      provider: 'v8',
+      include: ['supergraph/**/*.ts', 'server/**/*.ts', 'protocol/**/*.ts', 'subgraphs/**/*.ts', 'directives/**/*.ts', 'cli/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'node_modules/.cache/coverage',
+      thresholds: { statements: 82, branches: 74, functions: 82, lines: 84 },
+    },
     projects: [
       // Two workers: most of a file's time is spent waiting on the processes and servers it starts. The
       // federation audit (the longest file) starts first and keeps one of them busy meanwhile.
