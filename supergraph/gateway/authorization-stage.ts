@@ -11,6 +11,8 @@ import type { GrantService } from '../grants/index.ts';
 import { statedPurpose, type Authenticator } from '../identity/index.ts';
 import type { LabelCatalog, LabelOverlay } from '../labels/index.ts';
 import type { ObjectionService } from '../objections/index.ts';
+import type { DemandService } from '../demands/index.ts';
+import type { NotificationService } from '../notifications/index.ts';
 import type { OperationStore } from '../operations/index.ts';
 import {
   applyDenials, collapseRowDenials, forbiddenRowError, requestAuthorization,
@@ -31,6 +33,10 @@ export interface AuthorizationOptions {
   objections?: ObjectionService;
   /** Trusted documents: the operations apps registered. */
   operations?: OperationStore;
+  /** Data demands, for the admin endpoint. */
+  demands?: DemandService;
+  /** The inbox, webhooks and channel choices, for the admin endpoint. */
+  notifications?: NotificationService;
 }
 
 declare module 'fastify' {
