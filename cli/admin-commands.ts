@@ -11,8 +11,9 @@ const APP = 'id name department roles district purposes operations origins limit
 const ISSUED = 'appId keyId key retired { keyId notAfter }';
 const PRINCIPAL = 'party id name kind roles';
 const VERSION = 'subgraph version url publishedBy publishedAt status decisions { party decision decidedBy decidedAt reason }';
-const PUBLISHED = `version { ${VERSION} } diff { added removed changed { coordinate from to } } unlabeled labelConflicts derivedFromNotShared
+const CHECKED = `diff { added removed changed { coordinate from to } } unlabeled labelConflicts derivedFromNotShared
   elsewhere { unlabeled labelConflicts derivedFromNotShared } ownershipChanges { coordinate change owners to readBy apps grants } awaiting`;
+const PUBLISHED = `version { ${VERSION} } ${CHECKED}`;
 const list = (value: string | undefined) => value?.split(',').map((v) => v.trim());
 
 type Values = Readonly<Record<string, string | undefined>>;
@@ -189,6 +190,15 @@ export const ADMIN_COMMANDS: Readonly<Record<string, AdminCommand>> = {
     flags: { url: required('URL', 'the subgraph\'s URL (the admin endpoint is --endpoint here)'), 'sdl-file': required('FILE', 'the subgraph\'s SDL') },
     request: (n, v) => [
       `mutation($n: String!, $u: String!, $s: String!) { publishSubgraph(name: $n, url: $u, sdl: $s) { ${PUBLISHED} } }`,
+      { n, u: v.url, s: readFileSync(v['sdl-file']!, 'utf8') },
+    ],
+  },
+  'check-publication': {
+    summary: 'check a subgraph\'s schema as publish would (composition, labels, breaking changes to fields in use), publishing nothing; exit 1 when publish would refuse it (publisher)',
+    arg: SUBGRAPH,
+    flags: { url: required('URL', 'the subgraph\'s URL (the admin endpoint is --endpoint here)'), 'sdl-file': required('FILE', 'the subgraph\'s SDL') },
+    request: (n, v) => [
+      `query($n: String!, $u: String!, $s: String!) { checkPublication(name: $n, url: $u, sdl: $s) { ${CHECKED} } }`,
       { n, u: v.url, s: readFileSync(v['sdl-file']!, 'utf8') },
     ],
   },

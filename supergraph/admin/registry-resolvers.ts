@@ -55,6 +55,13 @@ function answered<T extends { ok: true }>(result: T | Exclude<Publication, { ok:
   return result;
 }
 
+/** A publisher acting on its own subgraph, or the operator's publisher on any. */
+function ownSubgraph(ctx: AdminContext, subgraph: string) {
+  const acted = acting(ctx, 'publisher');
+  if (acted.party !== 'operator' && acted.party !== subgraph) fail('NOT_A_PARTY', `${acted.party} publishes only its own subgraph ("${acted.party}"), not "${subgraph}".`);
+  return acted;
+}
+
 const operator = (ctx: AdminContext, ...roles: Parameters<typeof acting>[1][]) => {
   const acted = acting(ctx, ...roles);
   if (acted.party !== 'operator') fail('NOT_A_PARTY', 'Only the operator does this.');
@@ -109,6 +116,11 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOver
         if (party !== 'operator' && party !== args.subgraph) fail('NOT_A_PARTY', `${party} publishes only its own subgraph.`);
         return registry().diff(args.subgraph, args.from, args.to) ?? fail('VERSION_NOT_FOUND', `Subgraph "${args.subgraph}" has no version ${args.from} or ${args.to}.`);
       },
+      checkPublication: async (_: unknown, input: { name: string; url: string; sdl: string }, ctx: AdminContext) => {
+        const { party, who } = ownSubgraph(ctx, input.name);
+        const checked = answered(await registry().check(input, { party, who }), input.name);
+        return { diff: checked.diff, ...labelSummary(checked.labels.own), elsewhere: labelSummary(checked.labels.others), ownershipChanges: checked.ownership, awaiting: checked.awaiting };
+      },
       pendingPublications: async (_: unknown, __: unknown, ctx: AdminContext) => {
         const { party } = acting(ctx, 'publisher', 'auditor');
         const pending = registry().versions().filter((v) => v.status === 'PENDING');
@@ -121,8 +133,7 @@ export function registryResolvers({ schemaRegistry, labelOverlayFile, sharedOver
     },
     Mutation: {
       publishSubgraph: async (_: unknown, input: { name: string; url: string; sdl: string }, ctx: AdminContext) => {
-        const { party, who } = acting(ctx, 'publisher');
-        if (party !== 'operator' && party !== input.name) fail('NOT_A_PARTY', `${party} publishes only its own subgraph ("${party}"), not "${input.name}".`);
+        const { party, who } = ownSubgraph(ctx, input.name);
         const publication = await guarded(() => registry().publish(input, { party, who }, apply));
         return published(answered(await recorded('publish-subgraph', who, input.name, publication), input.name));
       },

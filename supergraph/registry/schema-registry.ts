@@ -41,6 +41,11 @@ export type Publication =
   | { ok: true; version: SubgraphVersion; diff: SchemaDiff; labels: PublicationLabels; ownership: ReportedOwnershipChange[]; awaiting: string[] }
   | { ok: false; refusal: Refusal };
 
+/** A publication checked only: what it would change, report and wait for. */
+export type PublicationCheck =
+  | { ok: true; diff: SchemaDiff; labels: PublicationLabels; ownership: ReportedOwnershipChange[]; awaiting: string[] }
+  | { ok: false; refusal: Refusal };
+
 export type Apply = (supergraphSdl: string) => Promise<void>;
 
 /** The store did not record a version served for a moment: served no more, its cause (the store's own error) to pass on. */
@@ -218,6 +223,19 @@ async function publish(r: Registry, input: PublishInput, publisher: Actor, apply
   return serve(r, version, checked, apply, () => r.store.setStatus(version.subgraph, version.version, 'REJECTED'));
 }
 
+/** What publishing would do, without doing it: the same checks, and whom the version would wait for; nothing stored or served. */
+async function checkOnly(r: Registry, input: PublishInput, publisher: Actor): Promise<PublicationCheck> {
+  const checked = await check(r, subgraphOf(input));
+  if (!checked.ok) return checked;
+  const ownership = await ownershipOf(r, checked, input.name);
+  const byOperator = publisher.party === 'operator';
+  // The operator publishing decides for the operator, as publish() records.
+  const awaiting = ownership.length > 0
+    ? deciders(ownership).filter((party) => !(byOperator && party === 'operator'))
+    : r.options.requireOperatorApproval && !byOperator ? ['operator'] : [];
+  return { ok: true, diff: checked.diff, labels: checked.labels, ownership, awaiting };
+}
+
 /** A PENDING version with its ownership changes and who it waits for, checked against what is served now. */
 async function pending(r: Registry, subgraph: string, versionNumber: number): Promise<Publication | undefined> {
   const version = pendingVersion(r, subgraph, versionNumber);
@@ -300,6 +318,7 @@ export function createSchemaRegistry(options: RegistryOptions) {
   return {
     current: () => current(r),
     publish: (input: PublishInput, publisher: Actor, apply: Apply) => publish(r, input, publisher, apply),
+    check: (input: PublishInput, publisher: Actor) => checkOnly(r, input, publisher),
     pending: (subgraph: string, versionNumber: number) => pending(r, subgraph, versionNumber),
     approve: (subgraph: string, versionNumber: number, actor: Actor, apply: Apply) => approve(r, subgraph, versionNumber, actor, apply),
     refuse: (subgraph: string, versionNumber: number, actor: Actor, reason: string) => refuse(r, subgraph, versionNumber, actor, reason),
