@@ -255,7 +255,10 @@ describe.skipIf(!available)('replicas sharing one PostgreSQL', () => {
 
         await restore(port);
         expect(await within(catchUpMs, knows)).toBe(true);
-        expect((await ask()).status).toBe(200);
+        // Serving again within the same bound: a request may still be withheld while the trail's
+        // writer gives up a connection that went silent and opens another (about 3 s, seen once
+        // the notice worker shared the outage), never answered without its record.
+        expect(await within(catchUpMs, async () => (await ask()).status === 200)).toBe(true);
       } finally {
         await cut().catch(() => undefined);
       }
