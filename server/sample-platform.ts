@@ -13,7 +13,7 @@ import { exportCallerKey, generateCallerKey, importCallerKey, registryHeaders, t
 import { createGateway, type GatewayOptions } from '../supergraph/gateway/index.ts';
 import { openAuthorization, type AuthorizationSettings, type OpenAuthorization } from './authorization.ts';
 import { openSchemaRegistry } from './schema-registry.ts';
-import { openControlPlane, type ControlPlane } from './control-plane.ts';
+import type { ControlPlane } from './control-plane.ts';
 import type { GatewayProcessStart } from './gateway-process.ts';
 import type { Backoff } from './restart-backoff.ts';
 import { startSupervisedGateway, startSupervisedProviders, type SupervisedProcess, type SupervisedProvider } from './supervisor.ts';
@@ -197,7 +197,8 @@ export async function serveSupergraph(providers: readonly { name: string; url: s
 export async function openSupergraph(composed: string, subgraphs: SubgraphEntry[], options: SupergraphOptions, callerKey?: CallerKey, sdls?: SubgraphSdl[]): Promise<ServedSupergraph> {
   const settings = options.authorization;
   const stores: ControlPlane | undefined = settings
-    ? await openControlPlane(settings, onceEach(settings.postgres ? 'shared store (PostgreSQL)' : 'control-plane store'))
+    // Loaded with authorization only: a plain gateway does not load the query builder and the stores.
+    ? await (await import('./control-plane.ts')).openControlPlane(settings, onceEach(settings.postgres ? 'shared store (PostgreSQL)' : 'control-plane store'))
     : undefined;
   let schemaRegistry: ReturnType<typeof openSchemaRegistry> | undefined;
   let authorization: OpenAuthorization | undefined;

@@ -2,9 +2,14 @@
 // (signed) or email (SMTP), logs the attempt, and retries a failure with exponential backoff up
 // to a bounded number of attempts. A timer, unref'd; woken at once when a notice is published.
 
-import { createTransport, type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Delivery, Notice, NotificationStore } from './notification-store.ts';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature.ts';
+
+// Required when SMTP is configured: every other gateway start (the federation audit starts 92) skips it.
+const mailer = (): typeof nodemailer => createRequire(import.meta.url)('nodemailer') as typeof nodemailer;
 
 export interface SmtpSettings {
   host: string;
@@ -72,7 +77,7 @@ export function startDeliveries(options: DeliveryOptions): { wake(): void; drain
   const { store, maxAttempts, backoffMs, pollMs, batch = 20, timeoutMs = 10_000, now = () => new Date() } = options;
   const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
   const transport = options.smtp
-    ? createTransport({ host: options.smtp.host, port: options.smtp.port, secure: options.smtp.secure, ...(options.smtp.user ? { auth: { user: options.smtp.user, pass: options.smtp.password ?? '' } } : {}) })
+    ? mailer().createTransport({ host: options.smtp.host, port: options.smtp.port, secure: options.smtp.secure, ...(options.smtp.user ? { auth: { user: options.smtp.user, pass: options.smtp.password ?? '' } } : {}) })
     : undefined;
   let running: Promise<void> | undefined;
   let again = false;
