@@ -15,7 +15,7 @@ const MAX_LINES = 80;
  * may be in a request-path folder, and an entry goes once its file has no long function (both checked below).
  */
 const ALLOWED: Readonly<Record<string, string>> = {
-  'supergraph/admin/admin-plugin.ts': 'being edited by another change in progress: registerAdmin, the admin endpoint wired in one function',
+  'supergraph/admin/admin-plugin.ts': 'registerAdmin (91 lines): the admin endpoint wired in one function, outside the request path; to be split',
 };
 
 const REQUEST_PATH = ['supergraph/gateway/', 'supergraph/execution/', 'supergraph/policy/', 'supergraph/audit/', 'supergraph/response/', 'supergraph/cache/'];
